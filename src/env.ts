@@ -1,0 +1,35 @@
+// The Worker's bindings, as declared in wrangler.toml. Secrets named by GATEWAY_CONFIG are read
+// from the same object by name, so Env is also an index of string bindings.
+import type { IdempotencyShard } from "./objects/idempotency-shard";
+import type { EndpointGuard } from "./objects/endpoint-guard";
+
+export interface Env {
+  GATEWAY_CONFIG?: unknown;
+  ADMIN_TOKEN?: string;
+  ALERT_WEBHOOK_URL?: string;
+  DELIVERY_QUEUE: Queue<unknown>;
+  DELIVERY_DLQ: Queue<unknown>;
+  DB: D1Database;
+  PAYLOADS: R2Bucket;
+  IDEMPOTENCY: DurableObjectNamespace<IdempotencyShard>;
+  ENDPOINT_GUARD: DurableObjectNamespace<EndpointGuard>;
+  ORDERING: DurableObjectNamespace;
+  RATE_LIMITER: DurableObjectNamespace;
+  METRICS?: AnalyticsEngineDataset;
+  CLIENT_RATE_LIMIT?: RateLimit;
+}
+
+/** Reads a string binding (a secret or var) by name; anything else counts as absent. */
+export function stringBinding(env: Env, name: string): string | undefined {
+  const value: unknown = (env as unknown as Record<string, unknown>)[name];
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+/** Reads a Queue producer binding by name. */
+export function queueBinding(env: Env, name: string): Queue<unknown> | undefined {
+  const value: unknown = (env as unknown as Record<string, unknown>)[name];
+  if (value !== null && typeof value === "object" && "send" in value && typeof value.send === "function") {
+    return value as Queue<unknown>;
+  }
+  return undefined;
+}
