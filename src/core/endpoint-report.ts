@@ -1,0 +1,28 @@
+// What a caller reports about one call to an endpoint, and how it feeds the breaker.
+import type { AttemptResult } from "./outcome";
+import { isBreakerFailure } from "./outcome";
+import type { BreakerEvent } from "./breaker";
+
+export interface CallReport {
+  route: string;
+  mode: "sync" | "async";
+  /** 2xx from the endpoint. */
+  delivered: boolean;
+  /** How the breaker counts the call: failure, success, or not at all (408/429, blocked URL). */
+  breaker: "success" | "failure" | "neutral";
+  latencyMs: number;
+  at: number;
+}
+
+export function breakerVerdict(result: AttemptResult): CallReport["breaker"] {
+  if (isBreakerFailure(result)) return "failure";
+  if (result.kind !== "response") return "neutral";
+  if (result.status === 408 || result.status === 429) return "neutral";
+  return "success";
+}
+
+export function breakerEvent(verdict: CallReport["breaker"]): BreakerEvent | undefined {
+  if (verdict === "success") return { kind: "success" };
+  if (verdict === "failure") return { kind: "failure" };
+  return undefined;
+}

@@ -1,0 +1,64 @@
+// The versioned queue message (`v: 1`): everything a delivery attempt needs, with the body inline
+// when small and as an R2 reference (claim check) when large. The gateway's own attempt count lives here.
+import { z } from "zod";
+
+/** Bodies up to this size travel inline; larger ones go to R2 (a queue message holds 128 KB serialized). */
+export const INLINE_BODY_LIMIT = 64 * 1024;
+/** Forwarded header bytes kept inline; above this the envelope would risk the queue's message limit. */
+export const MAX_FORWARDED_HEADER_BYTES = 16 * 1024;
+
+export const FALLBACK_REASONS = ["timeout", "upstream_error", "circuit_open", "shed"] as const;
+export type FallbackReason = (typeof FALLBACK_REASONS)[number];
+
+const bodyRef = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("inline"), bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: "must be bytes" }) }),
+  z.object({ kind: z.literal("r2"), key: z.string().min(1), size: z.number().int().nonnegative() }),
+]);
+export type BodyRef = z.infer<typeof bodyRef>;
+
+export const envelopeSchema = z.object({
+  v: z.literal(1),
+  id: z.string().min(1),
+  trace_id: z.string().regex(/^[0-9a-f]{32}$/),
+  parent_span_id: z.string().regex(/^[0-9a-f]{16}$/),
+  source: z.string(),
+  event_type: z.string(),
+  route: z.string(),
+  endpoint: z.string(),
+  queue: z.string(),
+  idempotency_key: z.string().nullable(),
+  content_type: z.string().nullable(),
+  headers: z.array(z.tuple([z.string(), z.string()])),
+  body: bodyRef,
+  received_at: z.number(),
+  /** Attempts already made (0 before the first). */
+  attempt: z.number().int().nonnegative(),
+  policy: z.object({ matrix: z.array(z.number().int().nonnegative()), max_attempts: z.number().int().positive() }),
+  last_status: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  fallback: z.enum(FALLBACK_REASONS).nullable(),
+  replay_count: z.number().int().nonnegative(),
+  ordering: z.object({ key: z.string(), sequence: z.number().int().positive() }).nullable(),
+});
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+export type EnvelopeParse = { ok: true; envelope: Envelope } | { ok: false; problem: string };
+
+export function parseEnvelope(value: unknown): EnvelopeParse {
+  const parsed = envelopeSchema.safeParse(value);
+  if (parsed.success) return { ok: true, envelope: parsed.data };
+  const first = parsed.error.issues[0];
+  return { ok: false, problem: first ? `${first.path.join(".")}: ${first.message}` : "invalid envelope" };
+}
+
+/** The R2 key of a large body: one object per message id. */
+export function payloadKey(messageId: string): string {
+  return `payloads/${messageId}`;
+}
+
+/** Rough serialized size, to decide inline vs claim check. */
+export function headerBytes(headers: readonly (readonly [string, string])[]): number {
+  let n = 0;
+  for (const [k, v] of headers) n += k.length + v.length + 8;
+  return n;
+}

@@ -1,0 +1,31 @@
+// Transport checks from `request.cf` (CONTRACT §2): minimum TLS version and client certificates.
+// When the runtime gives no TLS facts (plain local HTTP), the version check cannot apply.
+
+export interface TransportFacts {
+  tlsVersion?: unknown;
+  tlsClientAuth?: unknown;
+}
+
+const VERSIONS: Record<string, number> = { "TLSv1": 10, "TLSv1.0": 10, "TLSv1.1": 11, "TLSv1.2": 12, "TLSv1.3": 13 };
+const MIN: Record<string, number> = { "1.0": 10, "1.1": 11, "1.2": 12, "1.3": 13 };
+
+export type TransportVerdict = { ok: true } | { ok: false; detail: string };
+
+export function checkTransport(
+  cf: TransportFacts | undefined,
+  rules: { minTlsVersion: string; requireClientCertificate: boolean },
+): TransportVerdict {
+  const version = typeof cf?.tlsVersion === "string" ? cf.tlsVersion : "";
+  if (version !== "") {
+    const have = VERSIONS[version] ?? 0;
+    const need = MIN[rules.minTlsVersion] ?? 13;
+    if (have < need) return { ok: false, detail: `TLS ${rules.minTlsVersion} or later is required.` };
+  }
+  if (rules.requireClientCertificate) {
+    const auth = cf?.tlsClientAuth;
+    const verified =
+      auth !== null && typeof auth === "object" && "certVerified" in auth ? (auth as { certVerified: unknown }).certVerified : undefined;
+    if (verified !== "SUCCESS") return { ok: false, detail: "A verified client certificate is required." };
+  }
+  return { ok: true };
+}
