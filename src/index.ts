@@ -1,9 +1,18 @@
+// Worker entry: fetch (ingress, admin), queue (delivery and dead-letter consumers), scheduled
+// (retention, alerts). Exports the Durable Object classes. No logic here.
+import type { Env } from "./env";
+import { createApp } from "./http/app";
+import { consumeBatch } from "./delivery/consume";
+import { systemRuntime } from "./runtime";
+
+export { IdempotencyShard } from "./objects/idempotency-shard";
+export { EndpointGuard } from "./objects/endpoint-guard";
+export { OrderedStream } from "./objects/ordered-stream";
+export { SourceRateLimiter } from "./objects/source-rate-limiter";
+
+const app = createApp(systemRuntime);
+
 export default {
-  async fetch(): Promise<Response> {
-    return new Response("ok");
-  },
-} satisfies ExportedHandler;
-export class IdempotencyShard {}
-export class EndpointGuard {}
-export class OrderedStream {}
-export class SourceRateLimiter {}
+  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+  queue: (batch, env, ctx) => consumeBatch(batch, env, ctx, systemRuntime),
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,27 @@
+// R2 claim check: bodies too large for a queue message are stored by message id and fetched back.
+import { payloadKey, type BodyRef } from "../core/envelope";
+
+export interface PayloadStore {
+  put(messageId: string, bytes: Uint8Array, contentType: string | null): Promise<BodyRef>;
+  get(ref: BodyRef): Promise<Uint8Array | undefined>;
+  delete(ref: BodyRef): Promise<void>;
+}
+
+export function r2PayloadStore(bucket: R2Bucket): PayloadStore {
+  return {
+    async put(messageId, bytes, contentType) {
+      const key = payloadKey(messageId);
+      await bucket.put(key, bytes, contentType === null ? undefined : { httpMetadata: { contentType } });
+      return { kind: "r2", key, size: bytes.byteLength };
+    },
+    async get(ref) {
+      if (ref.kind === "inline") return ref.bytes;
+      const object = await bucket.get(ref.key);
+      if (object === null) return undefined;
+      return new Uint8Array(await object.arrayBuffer());
+    },
+    async delete(ref) {
+      if (ref.kind === "r2") await bucket.delete(ref.key);
+    },
+  };
+}

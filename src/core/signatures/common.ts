@@ -1,0 +1,99 @@
+// Steps every inbound scheme shares: bounded header splitting, timestamp parsing and tolerance,
+// and the final match of candidate MACs against each secret in rotation order.
+import { concatBytes, hmacSha256, importHmacKey, sha256Hex, timingSafeEqual, utf8 } from "./hmac";
+import type { SecretDecoding } from "./hmac";
+import type { SchemeName, VerifyFailure, VerifyResult } from "./types";
+
+/** Most signature entries one header may carry; more is refused before any crypto. */
+export const MAX_SIGNATURE_ENTRIES = 16;
+
+export function fail(reason: VerifyFailure): VerifyResult {
+  return { ok: false, reason };
+}
+
+/**
+ * Splits `value` on `separator`, dropping empty parts, or null when there are more than
+ * MAX_SIGNATURE_ENTRIES parts. Stops scanning as soon as the cap is passed.
+ */
+export function splitEntries(value: string, separator: string): string[] | null {
+  const parts: string[] = [];
+  let start = 0;
+  while (start <= value.length) {
+    const end = value.indexOf(separator, start);
+    const stop = end === -1 ? value.length : end;
+    const part = value.slice(start, stop).trim();
+    if (part !== "") {
+      if (parts.length === MAX_SIGNATURE_ENTRIES) return null;
+      parts.push(part);
+    }
+    if (end === -1) break;
+    start = end + separator.length;
+  }
+  return parts;
+}
+
+/** `key=value` split at the first `=`; null without one. */
+export function splitPair(entry: string, delimiter: string): [string, string] | null {
+  const at = entry.indexOf(delimiter);
+  return at === -1 ? null : [entry.slice(0, at), entry.slice(at + delimiter.length)];
+}
+
+const TIMESTAMP = /^[0-9]{1,12}$/;
+
+/** Unix seconds as a decimal integer of 1 to 12 digits; null otherwise. */
+export function parseTimestamp(text: string): number | null {
+  return TIMESTAMP.test(text) ? Number(text) : null;
+}
+
+/**
+ * Null when `timestampS` is within `toleranceS` of `nowMs` in either direction. Written so that a
+ * NaN or infinite `nowMs`/`toleranceS` fails closed instead of accepting.
+ */
+export function checkTolerance(
+  timestampS: number,
+  nowMs: number,
+  toleranceS: number,
+): "stale_timestamp" | "future_timestamp" | null {
+  const timestampMs = timestampS * 1000;
+  const toleranceMs = toleranceS * 1000;
+  if (!(timestampMs >= nowMs - toleranceMs)) return "stale_timestamp";
+  if (!(timestampMs <= nowMs + toleranceMs)) return "future_timestamp";
+  return null;
+}
+
+export interface MatchRequest {
+  scheme: SchemeName;
+  secrets: readonly string[];
+  decoding: SecretDecoding;
+  /** The exact bytes the MAC covers. */
+  signed: Uint8Array;
+  /** Decoded candidate MACs from the header, already length-checked (32 bytes). */
+  candidates: readonly Uint8Array[];
+}
+
+/**
+ * Tries every secret in order: one HMAC per secret over `signed`, compared in constant time with
+ * each candidate. Ok with the digest of what was signed; `no_secret` when no secret gives a key.
+ */
+export async function matchSecrets(request: MatchRequest): Promise<VerifyResult> {
+  let usableKeys = 0;
+  for (const secret of request.secrets) {
+    const key = await importHmacKey(secret, request.decoding);
+    if (key === null) continue;
+    usableKeys++;
+    const expected = await hmacSha256(key, request.signed);
+    let matched = false;
+    for (const candidate of request.candidates) matched = timingSafeEqual(expected, candidate) || matched;
+    if (matched) return { ok: true, signatureDigest: await signedDigest(request.scheme, request.signed) };
+  }
+  return fail(usableKeys === 0 ? "no_secret" : "mismatch");
+}
+
+/**
+ * The replay identity of an accepted message: SHA-256 of the scheme name and the signed bytes.
+ * Two valid signatures of the same message (secret rotation) share it, and header parts the MAC
+ * does not cover (the `X-Timestamp` of hmac-sha256-hex) cannot be changed to evade it.
+ */
+function signedDigest(scheme: SchemeName, signed: Uint8Array): Promise<string> {
+  return sha256Hex(concatBytes(utf8(`${scheme}\n`), signed));
+}

@@ -1,0 +1,26 @@
+// Inbound GitHub (https://docs.github.com/webhooks/using-webhooks/validating-webhook-deliveries):
+// `X-Hub-Signature-256: sha256=<hex>`, the HMAC-SHA256 of the raw body keyed with the secret's UTF-8
+// bytes. GitHub sends no timestamp, so the tolerance does not apply.
+import { fail, matchSecrets } from "./common";
+import { decodeHex } from "./hmac";
+import type { VerifyInput, VerifyResult } from "./types";
+
+const PREFIX = "sha256=";
+
+export async function verifyGitHub(input: VerifyInput): Promise<VerifyResult> {
+  if (input.secrets.length === 0) return fail("no_secret");
+  const signature = input.headers.get("x-hub-signature-256");
+  if (signature === null) return fail("missing_header");
+
+  const hex = signature.startsWith(PREFIX) ? signature.slice(PREFIX.length) : null;
+  const mac = hex !== null && hex.length === 64 ? decodeHex(hex) : null;
+  if (mac === null) return fail("malformed_header");
+
+  return matchSecrets({
+    scheme: "github",
+    secrets: input.secrets,
+    decoding: "utf8",
+    signed: input.body,
+    candidates: [mac],
+  });
+}

@@ -1,0 +1,26 @@
+// Inbound Shopify (https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-2-validate-the-origin-of-your-webhook):
+// `X-Shopify-Hmac-Sha256: <base64>`, the HMAC-SHA256 of the raw body keyed with the secret's UTF-8
+// bytes. Shopify sends no signed timestamp, so the tolerance does not apply.
+import { fail, matchSecrets } from "./common";
+import { decodeBase64 } from "./hmac";
+import type { VerifyInput, VerifyResult } from "./types";
+
+/** Base64 of a 32-byte MAC, with its one `=` of padding. */
+const MAC_BASE64_LENGTH = 44;
+
+export async function verifyShopify(input: VerifyInput): Promise<VerifyResult> {
+  if (input.secrets.length === 0) return fail("no_secret");
+  const signature = input.headers.get("x-shopify-hmac-sha256");
+  if (signature === null) return fail("missing_header");
+
+  const mac = signature.length === MAC_BASE64_LENGTH ? decodeBase64(signature) : null;
+  if (mac === null || mac.length !== 32) return fail("malformed_header");
+
+  return matchSecrets({
+    scheme: "shopify",
+    secrets: input.secrets,
+    decoding: "utf8",
+    signed: input.body,
+    candidates: [mac],
+  });
+}

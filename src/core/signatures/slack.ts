@@ -1,0 +1,32 @@
+// Inbound Slack (https://api.slack.com/authentication/verifying-requests-from-slack):
+// `X-Slack-Signature: v0=<hex>`, the HMAC-SHA256 of `v0:{ts}:{body}` keyed with the signing secret's
+// UTF-8 bytes, where `X-Slack-Request-Timestamp` is `ts` and must be within tolerance.
+import { checkTolerance, fail, matchSecrets, parseTimestamp } from "./common";
+import { concatBytes, decodeHex, utf8 } from "./hmac";
+import type { VerifyInput, VerifyResult } from "./types";
+
+const PREFIX = "v0=";
+
+export async function verifySlack(input: VerifyInput): Promise<VerifyResult> {
+  if (input.secrets.length === 0) return fail("no_secret");
+  const signature = input.headers.get("x-slack-signature");
+  const timestamp = input.headers.get("x-slack-request-timestamp");
+  if (signature === null || timestamp === null) return fail("missing_header");
+
+  const hex = signature.startsWith(PREFIX) ? signature.slice(PREFIX.length) : null;
+  const mac = hex !== null && hex.length === 64 ? decodeHex(hex) : null;
+  if (mac === null) return fail("malformed_header");
+
+  const timestampS = parseTimestamp(timestamp);
+  if (timestampS === null) return fail("bad_timestamp");
+  const skew = checkTolerance(timestampS, input.nowMs, input.toleranceS);
+  if (skew !== null) return fail(skew);
+
+  return matchSecrets({
+    scheme: "slack",
+    secrets: input.secrets,
+    decoding: "utf8",
+    signed: concatBytes(utf8(`v0:${timestamp}:`), input.body),
+    candidates: [mac],
+  });
+}

@@ -1,0 +1,46 @@
+// A gateway answer as data: what the producer gets, and what the dedup store keeps to replay it.
+import type { StoredAnswer } from "../objects/idempotency-shard";
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array | string;
+}
+
+/** The largest body kept for replaying a sync answer; larger bodies are replayed truncated (documented). */
+export const MAX_STORED_BODY_BYTES = 512 * 1024;
+
+export function jsonAnswer(status: number, value: unknown, headers: Record<string, string> = {}): Answer {
+  return { status, headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(value) };
+}
+
+export function toResponse(answer: Answer, extraHeaders: Record<string, string> = {}): Response {
+  const body = answer.status === 204 || answer.status === 304 ? null : answer.body;
+  return new Response(body, { status: answer.status, headers: { ...answer.headers, ...extraHeaders } });
+}
+
+export function toStored(answer: Answer): StoredAnswer {
+  if (typeof answer.body === "string") return { status: answer.status, headers: answer.headers, body: answer.body, body_encoding: "utf8" };
+  const bytes = answer.body.byteLength > MAX_STORED_BODY_BYTES ? answer.body.subarray(0, MAX_STORED_BODY_BYTES) : answer.body;
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { status: answer.status, headers: answer.headers, body: btoa(binary), body_encoding: "base64" };
+}
+
+export function fromStored(stored: StoredAnswer): Answer {
+  if (stored.body_encoding === "utf8") return { status: stored.status, headers: stored.headers, body: stored.body };
+  const binary = atob(stored.body);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return { status: stored.status, headers: stored.headers, body: bytes };
+}
+
+export function acceptedAnswer(messageId: string, traceId: string, fallback?: string): Answer {
+  const body: Record<string, string> = { id: messageId, trace_id: traceId, mode: "async", status: "queued" };
+  const headers: Record<string, string> = { "X-Message-Id": messageId, "X-Trace-Id": traceId };
+  if (fallback !== undefined) {
+    body["fallback"] = fallback;
+    headers["X-Fallback"] = "async";
+  }
+  return jsonAnswer(202, body, headers);
+}

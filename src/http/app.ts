@@ -1,0 +1,27 @@
+// The Hono app: trace + HSTS on everything, webhook ingress, the admin API, a health probe.
+import { Hono } from "hono";
+import type { Runtime } from "../runtime";
+import { systemRuntime } from "../runtime";
+import { errorMessage, log } from "../log";
+import type { AppEnv } from "./context";
+import { traceMiddleware, stamp } from "./trace";
+import { ingress } from "./ingress";
+import { problem, problemResponse } from "./problem";
+
+export function createApp(runtime: Runtime = systemRuntime): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use("*", traceMiddleware(runtime));
+  app.all("/webhooks/:source", ingress);
+  app.all("/webhooks/:source/:event_type", ingress);
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.notFound((c) => problem(c, { kind: "not-found" }));
+  app.onError((error, c) => {
+    const trace = c.get("trace");
+    const traceId = trace?.traceId ?? "00000000000000000000000000000000";
+    log("error", "unhandled_error", { trace_id: traceId, path: c.req.path, error: errorMessage(error) });
+    const res = problemResponse({ kind: "internal" }, traceId);
+    stamp(res.headers, traceId);
+    return res;
+  });
+  return app;
+}

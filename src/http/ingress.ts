@@ -1,0 +1,125 @@
+// POST /webhooks/{source}[/{event_type}]: the edge checks of CONTRACT §2 in order, then dedup and
+// dispatch to the async or sync use case. Each failure maps to exactly one problem.
+import type { Context } from "hono";
+import { loadConfig, type Config } from "../config/load";
+import { checkTransport, type TransportFacts } from "../core/transport";
+import { matchRule, readDotPath, resolveEventType } from "../core/routing";
+import { findIdempotencyKey } from "../core/idempotency";
+import { messageId } from "../core/ids";
+import { sha256Hex } from "../core/signatures";
+import type { Problem } from "../core/problems";
+import { log } from "../log";
+import { readBodyLimited } from "./body";
+import { problem } from "./problem";
+import { verifyRequest } from "./verify-request";
+import type { AppEnv } from "./context";
+import type { AcceptedEvent } from "../delivery/event";
+import { dispatchOnce } from "../delivery/dispatch";
+import { toResponse } from "../delivery/answer";
+
+const logged = new WeakSet<object>();
+
+export function configOrProblem(c: Context<AppEnv>): Config | Response {
+  const result = loadConfig(c.env.GATEWAY_CONFIG);
+  if (result.ok) return result.config;
+  if (!logged.has(result)) {
+    logged.add(result);
+    log("error", "config_invalid", { problems: result.problems });
+  }
+  return problem(c, { kind: "config-invalid" });
+}
+
+export async function ingress(c: Context<AppEnv>): Promise<Response> {
+  if (c.req.method !== "POST") {
+    await c.req.raw.body?.cancel().catch(() => undefined);
+    return problem(c, { kind: "method-not-allowed" });
+  }
+  const config = configOrProblem(c);
+  if (config instanceof Response) return config;
+  const trace = c.get("trace");
+  const runtime = c.get("runtime");
+  const sourceName = c.req.param("source") ?? "";
+  const source = config.sources.get(sourceName);
+  const fail = (p: Problem, reason?: string): Response => {
+    log("info", "ingress_rejected", { trace_id: trace.traceId, source: sourceName.slice(0, 64), problem: p.kind, reason });
+    return problem(c, p);
+  };
+  if (source === undefined) return fail({ kind: "unknown-source" });
+
+  const transport = checkTransport(c.req.raw.cf as TransportFacts | undefined, {
+    minTlsVersion: source.min_tls_version,
+    requireClientCertificate: source.require_client_certificate,
+  });
+  if (!transport.ok) return fail({ kind: "transport-rejected", detail: transport.detail });
+
+  const read = await readBodyLimited(c.req.raw, config.maxBodyBytes);
+  if (read.kind === "bad_length") return fail({ kind: "bad-request", detail: read.detail });
+  if (read.kind === "too_large") return fail({ kind: "payload-too-large", limit: config.maxBodyBytes });
+  const body = read.bytes;
+  const headers = c.req.raw.headers;
+  const receivedAt = runtime.now();
+
+  const verdict = await verifyRequest(c.env, source, headers, body, receivedAt);
+  if (!verdict.ok) return fail({ kind: "invalid-signature" }, verdict.reason);
+
+  let parsedJson: { value: unknown } | undefined;
+  const json = (): unknown => {
+    if (parsedJson === undefined) {
+      try {
+        parsedJson = { value: JSON.parse(new TextDecoder().decode(body)) };
+      } catch {
+        parsedJson = { value: undefined };
+      }
+    }
+    return parsedJson.value;
+  };
+
+  const eventType = resolveEventType({
+    fromPath: c.req.param("event_type"),
+    fromHeader: headers.get(source.eventTypeHeader) ?? undefined,
+    json,
+    field: source.eventTypeField,
+  });
+  if (eventType === undefined) return fail({ kind: "unknown-event-type" });
+  const ruleIndex = matchRule(config.rules, source.name, eventType);
+  const rule = config.rules[ruleIndex];
+  if (rule === undefined) return fail({ kind: "unroutable-event", eventType });
+  const endpoint = config.endpoints.get(rule.endpoint);
+  if (endpoint === undefined) return fail({ kind: "internal" }, "endpoint missing after validation");
+
+  const key = findIdempotencyKey({ headers, idempotencyHeader: source.idempotency_header, scheme: source.verify.scheme, json });
+  if (key.kind === "invalid") return fail({ kind: "bad-request", detail: `${key.header} must be 1-255 visible ASCII characters.` });
+  if (rule.mode === "sync" && key.kind === "none") return fail({ kind: "idempotency-key-required" });
+
+  let ordering: AcceptedEvent["ordering"] = null;
+  if (rule.ordering_key !== undefined) {
+    const [where, path] = splitOrderingKey(rule.ordering_key);
+    const value = where === "header" ? headers.get(path)?.trim() : readDotPath(json(), path);
+    if (value === undefined || value === "" || value.length > 256) return fail({ kind: "ordering-key-missing", orderingKey: rule.ordering_key });
+    ordering = { key: value };
+  }
+
+  const event: AcceptedEvent = {
+    messageId: messageId(receivedAt, runtime.randomBytes(10)),
+    trace,
+    source,
+    eventType,
+    rule,
+    endpoint,
+    idempotencyKey: key.kind === "key" ? key.key : null,
+    contentType: headers.get("Content-Type"),
+    headers,
+    body,
+    receivedAt,
+    ordering,
+  };
+  const dedupKey = key.kind === "key" ? `${source.name}:k:${key.key}` : verdict.signatureDigest !== "" ? `${source.name}:s:${verdict.signatureDigest}` : null;
+  const bodyHash = dedupKey === null ? "" : await sha256Hex(body);
+  const outcome = await dispatchOnce(c.env, c.executionCtx, config, event, runtime, dedupKey, bodyHash);
+  if (outcome.kind === "problem") return fail(outcome.problem, outcome.reason);
+  return toResponse(outcome.answer, outcome.replay ? { "X-Idempotent-Replay": "true" } : {});
+}
+
+function splitOrderingKey(spec: string): ["body" | "header", string] {
+  return spec.startsWith("header:") ? ["header", spec.slice("header:".length)] : ["body", spec.slice("body:".length)];
+}

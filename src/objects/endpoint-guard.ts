@@ -1,0 +1,236 @@
+// Durable Object, one per endpoint: the authoritative circuit breaker (state in SQLite, transitions
+// from core/breaker), half-open probe leases, the sum of in-flight calls reported by isolates, and
+// per-minute delivery stats. Callers talk to it about once a second, not once a call (see docs/).
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+import { admit, initialBreaker, publicState, tick, transition, type Admission, type BreakerConfig, type BreakerState } from "../core/breaker";
+import { breakerEvent, type CallReport } from "../core/endpoint-report";
+import { emptyHistogram, merge, percentile, record, type Histogram } from "../core/latency";
+
+export interface GuardSyncRequest {
+  isolate: string;
+  inflight: number;
+  reports: readonly CallReport[];
+  cfg: BreakerConfig;
+  /** Ask for admission of one call (half-open probes are granted only here). */
+  admit: boolean;
+  probeLeaseMs: number;
+}
+
+export interface GuardView {
+  breaker: BreakerState;
+  /** In-flight calls reported by other isolates in the last few seconds. */
+  othersInflight: number;
+  now: number;
+}
+
+export type GuardAdmission = Admission & { probeId?: string };
+
+export interface RouteStats {
+  route: string;
+  delivered: number;
+  failed: number;
+  dead_lettered: number;
+  success_rate: number | null;
+  p50_ms: number | null;
+  p95_ms: number | null;
+}
+
+export interface GuardSnapshot {
+  breaker: ReturnType<typeof publicState>;
+  inflight: number;
+  transitions: { at: string; from: string; to: string }[];
+  last_hour: { total: Omit<RouteStats, "route">; routes: RouteStats[] };
+  per_minute: { minute: string; delivered: number; failed: number }[];
+}
+
+const ISOLATE_TTL_MS = 5_000;
+const STATS_KEEP_MS = 2 * 3_600_000;
+
+interface Bucket { delivered: number; failed: number; dead: number; hist: Histogram }
+
+export class EndpointGuard extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private breaker: BreakerState;
+  private readonly isolates = new Map<string, { inflight: number; seenAt: number }>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS probes (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS transitions (at INTEGER NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL)");
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS minutes (minute INTEGER NOT NULL, route TEXT NOT NULL, delivered INTEGER NOT NULL,
+      failed INTEGER NOT NULL, dead INTEGER NOT NULL, hist TEXT NOT NULL, PRIMARY KEY (minute, route))`);
+    const saved = this.sql.exec<{ v: string }>("SELECT v FROM kv WHERE k = 'breaker'").toArray()[0];
+    this.breaker = saved === undefined ? initialBreaker() : (JSON.parse(saved.v) as BreakerState);
+  }
+
+  sync(req: GuardSyncRequest): { view: GuardView; admission: GuardAdmission | null } {
+    const now = Date.now();
+    this.isolates.set(req.isolate, { inflight: req.inflight, seenAt: now });
+    let state = this.expireProbes(this.breaker, now, req.cfg);
+    for (const report of req.reports) {
+      const event = breakerEvent(report.breaker);
+      if (event !== undefined) state = transition(state, event, report.at, req.cfg);
+    }
+    this.recordStats(req.reports);
+    let admission: GuardAdmission | null = null;
+    if (req.admit) {
+      const decided = admit(state, now, req.cfg);
+      state = decided.state;
+      admission = decided.admission;
+      if (decided.admission.kind === "probe") {
+        const probeId = crypto.randomUUID();
+        this.sql.exec("INSERT INTO probes (id, expires_at) VALUES (?, ?)", probeId, now + req.probeLeaseMs);
+        admission = { ...decided.admission, probeId };
+      }
+    } else {
+      state = tick(state, now, req.cfg);
+    }
+    this.save(state, now);
+    return { view: this.view(req.isolate, now), admission };
+  }
+
+  /** The outcome of a half-open probe, reported as soon as it is known. */
+  probeDone(probeId: string, report: CallReport, cfg: BreakerConfig, isolate: string, inflight: number): GuardView {
+    const now = Date.now();
+    this.isolates.set(isolate, { inflight, seenAt: now });
+    const held = this.sql.exec("DELETE FROM probes WHERE id = ? RETURNING id", probeId).toArray().length > 0;
+    let state = this.breaker;
+    const event = breakerEvent(report.breaker);
+    if (held) state = transition(state, event ?? { kind: "probe_abandoned" }, now, cfg);
+    this.recordStats([report]);
+    this.save(state, now);
+    return this.view(isolate, now);
+  }
+
+  recordDeadLetter(route: string, at: number): void {
+    const bucket = this.loadBucket(minuteOf(at), route);
+    bucket.dead += 1;
+    this.storeBucket(minuteOf(at), route, bucket);
+  }
+
+  reset(): void {
+    this.sql.exec("DELETE FROM probes");
+    this.save(initialBreaker(), Date.now());
+  }
+
+  snapshot(cfg: BreakerConfig): GuardSnapshot {
+    const now = Date.now();
+    const since = minuteOf(now - 3_600_000);
+    const rows = this.sql.exec<{ minute: number; route: string; delivered: number; failed: number; dead: number; hist: string }>(
+      "SELECT minute, route, delivered, failed, dead, hist FROM minutes WHERE minute > ? ORDER BY minute", since,
+    ).toArray();
+    const routes = new Map<string, Bucket>();
+    const total: Bucket = { delivered: 0, failed: 0, dead: 0, hist: emptyHistogram() };
+    const perMinute = new Map<number, { delivered: number; failed: number }>();
+    for (const row of rows) {
+      const b = routes.get(row.route) ?? { delivered: 0, failed: 0, dead: 0, hist: emptyHistogram() };
+      const hist = JSON.parse(row.hist) as number[];
+      for (const target of [b, total]) {
+        target.delivered += row.delivered;
+        target.failed += row.failed;
+        target.dead += row.dead;
+        merge(target.hist, hist);
+      }
+      routes.set(row.route, b);
+      const m = perMinute.get(row.minute) ?? { delivered: 0, failed: 0 };
+      m.delivered += row.delivered;
+      m.failed += row.failed;
+      perMinute.set(row.minute, m);
+    }
+    const transitions = this.sql.exec<{ at: number; from_state: string; to_state: string }>(
+      "SELECT at, from_state, to_state FROM transitions ORDER BY at DESC LIMIT 50",
+    ).toArray();
+    let inflight = 0;
+    for (const entry of this.isolates.values()) if (now - entry.seenAt <= ISOLATE_TTL_MS) inflight += entry.inflight;
+    return {
+      breaker: publicState(this.breaker, now, cfg),
+      inflight,
+      transitions: transitions.map((t) => ({ at: new Date(t.at).toISOString(), from: t.from_state, to: t.to_state })),
+      last_hour: { total: summarize(total), routes: [...routes].map(([route, b]) => ({ route, ...summarize(b) })) },
+      per_minute: [...perMinute].map(([minute, m]) => ({ minute: new Date(minute).toISOString(), ...m })),
+    };
+  }
+
+  private expireProbes(state: BreakerState, now: number, cfg: BreakerConfig): BreakerState {
+    const expired = this.sql.exec("DELETE FROM probes WHERE expires_at <= ? RETURNING id", now).toArray().length;
+    let next = state;
+    for (let i = 0; i < expired; i++) next = transition(next, { kind: "probe_abandoned" }, now, cfg);
+    return next;
+  }
+
+  private save(state: BreakerState, now: number): void {
+    if (state.kind !== this.breaker.kind) {
+      this.sql.exec("INSERT INTO transitions (at, from_state, to_state) VALUES (?, ?, ?)", now, this.breaker.kind, state.kind);
+      this.sql.exec("DELETE FROM transitions WHERE at < (SELECT MIN(at) FROM (SELECT at FROM transitions ORDER BY at DESC LIMIT 200))");
+    }
+    if (JSON.stringify(state) !== JSON.stringify(this.breaker)) {
+      this.sql.exec("INSERT OR REPLACE INTO kv (k, v) VALUES ('breaker', ?)", JSON.stringify(state));
+    }
+    this.breaker = state;
+  }
+
+  private view(isolate: string, now: number): GuardView {
+    let others = 0;
+    for (const [id, entry] of this.isolates) {
+      if (now - entry.seenAt > ISOLATE_TTL_MS) this.isolates.delete(id);
+      else if (id !== isolate) others += entry.inflight;
+    }
+    return { breaker: this.breaker, othersInflight: others, now };
+  }
+
+  private recordStats(reports: readonly CallReport[]): void {
+    if (reports.length === 0) return;
+    const grouped = new Map<string, { minute: number; route: string; bucket: Bucket }>();
+    for (const r of reports) {
+      const minute = minuteOf(r.at);
+      const id = `${minute}|${r.route}`;
+      const entry = grouped.get(id) ?? { minute, route: r.route, bucket: { delivered: 0, failed: 0, dead: 0, hist: emptyHistogram() } };
+      if (r.delivered) entry.bucket.delivered += 1;
+      else entry.bucket.failed += 1;
+      record(entry.bucket.hist, r.latencyMs);
+      grouped.set(id, entry);
+    }
+    for (const { minute, route, bucket } of grouped.values()) {
+      const stored = this.loadBucket(minute, route);
+      stored.delivered += bucket.delivered;
+      stored.failed += bucket.failed;
+      merge(stored.hist, bucket.hist);
+      this.storeBucket(minute, route, stored);
+    }
+    this.sql.exec("DELETE FROM minutes WHERE minute < ?", Date.now() - STATS_KEEP_MS);
+  }
+
+  private loadBucket(minute: number, route: string): Bucket {
+    const row = this.sql.exec<{ delivered: number; failed: number; dead: number; hist: string }>(
+      "SELECT delivered, failed, dead, hist FROM minutes WHERE minute = ? AND route = ?", minute, route,
+    ).toArray()[0];
+    if (row === undefined) return { delivered: 0, failed: 0, dead: 0, hist: emptyHistogram() };
+    return { delivered: row.delivered, failed: row.failed, dead: row.dead, hist: JSON.parse(row.hist) as number[] };
+  }
+
+  private storeBucket(minute: number, route: string, b: Bucket): void {
+    this.sql.exec(
+      "INSERT OR REPLACE INTO minutes (minute, route, delivered, failed, dead, hist) VALUES (?, ?, ?, ?, ?, ?)",
+      minute, route, b.delivered, b.failed, b.dead, JSON.stringify(b.hist),
+    );
+  }
+}
+
+function minuteOf(ms: number): number {
+  return Math.floor(ms / 60_000) * 60_000;
+}
+
+function summarize(b: Bucket): Omit<RouteStats, "route"> {
+  const attempts = b.delivered + b.failed;
+  return {
+    delivered: b.delivered,
+    failed: b.failed,
+    dead_lettered: b.dead,
+    success_rate: attempts === 0 ? null : b.delivered / attempts,
+    p50_ms: percentile(b.hist, 0.5),
+    p95_ms: percentile(b.hist, 0.95),
+  };
+}

@@ -1,0 +1,124 @@
+// Durable Object: one shard of the dedup store (keys spread over 64 shards by hash). A key is
+// claimed atomically, then completed with the first answer; concurrent duplicates wait for it.
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+
+export interface StoredAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  body_encoding: "utf8" | "base64";
+}
+
+export type ClaimResult =
+  | { kind: "new" }
+  | { kind: "duplicate"; answer: StoredAnswer }
+  | { kind: "conflict" }
+  | { kind: "busy" };
+
+export interface ClaimRequest {
+  key: string;
+  bodyHash: string;
+  windowMs: number;
+  /** How long the claimer may hold the key before another request may take it over. */
+  leaseMs: number;
+  /** How long a concurrent duplicate waits for the first answer. */
+  waitMs: number;
+}
+
+interface Row {
+  body_hash: string;
+  state: string;
+  answer: string | null;
+  lease_until: number;
+  expires_at: number;
+  [key: string]: SqlStorageValue;
+}
+
+const PURGE_BATCH = 500;
+
+export class IdempotencyShard extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private readonly waiters = new Map<string, Array<() => void>>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS keys (
+      key TEXT PRIMARY KEY, body_hash TEXT NOT NULL, state TEXT NOT NULL, answer TEXT,
+      lease_until INTEGER NOT NULL, expires_at INTEGER NOT NULL)`);
+    this.sql.exec("CREATE INDEX IF NOT EXISTS keys_expires ON keys(expires_at)");
+  }
+
+  async claim(req: ClaimRequest): Promise<ClaimResult> {
+    const deadline = Date.now() + req.waitMs;
+    for (;;) {
+      const now = Date.now();
+      const row = this.read(req.key);
+      if (row === undefined || row.expires_at <= now) {
+        this.sql.exec(
+          "INSERT OR REPLACE INTO keys (key, body_hash, state, answer, lease_until, expires_at) VALUES (?, ?, 'pending', NULL, ?, ?)",
+          req.key, req.bodyHash, now + req.leaseMs, now + req.windowMs,
+        );
+        await this.ensureAlarm(now + req.windowMs);
+        return { kind: "new" };
+      }
+      if (row.body_hash !== req.bodyHash) return { kind: "conflict" };
+      if (row.state === "done" && row.answer !== null) return { kind: "duplicate", answer: JSON.parse(row.answer) as StoredAnswer };
+      if (row.lease_until <= now) {
+        this.sql.exec("UPDATE keys SET lease_until = ? WHERE key = ?", now + req.leaseMs, req.key);
+        return { kind: "new" };
+      }
+      const remaining = Math.min(deadline, row.lease_until) - now;
+      if (remaining <= 0) return { kind: "busy" };
+      await this.waitFor(req.key, remaining);
+    }
+  }
+
+  complete(key: string, answer: StoredAnswer): void {
+    this.sql.exec("UPDATE keys SET state = 'done', answer = ? WHERE key = ?", JSON.stringify(answer), key);
+    this.wake(key);
+  }
+
+  /** Gives a claimed key back (the first request failed before it had an answer worth keeping). */
+  release(key: string): void {
+    this.sql.exec("DELETE FROM keys WHERE key = ? AND state = 'pending'", key);
+    this.wake(key);
+  }
+
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.sql.exec("DELETE FROM keys WHERE key IN (SELECT key FROM keys WHERE expires_at <= ? LIMIT ?)", now, PURGE_BATCH);
+    const next = this.sql.exec<{ next: number | null }>("SELECT MIN(expires_at) AS next FROM keys").one().next;
+    if (next !== null) await this.ctx.storage.setAlarm(Math.max(next, now + 1000));
+  }
+
+  private read(key: string): Row | undefined {
+    return this.sql.exec<Row>("SELECT body_hash, state, answer, lease_until, expires_at FROM keys WHERE key = ?", key).toArray()[0];
+  }
+
+  private async ensureAlarm(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  private waitFor(key: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const list = this.waiters.get(key) ?? [];
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      list.push(done);
+      this.waiters.set(key, list);
+    });
+  }
+
+  private wake(key: string): void {
+    const list = this.waiters.get(key);
+    if (list === undefined) return;
+    this.waiters.delete(key);
+    for (const resolve of list) resolve();
+  }
+}
