@@ -1,6 +1,6 @@
 // The zod schema of GATEWAY_CONFIG (CONTRACT §1): fields, defaults and cross-field rules.
 // Secrets are never in the document: it names the bindings that hold them.
-import { z } from "zod";
+import * as z from "zod";
 
 const positiveInt = (what = "a positive integer") =>
   z.number({ error: `must be ${what}` }).int({ error: `must be ${what}` }).positive({ error: `must be ${what}` });

@@ -1,6 +1,6 @@
 // The versioned queue message (`v: 1`): everything a delivery attempt needs, with the body inline
 // when small and as an R2 reference (claim check) when large. The gateway's own attempt count lives here.
-import { z } from "zod";
+import * as z from "zod";
 
 /** Bodies up to this size travel inline; larger ones go to R2 (a queue message holds 128 KB serialized). */
 export const INLINE_BODY_LIMIT = 64 * 1024;
