@@ -2,19 +2,23 @@
 // from the same object by name, so Env is also an index of string bindings.
 import type { IdempotencyShard } from "./objects/idempotency-shard";
 import type { EndpointGuard } from "./objects/endpoint-guard";
+import type { SourceRateLimiter } from "./objects/source-rate-limiter";
+import type { OrderedStream } from "./objects/ordered-stream";
 
 export interface Env {
   GATEWAY_CONFIG?: unknown;
   ADMIN_TOKEN?: string;
   ALERT_WEBHOOK_URL?: string;
+  /** Standard Webhooks secret (`whsec_...`) that signs alert POSTs, when set. */
+  ALERT_SIGNING_SECRET?: string;
   DELIVERY_QUEUE: Queue<unknown>;
   DELIVERY_DLQ: Queue<unknown>;
   DB: D1Database;
   PAYLOADS: R2Bucket;
   IDEMPOTENCY: DurableObjectNamespace<IdempotencyShard>;
   ENDPOINT_GUARD: DurableObjectNamespace<EndpointGuard>;
-  ORDERING: DurableObjectNamespace;
-  RATE_LIMITER: DurableObjectNamespace;
+  ORDERING: DurableObjectNamespace<OrderedStream>;
+  RATE_LIMITER: DurableObjectNamespace<SourceRateLimiter>;
   METRICS?: AnalyticsEngineDataset;
   CLIENT_RATE_LIMIT?: RateLimit;
 }

@@ -30,6 +30,7 @@ interface Entry {
   pending: CallReport[];
   lastFlush: number;
   inflight: number;
+  accepted: Record<string, number>;
 }
 
 const entries = new Map<string, Entry>();
@@ -54,7 +55,7 @@ function stub(env: Env, endpoint: string) {
 function entryOf(name: string): Entry {
   let e = entries.get(name);
   if (e === undefined) {
-    e = { view: null, fetchedAt: 0, pending: [], lastFlush: 0, inflight: 0 };
+    e = { view: null, fetchedAt: 0, pending: [], lastFlush: 0, inflight: 0, accepted: {} };
     entries.set(name, e);
   }
   return e;
@@ -68,16 +69,19 @@ export function forgetGuardCache(name?: string): void {
 
 async function exchange(env: Env, endpoint: Endpoint, e: Entry, now: number, wantAdmission: boolean, leaseMs: number) {
   const reports = e.pending.splice(0);
+  const accepted = e.accepted;
+  e.accepted = {};
   e.lastFlush = now;
   try {
     const answer = await stub(env, endpoint.name).sync({
-      isolate: isolate(), inflight: e.inflight, reports, cfg: breakerConfig(endpoint), admit: wantAdmission, probeLeaseMs: leaseMs,
+      isolate: isolate(), inflight: e.inflight, reports, accepted, cfg: breakerConfig(endpoint), admit: wantAdmission, probeLeaseMs: leaseMs,
     });
     e.view = answer.view;
     e.fetchedAt = now;
     return answer.admission;
   } catch (error) {
     e.pending.unshift(...reports.slice(-MAX_PENDING));
+    for (const [route, n] of Object.entries(accepted)) e.accepted[route] = (e.accepted[route] ?? 0) + n;
     log("error", "endpoint_guard_unavailable", { endpoint: endpoint.name, error: errorMessage(error) });
     return null;
   }
@@ -150,4 +154,41 @@ function lease(env: Env, endpoint: Endpoint, e: Entry, route: string, mode: "syn
       }
     },
   };
+}
+
+export type Backpressure = { ok: true } | { ok: false; retryAfterS: number; detail: string };
+
+/**
+ * Ingress check for routes with `max_backlog` or `shed_when_open`, from the isolate's view (≤ 1 s
+ * old). Routes without either option never call this: they cost nothing here.
+ */
+export async function checkBackpressure(
+  env: Env,
+  endpoint: Endpoint,
+  route: string,
+  opts: { maxBacklog: number | undefined; shedWhenOpen: boolean },
+  clock: () => number,
+): Promise<Backpressure> {
+  const e = entryOf(endpoint.name);
+  const now = clock();
+  if (e.view === null || now - e.fetchedAt >= CACHE_TTL_MS) await exchange(env, endpoint, e, now, false, 0);
+  if (e.view === null) return { ok: true };
+  if (opts.shedWhenOpen) {
+    const state = tick(e.view.breaker, clock(), breakerConfig(endpoint));
+    if (state.kind === "open") {
+      const retryAfterS = Math.max(1, Math.ceil((state.openedAt + state.openForMs - now) / 1000));
+      return { ok: false, retryAfterS, detail: "The route's endpoint is unavailable; retry later." };
+    }
+  }
+  if (opts.maxBacklog !== undefined) {
+    const backlog = (e.view.backlog[route] ?? 0) + (e.accepted[route] ?? 0);
+    if (backlog >= opts.maxBacklog) return { ok: false, retryAfterS: 5, detail: "The route's delivery backlog is full; retry later." };
+  }
+  return { ok: true };
+}
+
+/** Counts an event accepted on a route with max_backlog; reported with the next exchange. */
+export function noteAccepted(endpoint: string, route: string): void {
+  const e = entryOf(endpoint);
+  e.accepted[route] = (e.accepted[route] ?? 0) + 1;
 }

@@ -4,6 +4,7 @@ import type { Env } from "../env";
 import { headerBytes, INLINE_BODY_LIMIT, type BodyRef, type Envelope, type FallbackReason } from "../core/envelope";
 import { r2PayloadStore } from "../adapters/payload-store";
 import { sendEnvelope } from "../adapters/queue";
+import { noteAccepted } from "../adapters/endpoint-guard-client";
 import { forwardedHeaders, type AcceptedEvent } from "./event";
 
 export function buildEnvelope(event: AcceptedEvent, body: BodyRef, fallback: FallbackReason | null): Envelope {
@@ -47,5 +48,6 @@ export async function enqueueEvent(env: Env, event: AcceptedEvent, fallback: Fal
   // A failed send may still have reached the queue, so a claim-checked body is never deleted here;
   // orphans are removed by the bucket's lifecycle rule (see README, Deploy).
   await sendEnvelope(env, envelope);
+  if (event.rule.max_backlog !== undefined) noteAccepted(event.endpoint.name, event.rule.name);
   return envelope;
 }

@@ -16,6 +16,8 @@ import type { AppEnv } from "./context";
 import type { AcceptedEvent } from "../delivery/event";
 import { dispatchOnce } from "../delivery/dispatch";
 import { toResponse } from "../delivery/answer";
+import { takeToken } from "../adapters/rate-limit-client";
+import { checkBackpressure } from "../adapters/endpoint-guard-client";
 
 const logged = new WeakSet<object>();
 
@@ -62,6 +64,11 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
   const verdict = await verifyRequest(c.env, source, headers, body, receivedAt);
   if (!verdict.ok) return fail({ kind: "invalid-signature" }, verdict.reason);
 
+  if (source.rate_limit !== undefined) {
+    const rate = await takeToken(c.env, source.name, { requests: source.rate_limit.requests, periodS: source.rate_limit.period_s }, receivedAt);
+    if (!rate.ok) return fail({ kind: "rate-limited", retryAfterS: rate.retryAfterS }, "source rate limit");
+  }
+
   let parsedJson: { value: unknown } | undefined;
   const json = (): unknown => {
     if (parsedJson === undefined) {
@@ -86,6 +93,11 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
   if (rule === undefined) return fail({ kind: "unroutable-event", eventType });
   const endpoint = config.endpoints.get(rule.endpoint);
   if (endpoint === undefined) return fail({ kind: "internal" }, "endpoint missing after validation");
+
+  if (rule.max_backlog !== undefined || rule.shed_when_open) {
+    const pressure = await checkBackpressure(c.env, endpoint, rule.name, { maxBacklog: rule.max_backlog, shedWhenOpen: rule.shed_when_open }, () => runtime.now());
+    if (!pressure.ok) return fail({ kind: "rate-limited", retryAfterS: pressure.retryAfterS, detail: pressure.detail }, "backpressure");
+  }
 
   const key = findIdempotencyKey({ headers, idempotencyHeader: source.idempotency_header, scheme: source.verify.scheme, json });
   if (key.kind === "invalid") return fail({ kind: "bad-request", detail: `${key.header} must be 1-255 visible ASCII characters.` });

@@ -11,6 +11,8 @@ export interface GuardSyncRequest {
   isolate: string;
   inflight: number;
   reports: readonly CallReport[];
+  /** Events accepted for async delivery per route since the last exchange (routes with max_backlog). */
+  accepted?: Readonly<Record<string, number>>;
   cfg: BreakerConfig;
   /** Ask for admission of one call (half-open probes are granted only here). */
   admit: boolean;
@@ -21,6 +23,8 @@ export interface GuardView {
   breaker: BreakerState;
   /** In-flight calls reported by other isolates in the last few seconds. */
   othersInflight: number;
+  /** Accepted but not yet delivered or dead-lettered, per route (counted for routes with max_backlog). */
+  backlog: Record<string, number>;
   now: number;
 }
 
@@ -60,6 +64,7 @@ export class EndpointGuard extends DurableObject<Env> {
     this.sql.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
     this.sql.exec("CREATE TABLE IF NOT EXISTS probes (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)");
     this.sql.exec("CREATE TABLE IF NOT EXISTS transitions (at INTEGER NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS backlog (route TEXT PRIMARY KEY, count INTEGER NOT NULL)");
     this.sql.exec(`CREATE TABLE IF NOT EXISTS minutes (minute INTEGER NOT NULL, route TEXT NOT NULL, delivered INTEGER NOT NULL,
       failed INTEGER NOT NULL, dead INTEGER NOT NULL, hist TEXT NOT NULL, PRIMARY KEY (minute, route))`);
     const saved = this.sql.exec<{ v: string }>("SELECT v FROM kv WHERE k = 'breaker'").toArray()[0];
@@ -75,6 +80,7 @@ export class EndpointGuard extends DurableObject<Env> {
       if (event !== undefined) state = transition(state, event, report.at, req.cfg);
     }
     this.recordStats(req.reports);
+    this.countBacklog(req.accepted ?? {}, req.reports);
     let admission: GuardAdmission | null = null;
     if (req.admit) {
       const decided = admit(state, now, req.cfg);
@@ -101,6 +107,7 @@ export class EndpointGuard extends DurableObject<Env> {
     const event = breakerEvent(report.breaker);
     if (held) state = transition(state, event ?? { kind: "probe_abandoned" }, now, cfg);
     this.recordStats([report]);
+    this.countBacklog({}, [report]);
     this.save(state, now);
     return this.view(isolate, now);
   }
@@ -109,6 +116,7 @@ export class EndpointGuard extends DurableObject<Env> {
     const bucket = this.loadBucket(minuteOf(at), route);
     bucket.dead += 1;
     this.storeBucket(minuteOf(at), route, bucket);
+    this.settle(route, 1);
   }
 
   reset(): void {
@@ -178,7 +186,23 @@ export class EndpointGuard extends DurableObject<Env> {
       if (now - entry.seenAt > ISOLATE_TTL_MS) this.isolates.delete(id);
       else if (id !== isolate) others += entry.inflight;
     }
-    return { breaker: this.breaker, othersInflight: others, now };
+    const backlog: Record<string, number> = {};
+    for (const row of this.sql.exec<{ route: string; count: number }>("SELECT route, count FROM backlog WHERE count > 0")) backlog[row.route] = row.count;
+    return { breaker: this.breaker, othersInflight: others, backlog, now };
+  }
+
+  /** Accepted events add to a route's backlog; async deliveries and dead letters settle it (never below 0). */
+  private countBacklog(accepted: Readonly<Record<string, number>>, reports: readonly CallReport[]): void {
+    for (const [route, n] of Object.entries(accepted)) {
+      if (n > 0) this.sql.exec("INSERT INTO backlog (route, count) VALUES (?, ?) ON CONFLICT(route) DO UPDATE SET count = count + excluded.count", route, n);
+    }
+    const settled = new Map<string, number>();
+    for (const r of reports) if (r.mode === "async" && r.delivered) settled.set(r.route, (settled.get(r.route) ?? 0) + 1);
+    for (const [route, n] of settled) this.settle(route, n);
+  }
+
+  private settle(route: string, n: number): void {
+    this.sql.exec("UPDATE backlog SET count = MAX(0, count - ?) WHERE route = ?", n, route);
   }
 
   private recordStats(reports: readonly CallReport[]): void {

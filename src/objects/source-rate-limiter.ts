@@ -1,6 +1,28 @@
-// Durable Object for exact per-source rate limits (issue 7). Declared now so the binding and its
-// SQLite migration exist from the first deploy.
+// Durable Object, one per rate-limited source: the authoritative token bucket. Isolates lease a
+// few tokens at a time (core/token-bucket leaseSize), so a source costs ~1 call per lease, not per request.
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { fullBucket, take, type BucketConfig, type BucketState } from "../core/token-bucket";
 
-export class SourceRateLimiter extends DurableObject<Env> {}
+export interface LeaseAnswer {
+  granted: number;
+  retryAfterMs: number;
+}
+
+export class SourceRateLimiter extends DurableObject<Env> {
+  private bucket: BucketState | undefined;
+  private configKey = "";
+
+  lease(want: number, cfg: BucketConfig): LeaseAnswer {
+    const now = Date.now();
+    const key = `${cfg.requests}/${cfg.periodS}`;
+    if (this.bucket === undefined || key !== this.configKey) {
+      // A new object or a changed limit starts full: limits are about rates, not history.
+      this.bucket = fullBucket(cfg, now);
+      this.configKey = key;
+    }
+    const result = take(this.bucket, cfg, now, Math.max(1, Math.floor(want)));
+    this.bucket = result.state;
+    return { granted: result.granted, retryAfterMs: result.retryAfterMs };
+  }
+}

@@ -1,0 +1,37 @@
+// Per-source rate limiting from the isolate: spends locally leased tokens, asks the source's
+// SourceRateLimiter object for a new lease when they run out. Unused tokens expire after 1 s.
+import type { Env } from "../env";
+import { leaseSize, type BucketConfig } from "../core/token-bucket";
+import { errorMessage, log } from "../log";
+
+const LEASE_TTL_MS = 1_000;
+
+interface Lease { tokens: number; expiresAt: number; blockedUntil: number }
+const leases = new Map<string, Lease>();
+
+export type RateDecision = { ok: true } | { ok: false; retryAfterS: number };
+
+export async function takeToken(env: Env, source: string, cfg: BucketConfig, now: number): Promise<RateDecision> {
+  const key = `${source}|${cfg.requests}/${cfg.periodS}`;
+  let lease = leases.get(key);
+  if (lease !== undefined && lease.blockedUntil > now) return { ok: false, retryAfterS: Math.max(1, Math.ceil((lease.blockedUntil - now) / 1000)) };
+  if (lease === undefined || lease.tokens <= 0 || lease.expiresAt <= now) {
+    try {
+      const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(source));
+      const answer = await stub.lease(leaseSize(cfg), cfg);
+      lease = { tokens: answer.granted, expiresAt: now + LEASE_TTL_MS, blockedUntil: answer.granted === 0 ? now + Math.min(answer.retryAfterMs, LEASE_TTL_MS) : 0 };
+      leases.set(key, lease);
+      if (answer.granted === 0) return { ok: false, retryAfterS: Math.max(1, Math.ceil(answer.retryAfterMs / 1000)) };
+    } catch (error) {
+      // Fail open: a rate limiter outage must not stop verified traffic.
+      log("error", "rate_limiter_unavailable", { source, error: errorMessage(error) });
+      return { ok: true };
+    }
+  }
+  lease.tokens -= 1;
+  return { ok: true };
+}
+
+export function forgetRateLeases(): void {
+  leases.clear();
+}
