@@ -13,6 +13,7 @@ import { r2PayloadStore } from "../adapters/payload-store";
 import type { Runtime } from "../runtime";
 import { log } from "../log";
 import { deliveryHeaders } from "./headers";
+import { writeDeliveryMetric } from "../adapters/metrics";
 
 /** Per-attempt timeout of async deliveries when the endpoint sets none. */
 export const DEFAULT_ASYNC_TIMEOUT_MS = 15_000;
@@ -71,5 +72,6 @@ export async function attemptDelivery(env: Env, config: Config, endpoint: Endpoi
     outcome: decision.kind, latency_ms: sent.latencyMs, error: decision.kind === "delivered" ? undefined : described.lastError,
     retry_in_ms: decision.kind === "retry" ? decision.delayMs : undefined, ordering_key: envelope.ordering?.key, sequence: envelope.ordering?.sequence,
   });
+  writeDeliveryMetric(env, { route: envelope.route, endpoint: endpoint.name, mode: "async", outcome: decision.kind, status: described.lastStatus, latencyMs: sent.latencyMs, attempt });
   return { decision, attempt, lastStatus: described.lastStatus, lastError: decision.kind === "delivered" ? null : described.lastError };
 }

@@ -17,6 +17,7 @@ import type { AcceptedEvent } from "./event";
 import { enqueueEvent } from "./enqueue";
 import { forwardedHeaders } from "./event";
 import { deliveryHeaders } from "./headers";
+import { writeDeliveryMetric } from "../adapters/metrics";
 import type { DispatchOutcome } from "./dispatch";
 import { recordFallback } from "./fallbacks";
 
@@ -51,7 +52,9 @@ export async function callSync(env: Env, ctx: Background, config: Config, event:
   );
   const { result, response, latencyMs } = sent;
   let body: Uint8Array | null = null;
-  if (response !== null && isPassThrough(result)) {
+  // A 5xx is passed through (status and body) when there is no fallback, so its body is read too.
+  const serverError = result.kind === "response" && result.status >= 500 && result.status <= 599;
+  if (response !== null && (isPassThrough(result) || (serverError && rule.fallback === "none"))) {
     try {
       body = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
@@ -72,6 +75,7 @@ export async function callSync(env: Env, ctx: Background, config: Config, event:
     route: rule.name, endpoint: endpoint.name, mode: "sync", attempt: 1, status: described.lastStatus, outcome: failure ? "failed" : "answered",
     latency_ms: latencyMs, error: failure ? described.lastError : undefined,
   });
+  writeDeliveryMetric(env, { route: rule.name, endpoint: endpoint.name, mode: "sync", outcome: failure ? "failed" : "answered", status: described.lastStatus, latencyMs, attempt: 1 });
   const latencyHeader = { "X-Downstream-Latency": String(Math.round(latencyMs)), "X-Trace-Id": event.trace.traceId, "X-Message-Id": event.messageId };
   switch (effective.kind) {
     case "response": {
@@ -81,7 +85,7 @@ export async function callSync(env: Env, ctx: Background, config: Config, event:
         return { kind: "answer", answer, replay: false };
       }
       if (effective.status >= 500 && effective.status <= 599 && rule.fallback === "none" && response !== null) {
-        const passBody = await readQuietly(response);
+        const passBody = body ?? new Uint8Array(0);
         const ct = response.headers.get("Content-Type");
         return { kind: "answer", answer: { status: effective.status, headers: { ...(ct ? { "Content-Type": ct } : {}), ...latencyHeader }, body: passBody }, replay: false, keep: false };
       }
@@ -101,14 +105,6 @@ export async function callSync(env: Env, ctx: Background, config: Config, event:
 /** 2xx and 4xx are the endpoint's answer; 1xx/3xx/5xx, timeouts and network errors are failures. */
 function isPassThrough(result: AttemptResult): boolean {
   return result.kind === "response" && result.status >= 200 && result.status < 500 && !(result.status >= 300 && result.status < 400);
-}
-
-async function readQuietly(response: Response): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await response.arrayBuffer());
-  } catch {
-    return new Uint8Array(0);
-  }
 }
 
 async function fallbackOr(
