@@ -1,11 +1,13 @@
-// Shared helpers for Workers-runtime tests: a config builder, a signed request builder, and an
-// app instance bound to the test env with overrides.
+// Shared helpers for Workers-runtime tests: a config builder, signed request builders (every scheme),
+// recording queue/bucket bindings, problem assertions, and an app bound to the test env with overrides.
 import { env } from "cloudflare:workers";
+import { expect } from "vitest";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import type { Env } from "../../src/env";
 import { createApp } from "../../src/http/app";
 import { signStandardWebhook } from "../../src/core/signatures";
 import type { ConfigInput } from "../../src/config/schema";
+import { PROBLEM_TYPE_BASE } from "../../src/core/problems";
 
 export const testEnv = env as unknown as Env;
 export const SW_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -63,4 +65,120 @@ export async function signedRequest(
     headers: { "Content-Type": "application/json", "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": signature, ...opts.headers },
     body: bytes,
   });
+}
+
+// ---- Recording bindings, problem assertions and per-scheme signers (ingress, dedup and sync tests).
+
+export const HSTS_VALUE = "max-age=31536000; includeSubDomains";
+
+/** A Queue producer that records every message; `fail` makes `send` throw instead. */
+export function recordingQueue(opts: { fail?: boolean } = {}): { queue: Queue<unknown>; sent: unknown[] } {
+  const sent: unknown[] = [];
+  const queue = {
+    send: async (message: unknown) => {
+      if (opts.fail === true) throw new Error("queue send failed (test)");
+      sent.push(message);
+    },
+    sendBatch: async (messages: Iterable<MessageSendRequest<unknown>>) => {
+      if (opts.fail === true) throw new Error("queue send failed (test)");
+      for (const m of messages) sent.push(m.body);
+    },
+  };
+  return { queue: queue as unknown as Queue<unknown>, sent };
+}
+
+/** The real R2 bucket, with every `put` key recorded. */
+export function recordingBucket(): { bucket: R2Bucket; puts: string[] } {
+  const real = testEnv.PAYLOADS;
+  const puts: string[] = [];
+  const bucket = {
+    put: (key: string, value: Uint8Array, options?: R2PutOptions) => {
+      puts.push(key);
+      return real.put(key, value, options);
+    },
+    get: (key: string) => real.get(key),
+    head: (key: string) => real.head(key),
+    delete: (keys: string | string[]) => real.delete(keys),
+    list: (options?: R2ListOptions) => real.list(options),
+  };
+  return { bucket: bucket as unknown as R2Bucket, puts };
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  trace_id: string;
+}
+
+/** Asserts the common stamp of every response: a W3C-shaped X-Trace-Id and HSTS. */
+export function expectStamped(res: Response): string {
+  const traceId = res.headers.get("X-Trace-Id") ?? "";
+  expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+  expect(res.headers.get("Strict-Transport-Security")).toBe(HSTS_VALUE);
+  return traceId;
+}
+
+/** Asserts an RFC 9457 problem of `kind` with `status`, stamped, and returns its body. */
+export async function expectProblem(res: Response, status: number, kind: string): Promise<ProblemBody> {
+  expect(res.status).toBe(status);
+  const traceId = expectStamped(res);
+  expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+  const body = (await res.json()) as ProblemBody;
+  expect(body).toEqual({ type: PROBLEM_TYPE_BASE + kind, title: expect.any(String), status, detail: expect.any(String), trace_id: traceId });
+  return body;
+}
+
+const enc = new TextEncoder();
+
+async function hmacBytes(key: Uint8Array, parts: readonly (string | Uint8Array)[]): Promise<Uint8Array> {
+  const k = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const chunks = parts.map((p) => (typeof p === "string" ? enc.encode(p) : p));
+  const data = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const c of chunks) {
+    data.set(c, at);
+    at += c.byteLength;
+  }
+  return new Uint8Array(await crypto.subtle.sign("HMAC", k, data));
+}
+
+const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+const b64 = (b: Uint8Array): string => btoa(String.fromCharCode(...b));
+
+export type SignedScheme = "standard-webhooks" | "hmac-sha256-hex" | "stripe" | "github" | "shopify" | "slack";
+export const SIGNED_SCHEMES: readonly SignedScheme[] = ["standard-webhooks", "hmac-sha256-hex", "stripe", "github", "shopify", "slack"];
+
+/** A secret value that suits each scheme (Standard Webhooks secrets are whsec_ + base64). */
+export function secretFor(scheme: SignedScheme, n = 1): string {
+  return scheme === "standard-webhooks" ? `whsec_${btoa(`secret-number-${n}-for-tests!!`)}` : `${scheme}-secret-${n}`;
+}
+
+/** The signature headers a correct producer of `scheme` sends (independent of src/core/signatures). */
+export async function schemeHeaders(
+  scheme: SignedScheme,
+  secret: string,
+  body: Uint8Array,
+  opts: { timestampS?: number; id?: string } = {},
+): Promise<Record<string, string>> {
+  const ts = String(opts.timestampS ?? Math.floor(Date.now() / 1000));
+  const key = enc.encode(secret);
+  switch (scheme) {
+    case "standard-webhooks": {
+      const id = opts.id ?? `msg_${crypto.randomUUID()}`;
+      const raw = Uint8Array.from(atob(secret.replace(/^whsec_/, "")), (c) => c.charCodeAt(0));
+      return { "webhook-id": id, "webhook-timestamp": ts, "webhook-signature": `v1,${b64(await hmacBytes(raw, [`${id}.${ts}.`, body]))}` };
+    }
+    case "hmac-sha256-hex":
+      return { "X-Signature": hex(await hmacBytes(key, [body])), "X-Timestamp": ts };
+    case "stripe":
+      return { "Stripe-Signature": `t=${ts},v1=${hex(await hmacBytes(key, [`${ts}.`, body]))}` };
+    case "github":
+      return { "X-Hub-Signature-256": `sha256=${hex(await hmacBytes(key, [body]))}` };
+    case "shopify":
+      return { "X-Shopify-Hmac-Sha256": b64(await hmacBytes(key, [body])) };
+    case "slack":
+      return { "X-Slack-Signature": `v0=${hex(await hmacBytes(key, [`v0:${ts}:`, body]))}`, "X-Slack-Request-Timestamp": ts };
+  }
 }
