@@ -13,5 +13,7 @@ export class QueueMissingError extends Error {
 export async function sendEnvelope(env: Env, envelope: Envelope, delaySeconds = 0): Promise<void> {
   const queue = queueBinding(env, envelope.queue);
   if (queue === undefined) throw new QueueMissingError(envelope.queue);
-  await queue.send(envelope, delaySeconds > 0 ? { delaySeconds } : undefined);
+  // "v8" (structured clone) keeps the inline body a Uint8Array; the default "json" would turn it into
+  // {"0":..,"1":..} and every envelope would arrive malformed.
+  await queue.send(envelope, delaySeconds > 0 ? { contentType: "v8", delaySeconds } : { contentType: "v8" });
 }
