@@ -3,6 +3,7 @@
 import type { Env } from "./env";
 import { createApp } from "./http/app";
 import { consumeBatch } from "./delivery/consume";
+import { runScheduled } from "./scheduled";
 import { systemRuntime } from "./runtime";
 
 export { IdempotencyShard } from "./objects/idempotency-shard";
@@ -15,4 +16,7 @@ const app = createApp(systemRuntime);
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
   queue: (batch, env, ctx) => consumeBatch(batch, env, ctx, systemRuntime),
+  scheduled: async (_controller, env, _ctx) => {
+    await runScheduled(env, systemRuntime);
+  },
 } satisfies ExportedHandler<Env>;

@@ -24,6 +24,9 @@ export type Problem =
   | { kind: "unauthorized" }
   | { kind: "invalid-input"; detail: string }
   | { kind: "conflict"; detail: string }
+  | { kind: "unknown-endpoint"; name: string }
+  | { kind: "unknown-dead-letter" }
+  | { kind: "unsupported-media-type"; detail: string }
   | { kind: "internal" };
 
 export interface ProblemWire {
@@ -91,6 +94,12 @@ function describe(p: Problem): Described {
       return [400, "Invalid input", p.detail, {}];
     case "conflict":
       return [409, "Conflict", p.detail, {}];
+    case "unknown-endpoint":
+      return [404, "Unknown endpoint", `No endpoint named "${p.name}" is configured.`, {}];
+    case "unknown-dead-letter":
+      return [404, "Unknown dead letter", "No dead letter with this id.", {}];
+    case "unsupported-media-type":
+      return [415, "Unsupported media type", p.detail, {}];
     case "internal":
       return [500, "Internal error", "An unexpected error occurred; it has been logged.", {}];
     default: {

@@ -5,14 +5,24 @@ import { systemRuntime } from "../runtime";
 import { errorMessage, log } from "../log";
 import type { AppEnv } from "./context";
 import { traceMiddleware, stamp } from "./trace";
-import { ingress } from "./ingress";
+import { configOrProblem, ingress } from "./ingress";
+import { requestLogMiddleware } from "./request-log";
 import { problem, problemResponse } from "./problem";
+import { createAdminApp } from "./admin/app";
 
 export function createApp(runtime: Runtime = systemRuntime): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("*", traceMiddleware(runtime));
+  // CONTRACT §1: with an invalid GATEWAY_CONFIG every request answers 500 config-invalid.
+  app.use("*", async function configGate(c, next) {
+    const config = configOrProblem(c);
+    if (config instanceof Response) return config;
+    await next();
+  });
+  app.use("/webhooks/*", requestLogMiddleware(runtime));
   app.all("/webhooks/:source", ingress);
   app.all("/webhooks/:source/:event_type", ingress);
+  app.route("/admin", createAdminApp());
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.notFound((c) => problem(c, { kind: "not-found" }));
   app.onError((error, c) => {

@@ -42,8 +42,12 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
   const runtime = c.get("runtime");
   const sourceName = c.req.param("source") ?? "";
   const source = config.sources.get(sourceName);
+  const fields = c.get("requestLog");
+  fields.source = sourceName.slice(0, 64);
   const fail = (p: Problem, reason?: string): Response => {
-    log("info", "ingress_rejected", { trace_id: trace.traceId, source: sourceName.slice(0, 64), problem: p.kind, reason });
+    fields.outcome = "rejected";
+    fields.problem = p.kind;
+    fields.reason = reason;
     return problem(c, p);
   };
   if (source === undefined) return fail({ kind: "unknown-source" });
@@ -58,6 +62,7 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
   if (read.kind === "bad_length") return fail({ kind: "bad-request", detail: read.detail });
   if (read.kind === "too_large") return fail({ kind: "payload-too-large", limit: config.maxBodyBytes });
   const body = read.bytes;
+  fields.bytes = body.byteLength;
   const headers = c.req.raw.headers;
   const receivedAt = runtime.now();
 
@@ -91,6 +96,7 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
   const ruleIndex = matchRule(config.rules, source.name, eventType);
   const rule = config.rules[ruleIndex];
   if (rule === undefined) return fail({ kind: "unroutable-event", eventType });
+  Object.assign(fields, { event_type: eventType, route: rule.name, endpoint: rule.endpoint, mode: rule.mode });
   const endpoint = config.endpoints.get(rule.endpoint);
   if (endpoint === undefined) return fail({ kind: "internal" }, "endpoint missing after validation");
 
@@ -127,9 +133,13 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
   };
   const dedupKey = key.kind === "key" ? `${source.name}:k:${key.key}` : verdict.signatureDigest !== "" ? `${source.name}:s:${verdict.signatureDigest}` : null;
   const bodyHash = dedupKey === null ? "" : await sha256Hex(body);
+  fields.message_id = event.messageId;
   const outcome = await dispatchOnce(c.env, c.executionCtx, config, event, runtime, dedupKey, bodyHash);
   if (outcome.kind === "problem") return fail(outcome.problem, outcome.reason);
-  return toResponse(outcome.answer, outcome.replay ? { "X-Idempotent-Replay": "true" } : {});
+  const answer = outcome.answer;
+  fields.outcome = outcome.replay ? "duplicate" : answer.headers["X-Fallback"] !== undefined ? "fallback" : rule.mode === "async" ? "queued" : "answered";
+  if (outcome.replay) fields.message_id = answer.headers["X-Message-Id"];
+  return toResponse(answer, outcome.replay ? { "X-Idempotent-Replay": "true" } : {});
 }
 
 function splitOrderingKey(spec: string): ["body" | "header", string] {

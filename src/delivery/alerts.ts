@@ -1,0 +1,119 @@
+// Operator alerts, checked by the scheduled handler: a route's dead letters past dlq_alert_threshold,
+// an endpoint's breaker not closed for longer than BREAKER_OPEN_ALERT_MS. Each condition fires at
+// most once per hour (a compare-and-swap on D1 `alerts`): a log line, and a signed POST to ALERT_WEBHOOK_URL.
+import type { Env } from "../env";
+import { stringBinding } from "../env";
+import { messageId } from "../core/ids";
+import { signStandardWebhook } from "../core/signatures";
+import { checkEndpointUrl } from "../core/url-guard";
+import type { GuardSnapshot } from "../objects/endpoint-guard";
+import type { Runtime } from "../runtime";
+import { errorMessage, log } from "../log";
+
+export const ALERT_INTERVAL_MS = 3_600_000;
+export const BREAKER_OPEN_ALERT_MS = 5 * 60_000;
+const ALERT_TIMEOUT_MS = 5_000;
+/** A POST that failed is tried again after this long instead of an hour. */
+const FAILED_POST_RETRY_MS = 5 * 60_000;
+
+export type Alert =
+  | { kind: "dlq_threshold"; route: string; endpoint: string; count: number; threshold: number }
+  | { kind: "breaker_open"; endpoint: string; state: string; openSince: number | null; openForMs: number | null };
+
+/** Routes whose count of `dead` rows passes the threshold. */
+export function dlqAlerts(counts: readonly { route: string; endpoint: string; count: number }[], threshold: number): Alert[] {
+  return counts.filter((c) => c.count > threshold).map((c) => ({ kind: "dlq_threshold", route: c.route, endpoint: c.endpoint, count: c.count, threshold }));
+}
+
+/** Endpoints whose breaker left `closed` more than BREAKER_OPEN_ALERT_MS ago and has not come back. */
+export function breakerAlerts(snapshots: ReadonlyMap<string, GuardSnapshot | null>, now: number): Alert[] {
+  const alerts: Alert[] = [];
+  for (const [endpoint, snapshot] of snapshots) {
+    if (snapshot === null || snapshot.breaker.state === "closed") continue;
+    // Transitions are newest first; the latest one out of `closed` is when this outage began.
+    const tripped = snapshot.transitions.find((t) => t.from === "closed");
+    const openSince = tripped === undefined ? null : Date.parse(tripped.at);
+    if (openSince !== null && now - openSince < BREAKER_OPEN_ALERT_MS) continue;
+    alerts.push({ kind: "breaker_open", endpoint, state: snapshot.breaker.state, openSince, openForMs: openSince === null ? null : now - openSince });
+  }
+  return alerts;
+}
+
+export function alertKey(alert: Alert): string {
+  return alert.kind === "dlq_threshold" ? `dlq_threshold:${alert.route}` : `breaker_open:${alert.endpoint}`;
+}
+
+function summary(alert: Alert): string {
+  if (alert.kind === "dlq_threshold") {
+    const where = alert.route === "" ? "Malformed queue messages" : `Route ${alert.route} (endpoint ${alert.endpoint})`;
+    return `${where}: ${alert.count} dead letters, above the threshold of ${alert.threshold}.`;
+  }
+  const minutes = alert.openForMs === null ? "a long time" : `${Math.floor(alert.openForMs / 60_000)} min`;
+  return `The circuit breaker of endpoint ${alert.endpoint} has not been closed for ${minutes} (now ${alert.state}).`;
+}
+
+/** Fires every alert not fired in the last hour; returns how many fired. */
+export async function fireAlerts(env: Env, alerts: readonly Alert[], runtime: Runtime, allowPrivateNetworks: boolean): Promise<number> {
+  let fired = 0;
+  for (const alert of alerts) {
+    const now = runtime.now();
+    const key = alertKey(alert);
+    if (!(await claimAlert(env.DB, key, alert.kind, summary(alert), now))) continue;
+    fired += 1;
+    log("error", "alert", {
+      alert: alert.kind, summary: summary(alert), endpoint: alert.endpoint,
+      route: alert.kind === "dlq_threshold" ? alert.route : undefined,
+      dead_letters: alert.kind === "dlq_threshold" ? alert.count : undefined,
+      threshold: alert.kind === "dlq_threshold" ? alert.threshold : undefined,
+      open_for_ms: alert.kind === "breaker_open" ? alert.openForMs : undefined,
+    });
+    const url = stringBinding(env, "ALERT_WEBHOOK_URL");
+    if (url === undefined) continue;
+    const ok = await postAlert(env, url, alert, runtime, allowPrivateNetworks);
+    if (!ok) await env.DB.prepare("UPDATE alerts SET last_fired_at = ? WHERE key = ? AND last_fired_at = ?")
+      .bind(now - ALERT_INTERVAL_MS + FAILED_POST_RETRY_MS, key, now).run();
+  }
+  return fired;
+}
+
+/** True when this caller won the right to fire `key` now (no firing in the last hour). */
+async function claimAlert(db: D1Database, key: string, kind: string, detail: string, now: number): Promise<boolean> {
+  const row = await db.prepare(
+    `INSERT INTO alerts (key, kind, last_fired_at, fire_count, detail) VALUES (?, ?, ?, 1, ?)
+     ON CONFLICT(key) DO UPDATE SET last_fired_at = excluded.last_fired_at, fire_count = alerts.fire_count + 1, detail = excluded.detail
+     WHERE alerts.last_fired_at <= ? RETURNING key`,
+  ).bind(key, kind, now, detail, now - ALERT_INTERVAL_MS).first<{ key: string }>();
+  return row !== null;
+}
+
+export function alertPayload(alert: Alert, id: string, now: number): Record<string, unknown> {
+  const common = { type: "hookgate.alert", id, alert: alert.kind, at: new Date(now).toISOString(), summary: summary(alert), endpoint: alert.endpoint };
+  if (alert.kind === "dlq_threshold") return { ...common, route: alert.route, dead_letters: alert.count, threshold: alert.threshold };
+  return {
+    ...common, breaker: alert.state, open_since: alert.openSince === null ? null : new Date(alert.openSince).toISOString(), open_for_ms: alert.openForMs,
+  };
+}
+
+async function postAlert(env: Env, url: string, alert: Alert, runtime: Runtime, allowPrivateNetworks: boolean): Promise<boolean> {
+  const verdict = checkEndpointUrl(url, { allowPrivateNetworks });
+  if (!verdict.ok) {
+    log("error", "alert_webhook_blocked", { alert: alert.kind, reason: verdict.reason });
+    return false;
+  }
+  const now = runtime.now();
+  const id = messageId(now, runtime.randomBytes(10)).replace(/^msg_/, "alert_");
+  const body = new TextEncoder().encode(JSON.stringify(alertPayload(alert, id, now)));
+  const timestampS = Math.floor(now / 1000);
+  const headers = new Headers({ "Content-Type": "application/json", "User-Agent": "Hookgate/1", "webhook-id": id, "webhook-timestamp": String(timestampS) });
+  const secret = stringBinding(env, "ALERT_SIGNING_SECRET");
+  if (secret !== undefined) headers.set("webhook-signature", await signStandardWebhook({ id, timestampS, body, secrets: [secret] }));
+  try {
+    const res = await fetch(verdict.url.toString(), { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(ALERT_TIMEOUT_MS) });
+    await res.body?.cancel().catch(() => undefined);
+    if (res.status >= 200 && res.status < 300) return true;
+    log("error", "alert_webhook_failed", { alert: alert.kind, status: res.status });
+  } catch (error) {
+    log("error", "alert_webhook_failed", { alert: alert.kind, error: errorMessage(error).replace(/https?:\/\/\S+/g, "[url]") });
+  }
+  return false;
+}

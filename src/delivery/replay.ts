@@ -1,0 +1,158 @@
+// Replay of dead letters: claim rows by a status compare-and-swap in D1, rebuild each envelope
+// (attempt 0, same id, trace, body reference, headers, policy and queue), hand it back to async
+// delivery, then record the replay (count and time) on the row. A hand-off that fails gives the row back.
+import * as z from "zod";
+import type { Env } from "../env";
+import type { BodyRef, Envelope } from "../core/envelope";
+import { spanId } from "../core/ids";
+import {
+  claimForReplay, getDeadLetter, markReplayedStatement, unclaimStatement,
+  type ClaimOptions, type DeadLetterFilter, type DeadLetterRow,
+} from "../adapters/dead-letter-store";
+import { sendEnvelope } from "../adapters/queue";
+import { replayIntoStream } from "./ordered";
+import type { Runtime } from "../runtime";
+import { errorMessage, log } from "../log";
+
+/** Hand-offs in flight at once during a bulk replay. */
+const HANDOFF_CONCURRENCY = 8;
+
+const storedHeaders = z.array(z.tuple([z.string(), z.string()]));
+const storedPolicy = z.object({ matrix: z.array(z.number().int().nonnegative()), max_attempts: z.number().int().positive() });
+
+export type ReplayOneResult =
+  | { kind: "queued"; id: string; replayCount: number }
+  | { kind: "not_found" }
+  | { kind: "conflict"; detail: string }
+  | { kind: "failed" };
+
+export interface ReplayOptions {
+  /** Who asked: an operator (admin API) or the scheduled automated replay. */
+  trigger: "admin" | "auto";
+  /** Spread the hand-offs over this many seconds with queue delays (bounded replay rate). */
+  spreadOverS?: number;
+}
+
+/** The bytes of a stored body: D1 returns a BLOB as an array of byte values (or a buffer). */
+export function storedBytes(body: DeadLetterRow["body"]): Uint8Array | null {
+  if (body === null) return null;
+  if (typeof body === "string") return new TextEncoder().encode(body);
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  return Uint8Array.from(body);
+}
+
+/** The envelope a dead letter is replayed with: a fresh start (attempt 0) of the same message. */
+export function envelopeFromRow(row: DeadLetterRow, parentSpanId: string): Envelope {
+  const body: BodyRef = row.body_ref !== null
+    ? { kind: "r2", key: row.body_ref, size: row.body_size }
+    : { kind: "inline", bytes: storedBytes(row.body) ?? new Uint8Array(0) };
+  return {
+    v: 1,
+    id: row.id,
+    trace_id: row.trace_id,
+    parent_span_id: parentSpanId,
+    source: row.source,
+    event_type: row.event_type,
+    route: row.route,
+    endpoint: row.endpoint,
+    queue: row.queue,
+    idempotency_key: row.idempotency_key,
+    content_type: row.content_type,
+    headers: storedHeaders.parse(JSON.parse(row.headers)),
+    body,
+    received_at: row.created_at,
+    attempt: 0,
+    policy: storedPolicy.parse(JSON.parse(row.policy)),
+    last_status: null,
+    last_error: null,
+    fallback: null,
+    replay_count: row.replay_count + 1,
+    ordering: row.ordering_key !== null && row.sequence !== null ? { key: row.ordering_key, sequence: row.sequence } : null,
+  };
+}
+
+/**
+ * Dead letters of ordered routes (`ordering_key` set) go back through their key's OrderedStream
+ * object, not the plain queue, under their original sequence: a key blocked on this dead letter
+ * resumes with it (docs/ordering.md). Throws when the object did not take it (the row is given back).
+ */
+export async function replayOrdered(env: Env, envelope: Envelope): Promise<void> {
+  await replayIntoStream(env, envelope);
+}
+
+/** Replays one dead letter by id: 404 when unknown, 409 when it is not `dead` (already replaying or replayed). */
+export async function replayOne(env: Env, id: string, runtime: Runtime): Promise<ReplayOneResult> {
+  const [row] = await claimForReplay(env.DB, { id }, 1);
+  if (row === undefined) {
+    const existing = await getDeadLetter(env.DB, id);
+    if (existing === null) return { kind: "not_found" };
+    if (existing.reason === "malformed") return { kind: "conflict", detail: "A malformed queue message cannot be replayed; inspect and delete it." };
+    return { kind: "conflict", detail: `This dead letter is ${existing.status === "replaying" ? "being replayed" : "already replayed"}.` };
+  }
+  const { replayed } = await replayClaimed(env, [row], runtime, { trigger: "admin" });
+  return replayed === 1 ? { kind: "queued", id: row.id, replayCount: row.replay_count + 1 } : { kind: "failed" };
+}
+
+/** Claims up to `limit` dead letters matching the filter and replays each exactly once. */
+export async function replayMatching(
+  env: Env,
+  filter: DeadLetterFilter,
+  limit: number,
+  runtime: Runtime,
+  options: ReplayOptions,
+  claim: ClaimOptions = {},
+): Promise<{ replayed: number; failed: number }> {
+  const rows = await claimForReplay(env.DB, filter, limit, claim);
+  if (rows.length === 0) return { replayed: 0, failed: 0 };
+  return replayClaimed(env, rows, runtime, options);
+}
+
+/** Hands claimed rows to delivery, then marks the sent ones replayed and gives the others back. */
+async function replayClaimed(env: Env, rows: readonly DeadLetterRow[], runtime: Runtime, options: ReplayOptions): Promise<{ replayed: number; failed: number }> {
+  const sent: DeadLetterRow[] = [];
+  const failed: DeadLetterRow[] = [];
+  await forEachLimited(rows, HANDOFF_CONCURRENCY, async (row, index) => {
+    const delaySeconds = options.spreadOverS === undefined ? 0 : Math.floor((index * options.spreadOverS) / rows.length);
+    try {
+      await handOff(env, row, runtime, delaySeconds);
+      sent.push(row);
+    } catch (error) {
+      failed.push(row);
+      log("error", "dead_letter_replay_failed", { message_id: row.id, route: row.route, endpoint: row.endpoint, trigger: options.trigger, error: errorMessage(error) });
+    }
+  });
+  const now = runtime.now();
+  const statements = [...sent.map((r) => markReplayedStatement(env.DB, r.id, now)), ...failed.map((r) => unclaimStatement(env.DB, r.id))];
+  try {
+    await env.DB.batch(statements);
+  } catch (error) {
+    // The hand-offs already happened; the rows stay `replaying` (visible with ?status=replaying).
+    log("error", "dead_letter_replay_mark_failed", { count: statements.length, error: errorMessage(error) });
+  }
+  for (const row of sent) {
+    log("info", "dead_letter_replayed", {
+      trace_id: row.trace_id, message_id: row.id, source: row.source, event_type: row.event_type, route: row.route,
+      endpoint: row.endpoint, replay_count: row.replay_count + 1, trigger: options.trigger,
+    });
+  }
+  return { replayed: sent.length, failed: failed.length };
+}
+
+async function handOff(env: Env, row: DeadLetterRow, runtime: Runtime, delaySeconds: number): Promise<void> {
+  const envelope = envelopeFromRow(row, spanId(runtime.randomBytes(8)));
+  if (row.ordering_key !== null) return replayOrdered(env, envelope);
+  await sendEnvelope(env, envelope, delaySeconds);
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      const item = items[index];
+      if (item !== undefined) await fn(item, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

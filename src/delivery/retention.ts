@@ -1,0 +1,51 @@
+// Removing dead letters together with their R2 bodies: the scheduled retention purge (bounded
+// batches, D1 rows first so no row ever points at a deleted body) and an operator's delete.
+import type { Env } from "../env";
+import { deleteDeadLetter, getDeadLetter, purgeOlderThan } from "../adapters/dead-letter-store";
+import { log } from "../log";
+
+/** Rows deleted per statement, and statements per scheduled run (at most 2,000 rows a minute). */
+export const PURGE_BATCH = 200;
+export const PURGE_MAX_BATCHES = 10;
+
+export interface PurgeReport {
+  deleted: number;
+  bodies: number;
+  /** True when the run stopped at its batch limit with more rows left for the next run. */
+  more: boolean;
+}
+
+/** Purges dead letters older than `retentionHours` (failed, and last replayed, before the cutoff). */
+export async function purgeExpired(env: Env, retentionHours: number, now: number): Promise<PurgeReport> {
+  const before = now - retentionHours * 3_600_000;
+  const report: PurgeReport = { deleted: 0, bodies: 0, more: false };
+  for (let batch = 0; batch < PURGE_MAX_BATCHES; batch++) {
+    const { deleted, bodyRefs } = await purgeOlderThan(env.DB, before, PURGE_BATCH);
+    report.deleted += deleted;
+    if (bodyRefs.length > 0) {
+      await env.PAYLOADS.delete(bodyRefs);
+      report.bodies += bodyRefs.length;
+    }
+    if (deleted < PURGE_BATCH) {
+      if (report.deleted > 0) log("info", "dead_letters_purged", { deleted: report.deleted, bodies: report.bodies, retention_hours: retentionHours });
+      return report;
+    }
+  }
+  report.more = true;
+  log("info", "dead_letters_purged", { deleted: report.deleted, bodies: report.bodies, retention_hours: retentionHours, more: true });
+  return report;
+}
+
+export type DeleteResult = { kind: "deleted" } | { kind: "not_found" } | { kind: "conflict" };
+
+/**
+ * An operator's delete. The R2 body goes with a `dead` row; a `replayed` row's body belongs to its
+ * replay, which deletes it once delivered (or lands on a new row with it if it fails again).
+ */
+export async function deleteDeadLetterById(env: Env, id: string): Promise<DeleteResult> {
+  const deleted = await deleteDeadLetter(env.DB, id);
+  if (deleted === null) return (await getDeadLetter(env.DB, id)) === null ? { kind: "not_found" } : { kind: "conflict" };
+  if (deleted.body_ref !== null && deleted.status === "dead") await env.PAYLOADS.delete(deleted.body_ref);
+  log("info", "dead_letter_deleted", { message_id: deleted.id, route: deleted.route, endpoint: deleted.endpoint });
+  return { kind: "deleted" };
+}

@@ -1,0 +1,132 @@
+// GET /admin/routes (the effective config, secrets as binding names only, URLs redacted, breakers),
+// GET /admin/endpoints/{name} (breaker, in-flight, last hour) and POST /admin/endpoints/{name}/reset.
+import type * as z from "zod";
+import type { Env } from "../../env";
+import { stringBinding } from "../../env";
+import type { Config, Endpoint } from "../../config/load";
+import { redactUrl } from "../../core/url-guard";
+import { breakerConfig, forgetGuardCache } from "../../adapters/endpoint-guard-client";
+import type { GuardSnapshot } from "../../objects/endpoint-guard";
+import { errorMessage, log } from "../../log";
+import { configOrProblem } from "../ingress";
+import { problem } from "../problem";
+import type { AdminRouter } from "./router";
+import { EffectiveConfigSchema, EndpointDetailSchema, EndpointResetSchema, NameParamsSchema } from "./schemas";
+
+const TAG = "routes";
+const unauthorized = { description: "Missing or wrong bearer token", problem: true } as const;
+
+export function registerEndpointRoutes(router: AdminRouter): void {
+  router.add({
+    method: "get", path: "/routes", operationId: "getRoutes", tag: TAG,
+    summary: "The effective configuration with each endpoint's breaker state",
+    description: "Secrets appear as binding names with whether each is set, never as values; endpoint URLs lose userinfo and query.",
+    responses: { 200: { description: "Effective configuration", schema: EffectiveConfigSchema }, 401: unauthorized },
+  }, async (c) => {
+    const config = configOrProblem(c);
+    if (config instanceof Response) return config;
+    const breakers = await Promise.all([...config.endpoints.values()].map(async (e) => [e.name, (await snapshotOrNull(c.env, e))?.breaker ?? null] as const));
+    return c.json(effectiveConfig(c.env, config, new Map(breakers)));
+  });
+
+  router.add({
+    method: "get", path: "/endpoints/{name}", operationId: "getEndpoint", tag: TAG, params: NameParamsSchema,
+    summary: "One endpoint: breaker state, in-flight calls, last hour's success rate and latency, recent transitions",
+    responses: { 200: { description: "Endpoint state", schema: EndpointDetailSchema }, 401: unauthorized, 404: { description: "No such endpoint", problem: true } },
+  }, async (c, { params }) => {
+    const config = configOrProblem(c);
+    if (config instanceof Response) return config;
+    const endpoint = config.endpoints.get(params.name);
+    if (endpoint === undefined) return problem(c, { kind: "unknown-endpoint", name: params.name });
+    const s = await guard(c.env, endpoint.name).snapshot(breakerConfig(endpoint));
+    const body: z.input<typeof EndpointDetailSchema> = {
+      name: endpoint.name, url: redactUrl(endpoint.url), breaker: s.breaker, inflight: s.inflight, last_hour: s.last_hour.total,
+      routes: s.last_hour.routes, transitions: s.transitions, per_minute: s.per_minute,
+    };
+    return c.json(body);
+  });
+
+  router.add({
+    method: "post", path: "/endpoints/{name}/reset", operationId: "resetEndpoint", tag: TAG, params: NameParamsSchema,
+    summary: "Close the endpoint's circuit breaker",
+    responses: { 200: { description: "The breaker after the reset", schema: EndpointResetSchema }, 401: unauthorized, 404: { description: "No such endpoint", problem: true } },
+  }, async (c, { params }) => {
+    const config = configOrProblem(c);
+    if (config instanceof Response) return config;
+    const endpoint = config.endpoints.get(params.name);
+    if (endpoint === undefined) return problem(c, { kind: "unknown-endpoint", name: params.name });
+    const stub = guard(c.env, endpoint.name);
+    await stub.reset();
+    forgetGuardCache(endpoint.name);
+    log("warn", "breaker_reset", { trace_id: c.get("trace").traceId, endpoint: endpoint.name });
+    const s = await stub.snapshot(breakerConfig(endpoint));
+    const body: z.input<typeof EndpointResetSchema> = { name: endpoint.name, breaker: s.breaker };
+    return c.json(body);
+  });
+}
+
+function guard(env: Env, name: string) {
+  return env.ENDPOINT_GUARD.get(env.ENDPOINT_GUARD.idFromName(name));
+}
+
+async function snapshotOrNull(env: Env, endpoint: Endpoint): Promise<GuardSnapshot | null> {
+  try {
+    return await guard(env, endpoint.name).snapshot(breakerConfig(endpoint));
+  } catch (error) {
+    log("warn", "endpoint_guard_unavailable", { endpoint: endpoint.name, error: errorMessage(error) });
+    return null;
+  }
+}
+
+function secretRefs(env: Env, names: readonly string[]): { name: string; present: boolean }[] {
+  return names.map((name) => ({ name, present: stringBinding(env, name) !== undefined }));
+}
+
+function effectiveConfig(env: Env, config: Config, breakers: ReadonlyMap<string, GuardSnapshot["breaker"] | null>): z.input<typeof EffectiveConfigSchema> {
+  return {
+    max_body_bytes: config.maxBodyBytes,
+    allow_private_networks: config.allowPrivateNetworks,
+    dedup_window_s: config.dedupWindowS,
+    dlq_retention_hours: config.dlqRetentionHours,
+    dlq_alert_threshold: config.dlqAlertThreshold ?? null,
+    alerting: {
+      webhook_configured: stringBinding(env, "ALERT_WEBHOOK_URL") !== undefined,
+      signing_secret_present: stringBinding(env, "ALERT_SIGNING_SECRET") !== undefined,
+    },
+    sources: Object.fromEntries([...config.sources.values()].map((s) => [s.name, {
+      verify: { scheme: s.verify.scheme, tolerance_s: s.verify.tolerance_s, secrets: secretRefs(env, s.verify.secrets) },
+      event_type_header: s.eventTypeHeader,
+      event_type_field: s.eventTypeField,
+      idempotency_header: s.idempotency_header ?? null,
+      rate_limit: s.rate_limit ?? null,
+      min_tls_version: s.min_tls_version,
+      require_client_certificate: s.require_client_certificate,
+    }])),
+    endpoints: Object.fromEntries([...config.endpoints.values()].map((e) => [e.name, {
+      url: redactUrl(e.url),
+      signing_secrets: secretRefs(env, e.signing_secrets),
+      max_concurrency: e.max_concurrency,
+      timeout_ms: e.timeout_ms ?? null,
+      circuit_breaker: { ...e.circuit_breaker, failure_rate: e.circuit_breaker.failure_rate ?? null },
+      breaker: breakers.get(e.name) ?? null,
+    }])),
+    routing_rules: config.rules.map((r) => ({
+      name: r.name,
+      event_type: r.event_type,
+      source: r.source ?? null,
+      mode: r.mode,
+      endpoint: r.endpoint,
+      timeout_ms: r.effectiveTimeoutMs,
+      fallback: r.fallback,
+      queue: r.queue,
+      retry_matrix: [...r.retry_matrix],
+      max_attempts: r.policy.maxAttempts,
+      ordering_key: r.ordering_key ?? null,
+      on_failure: r.on_failure,
+      max_backlog: r.max_backlog ?? null,
+      shed_when_open: r.shed_when_open,
+      auto_replay: r.auto_replay,
+      forward_headers: [...r.forward_headers],
+    })),
+  };
+}

@@ -1,0 +1,99 @@
+// Declares each admin route once: its zod schemas validate the request (400/415 problems with the
+// path of every issue) and describe the operation in the OpenAPI document, so the two cannot drift.
+import type * as z from "zod";
+import type { Context, Hono } from "hono";
+import { formatPath } from "../../config/load";
+import { readBodyLimited } from "../body";
+import type { AppEnv } from "../context";
+import { problem } from "../problem";
+
+export type Method = "get" | "post" | "delete";
+
+export interface ResponseSpec {
+  description: string;
+  /** JSON body of a success; omitted for empty bodies (204). */
+  schema?: z.ZodType;
+  /** An application/problem+json answer. */
+  problem?: true;
+}
+
+export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+  method: Method;
+  /** OpenAPI form, relative to /admin: `/dlq/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  params?: P;
+  query?: Q;
+  /** An optional JSON body: an empty body counts as `{}`. */
+  body?: B;
+  responses: Record<number, ResponseSpec>;
+}
+
+export interface RouteInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  params: z.output<P>;
+  query: z.output<Q>;
+  body: z.output<B>;
+}
+
+/** Largest admin request body (bulk replay filters are a few hundred bytes). */
+const MAX_BODY_BYTES = 64 * 1024;
+
+export class AdminRouter {
+  readonly operations: RouteSpec[] = [];
+
+  constructor(private readonly app: Hono<AppEnv>) {}
+
+  add<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+    spec: RouteSpec<P, Q, B>,
+    handler: (c: Context<AppEnv>, input: RouteInput<P, Q, B>) => Promise<Response>,
+  ): void {
+    this.operations.push(spec);
+    const honoPath = spec.path.replace(/\{([^}]+)\}/g, ":$1");
+    this.app.on(spec.method.toUpperCase(), honoPath, async (c) => {
+      const params = check(c, "path", spec.params, c.req.param());
+      if (params instanceof Response) return params;
+      const query = check(c, "query", spec.query, c.req.query());
+      if (query instanceof Response) return query;
+      const raw = spec.body === undefined ? undefined : await readJson(c);
+      if (raw instanceof Response) return raw;
+      const body = check(c, "body", spec.body, raw);
+      if (body instanceof Response) return body;
+      // Each part is the output of its own schema, or undefined when the route declares none.
+      return handler(c, { params, query, body } as RouteInput<P, Q, B>);
+    });
+  }
+}
+
+function check(c: Context<AppEnv>, where: "path" | "query" | "body", schema: z.ZodType | undefined, value: unknown): unknown {
+  if (schema === undefined) return undefined;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const detail = parsed.error.issues.map((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      const noun = where === "query" ? "query parameter" : "field";
+      return `unknown ${noun}${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
+    }
+    return `${formatPath(issue.path)}: ${issue.message}`;
+  });
+  return problem(c, { kind: "invalid-input", detail: `Invalid ${where === "body" ? "request body" : where === "path" ? "path" : "query"}: ${detail.join("; ")}` });
+}
+
+async function readJson(c: Context<AppEnv>): Promise<unknown> {
+  const read = await readBodyLimited(c.req.raw, MAX_BODY_BYTES);
+  if (read.kind === "too_large") return problem(c, { kind: "payload-too-large", limit: MAX_BODY_BYTES });
+  if (read.kind === "bad_length") return problem(c, { kind: "bad-request", detail: read.detail });
+  const text = new TextDecoder().decode(read.bytes);
+  if (text.trim() === "") return {};
+  const type = c.req.header("Content-Type") ?? "";
+  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
+    return problem(c, { kind: "unsupported-media-type", detail: "The request body must be application/json." });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return problem(c, { kind: "invalid-input", detail: "The request body is not valid JSON." });
+  }
+}

@@ -1,0 +1,74 @@
+// GET /admin/stats (per endpoint and route over the last hour, from each EndpointGuard object's
+// snapshot, plus the dead letters waiting) and GET /admin/fallbacks (sync-to-async fallbacks, for reconciliation).
+import type * as z from "zod";
+import type { Env } from "../../env";
+import type { Endpoint } from "../../config/load";
+import { breakerConfig } from "../../adapters/endpoint-guard-client";
+import { countByRoute, decodeCursor, listFallbacks } from "../../adapters/dead-letter-store";
+import type { GuardSnapshot, RouteStats } from "../../objects/endpoint-guard";
+import { errorMessage, log } from "../../log";
+import { configOrProblem } from "../ingress";
+import { problem } from "../problem";
+import type { AdminRouter } from "./router";
+import { FallbackPageSchema, FallbackQuerySchema, StatsResponseSchema } from "./schemas";
+
+const unauthorized = { description: "Missing or wrong bearer token", problem: true } as const;
+const EMPTY: Omit<RouteStats, "route"> = { delivered: 0, failed: 0, dead_lettered: 0, success_rate: null, p50_ms: null, p95_ms: null };
+
+export function registerStatsRoutes(router: AdminRouter): void {
+  router.add({
+    method: "get", path: "/stats", operationId: "getStats", tag: "stats",
+    summary: "Per endpoint and route, last hour: delivered, failed, dead-lettered, success rate, p50/p95 latency",
+    description: "Delivery counts come from each endpoint's guard object (no D1 on the delivery path); dlq_size is the count of dead letters waiting.",
+    responses: { 200: { description: "Stats", schema: StatsResponseSchema }, 401: unauthorized },
+  }, async (c) => {
+    const config = configOrProblem(c);
+    if (config instanceof Response) return config;
+    const [snapshots, waiting] = await Promise.all([
+      Promise.all([...config.endpoints.values()].map(async (e) => [e.name, await snapshotOrNull(c.env, e)] as const)),
+      countByRoute(c.env.DB),
+    ]);
+    const byEndpoint = new Map(snapshots);
+    const dlqOfEndpoint = (name: string) => waiting.filter((w) => w.endpoint === name).reduce((n, w) => n + w.count, 0);
+    const dlqOfRoute = (route: string, endpoint: string) => waiting.find((w) => w.route === route && w.endpoint === endpoint)?.count ?? 0;
+    const body: z.input<typeof StatsResponseSchema> = {
+      window_s: 3600,
+      endpoints: snapshots.map(([name, s]) => ({
+        endpoint: name, breaker: s?.breaker.state ?? null, inflight: s?.inflight ?? null, ...(s?.last_hour.total ?? EMPTY), dlq_size: dlqOfEndpoint(name),
+      })),
+      routes: config.rules.map((rule) => {
+        const stats = byEndpoint.get(rule.endpoint)?.last_hour.routes.find((r) => r.route === rule.name);
+        const { route: _route, ...numbers } = stats ?? { route: rule.name, ...EMPTY };
+        return { route: rule.name, endpoint: rule.endpoint, ...numbers, dlq_size: dlqOfRoute(rule.name, rule.endpoint) };
+      }),
+    };
+    return c.json(body);
+  });
+
+  router.add({
+    method: "get", path: "/fallbacks", operationId: "listFallbacks", tag: "stats", query: FallbackQuerySchema,
+    summary: "Sync calls answered by the async fallback, newest first (reconcile with the consumer's records)",
+    responses: { 200: { description: "A page of fallbacks", schema: FallbackPageSchema }, 400: { description: "Invalid query", problem: true }, 401: unauthorized },
+  }, async (c, { query }) => {
+    const decoded = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    if (decoded === null && query.cursor !== undefined) {
+      return problem(c, { kind: "invalid-input", detail: "Invalid query: cursor: not a next_cursor returned by this API" });
+    }
+    const cursor = decoded === null ? null : { at: decoded.failedAt, id: decoded.id };
+    const page = await listFallbacks(c.env.DB, { source: query.source, endpoint: query.endpoint, reason: query.reason }, query.limit, cursor);
+    const body: z.input<typeof FallbackPageSchema> = {
+      items: page.rows.map((r) => ({ ...r, reason: r.reason as z.input<typeof FallbackPageSchema>["items"][number]["reason"], at: new Date(r.at).toISOString() })),
+      next_cursor: page.next,
+    };
+    return c.json(body);
+  });
+}
+
+async function snapshotOrNull(env: Env, endpoint: Endpoint): Promise<GuardSnapshot | null> {
+  try {
+    return await env.ENDPOINT_GUARD.get(env.ENDPOINT_GUARD.idFromName(endpoint.name)).snapshot(breakerConfig(endpoint));
+  } catch (error) {
+    log("warn", "endpoint_guard_unavailable", { endpoint: endpoint.name, error: errorMessage(error) });
+    return null;
+  }
+}

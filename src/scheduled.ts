@@ -1,0 +1,63 @@
+// The scheduled use case (cron, every minute): dead-letter retention, alerts, automated replay.
+// Each step runs on its own so one failing never stops the others; the run fails (and shows as
+// failed in the Cron Events) only after all steps were tried.
+import type { Env } from "./env";
+import { loadConfig, type Config } from "./config/load";
+import { breakerConfig } from "./adapters/endpoint-guard-client";
+import { countByRoute } from "./adapters/dead-letter-store";
+import type { GuardSnapshot } from "./objects/endpoint-guard";
+import { purgeExpired, type PurgeReport } from "./delivery/retention";
+import { breakerAlerts, dlqAlerts, fireAlerts } from "./delivery/alerts";
+import { autoReplay } from "./delivery/auto-replay";
+import type { Runtime } from "./runtime";
+import { errorMessage, log } from "./log";
+
+export interface ScheduledReport {
+  purge: PurgeReport | null;
+  alerts: number | null;
+  autoReplayed: number | null;
+}
+
+export async function runScheduled(env: Env, runtime: Runtime): Promise<ScheduledReport> {
+  const loaded = loadConfig(env.GATEWAY_CONFIG);
+  if (!loaded.ok) {
+    // Without the operator's retention setting nothing is purged: a default could delete too much.
+    log("error", "scheduled_config_invalid", { problems: loaded.problems });
+    return { purge: null, alerts: null, autoReplayed: null };
+  }
+  const config = loaded.config;
+  const failures: string[] = [];
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await run();
+    } catch (error) {
+      failures.push(name);
+      log("error", "scheduled_step_failed", { step: name, error: errorMessage(error) });
+      return null;
+    }
+  };
+  const purge = await step("retention", () => purgeExpired(env, config.dlqRetentionHours, runtime.now()));
+  const snapshots = await guardSnapshots(env, config);
+  const alerts = await step("alerts", async () => {
+    const found = breakerAlerts(snapshots, runtime.now());
+    if (config.dlqAlertThreshold !== undefined) found.push(...dlqAlerts(await countByRoute(env.DB), config.dlqAlertThreshold));
+    return fireAlerts(env, found, runtime, config.allowPrivateNetworks);
+  });
+  const autoReplayed = await step("auto_replay", () => autoReplay(env, config, snapshots, runtime));
+  if (failures.length > 0) throw new Error(`scheduled steps failed: ${failures.join(", ")}`);
+  return { purge, alerts, autoReplayed };
+}
+
+/** Each endpoint's guard snapshot (null when its object could not be reached). */
+async function guardSnapshots(env: Env, config: Config): Promise<Map<string, GuardSnapshot | null>> {
+  const entries = await Promise.all([...config.endpoints.values()].map(async (endpoint): Promise<[string, GuardSnapshot | null]> => {
+    try {
+      const stub = env.ENDPOINT_GUARD.get(env.ENDPOINT_GUARD.idFromName(endpoint.name));
+      return [endpoint.name, await stub.snapshot(breakerConfig(endpoint))];
+    } catch (error) {
+      log("warn", "endpoint_guard_unavailable", { endpoint: endpoint.name, error: errorMessage(error) });
+      return [endpoint.name, null];
+    }
+  }));
+  return new Map(entries);
+}
