@@ -30,3 +30,29 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 500);
   return String(error).slice(0, 500);
 }
+
+/**
+ * The span of one outbound call, flattened into its log line with the seed's OpenTelemetry
+ * attribute names, so a log pipeline can rebuild spans: `span.id` is the span id sent in the
+ * call's `traceparent`, `span.parent_id` the ingress span it descends from.
+ */
+export function spanFields(s: {
+  name: "webhook.delivery" | "webhook.sync_call";
+  spanId: string;
+  parentSpanId: string;
+  eventType: string;
+  endpoint: string;
+  attempt: number;
+  ok: boolean;
+}): LogFields {
+  return {
+    "span.name": s.name,
+    "span.id": s.spanId,
+    "span.parent_id": s.parentSpanId,
+    "span.status": s.ok ? "ok" : "error",
+    "span.status_message": s.ok ? "delivered" : "delivery_failed",
+    "event.type": s.eventType,
+    "consumer.endpoint": s.endpoint,
+    "retry.attempt": s.attempt,
+  };
+}

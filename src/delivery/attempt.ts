@@ -11,7 +11,7 @@ import { admitCall } from "../adapters/endpoint-guard-client";
 import { sendToEndpoint } from "../adapters/http-sender";
 import { r2PayloadStore } from "../adapters/payload-store";
 import type { Runtime } from "../runtime";
-import { log } from "../log";
+import { log, spanFields } from "../log";
 import { deliveryHeaders } from "./headers";
 import { writeDeliveryMetric } from "../adapters/metrics";
 
@@ -42,12 +42,13 @@ export async function attemptDelivery(env: Env, config: Config, endpoint: Endpoi
     await admission.lease.finish({ kind: "blocked_url", detail: "payload missing" }, 0);
     return { decision: { kind: "dead_letter", reason: "exhausted" }, attempt, lastStatus: null, lastError: "payload missing from the claim-check store" };
   }
+  const span = spanId(runtime.randomBytes(8));
   const headers = await deliveryHeaders({
     messageId: envelope.id,
     eventType: envelope.event_type,
     source: envelope.source,
     traceId: envelope.trace_id,
-    spanId: spanId(runtime.randomBytes(8)),
+    spanId: span,
     idempotencyKey: envelope.idempotency_key,
     contentType: envelope.content_type,
     mode: "async",
@@ -71,6 +72,7 @@ export async function attemptDelivery(env: Env, config: Config, endpoint: Endpoi
     route: envelope.route, endpoint: endpoint.name, mode: "async", attempt, status: described.lastStatus,
     outcome: decision.kind, latency_ms: sent.latencyMs, error: decision.kind === "delivered" ? undefined : described.lastError,
     retry_in_ms: decision.kind === "retry" ? decision.delayMs : undefined, ordering_key: envelope.ordering?.key, sequence: envelope.ordering?.sequence,
+    ...spanFields({ name: "webhook.delivery", spanId: span, parentSpanId: envelope.parent_span_id, eventType: envelope.event_type, endpoint: endpoint.name, attempt, ok: decision.kind === "delivered" }),
   });
   writeDeliveryMetric(env, { route: envelope.route, endpoint: endpoint.name, mode: "async", outcome: decision.kind, status: described.lastStatus, latencyMs: sent.latencyMs, attempt });
   return { decision, attempt, lastStatus: described.lastStatus, lastError: decision.kind === "delivered" ? null : described.lastError };

@@ -43,7 +43,6 @@ export async function dispatchOnce(
   }
   switch (claim.kind) {
     case "duplicate":
-      log("info", "ingress_duplicate", { trace_id: event.trace.traceId, source: event.source.name, event_type: event.eventType });
       return { kind: "answer", answer: fromStored(claim.answer), replay: true };
     case "conflict":
       return { kind: "problem", problem: { kind: "idempotency-key-reused" } };

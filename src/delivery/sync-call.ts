@@ -11,7 +11,7 @@ import { describeResult } from "../core/outcome";
 import { admitCall } from "../adapters/endpoint-guard-client";
 import { sendToEndpoint } from "../adapters/http-sender";
 import type { Background, Runtime } from "../runtime";
-import { errorMessage, log } from "../log";
+import { errorMessage, log, spanFields } from "../log";
 import { acceptedAnswer, type Answer } from "./answer";
 import type { AcceptedEvent } from "./event";
 import { enqueueEvent } from "./enqueue";
@@ -30,12 +30,13 @@ export async function callSync(env: Env, ctx: Background, config: Config, event:
     if (decision.reason === "circuit_open") return fallbackOr(env, ctx, event, "circuit_open", { kind: "circuit-open", retryAfterS });
     return fallbackOr(env, ctx, event, "shed", { kind: "overloaded", retryAfterS });
   }
+  const span = spanId(runtime.randomBytes(8));
   const headers = await deliveryHeaders({
     messageId: event.messageId,
     eventType: event.eventType,
     source: event.source.name,
     traceId: event.trace.traceId,
-    spanId: spanId(runtime.randomBytes(8)),
+    spanId: span,
     idempotencyKey: event.idempotencyKey,
     contentType: event.contentType,
     mode: "sync",
@@ -74,6 +75,7 @@ export async function callSync(env: Env, ctx: Background, config: Config, event:
     trace_id: event.trace.traceId, message_id: event.messageId, source: event.source.name, event_type: event.eventType,
     route: rule.name, endpoint: endpoint.name, mode: "sync", attempt: 1, status: described.lastStatus, outcome: failure ? "failed" : "answered",
     latency_ms: latencyMs, error: failure ? described.lastError : undefined,
+    ...spanFields({ name: "webhook.sync_call", spanId: span, parentSpanId: event.trace.spanId, eventType: event.eventType, endpoint: endpoint.name, attempt: 1, ok: !failure }),
   });
   writeDeliveryMetric(env, { route: rule.name, endpoint: endpoint.name, mode: "sync", outcome: failure ? "failed" : "answered", status: described.lastStatus, latencyMs, attempt: 1 });
   const latencyHeader = { "X-Downstream-Latency": String(Math.round(latencyMs)), "X-Trace-Id": event.trace.traceId, "X-Message-Id": event.messageId };

@@ -1,0 +1,27 @@
+// Middleware: exactly one structured `ingress` log line per webhook request, with the fields the
+// ingress route learned along the way (source, event type, route, message id, problem…).
+import type { MiddlewareHandler } from "hono";
+import { log } from "../log";
+import type { Runtime } from "../runtime";
+import type { AppEnv, RequestLog } from "./context";
+
+export function requestLogMiddleware(runtime: Runtime): MiddlewareHandler<AppEnv> {
+  return async function requestLog(c, next) {
+    const started = runtime.now();
+    const fields: RequestLog = {};
+    c.set("requestLog", fields);
+    await next();
+    const status = c.res.status;
+    const trace = c.get("trace");
+    log(status >= 500 ? "warn" : "info", "ingress", {
+      trace_id: trace.traceId,
+      "span.name": "webhook.ingress",
+      "span.id": trace.spanId,
+      "span.parent_id": trace.parentSpanId,
+      method: c.req.method,
+      status,
+      latency_ms: runtime.now() - started,
+      ...fields,
+    });
+  };
+}
