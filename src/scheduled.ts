@@ -7,7 +7,7 @@ import { breakerConfig } from "./adapters/endpoint-guard-client";
 import { countByRoute } from "./adapters/dead-letter-store";
 import type { GuardSnapshot } from "./objects/endpoint-guard";
 import { purgeExpired, type PurgeReport } from "./delivery/retention";
-import { breakerAlerts, dlqAlerts, fireAlerts } from "./delivery/alerts";
+import { breakerAlerts, dlqAlerts, fireAlerts, sloAlerts } from "./delivery/alerts";
 import { autoReplay } from "./delivery/auto-replay";
 import type { Runtime } from "./runtime";
 import { errorMessage, log } from "./log";
@@ -40,6 +40,8 @@ export async function runScheduled(env: Env, runtime: Runtime): Promise<Schedule
   const snapshots = await guardSnapshots(env, config);
   const alerts = await step("alerts", async () => {
     const found = breakerAlerts(snapshots, runtime.now());
+    const objectives = new Map([...config.endpoints.values()].map((e) => [e.name, e.availability_objective] as const));
+    found.push(...sloAlerts(snapshots, objectives, runtime.now()));
     if (config.dlqAlertThreshold !== undefined) found.push(...dlqAlerts(await countByRoute(env.DB), config.dlqAlertThreshold));
     return fireAlerts(env, found, runtime, config.allowPrivateNetworks);
   });

@@ -70,6 +70,11 @@ const endpointSchema = z
     max_concurrency: positiveInt().max(10_000, { error: "must be at most 10000" }).default(100),
     timeout_ms: positiveInt().max(120_000, { error: "must be at most 120000" }).optional(),
     circuit_breaker: breakerSchema.default({ failure_threshold: 5, recovery_timeout_ms: 30_000, half_open_max_probes: 1 }),
+    availability_objective: z
+      .number({ error: "must be a number in (0, 1)" })
+      .gt(0, { error: "must be a number in (0, 1)" })
+      .lt(1, { error: "must be a number in (0, 1)" })
+      .default(0.99),
   })
   .strict();
 

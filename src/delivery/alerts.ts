@@ -1,11 +1,13 @@
 // Operator alerts, checked by the scheduled handler: a route's dead letters past dlq_alert_threshold,
-// an endpoint's breaker not closed for longer than BREAKER_OPEN_ALERT_MS. Each condition fires at
+// an endpoint's breaker not closed for longer than BREAKER_OPEN_ALERT_MS, an endpoint burning its
+// availability error budget (SLO, multi-window burn rate). Each condition fires at
 // most once per hour (a compare-and-swap on D1 `alerts`): a log line, and a signed POST to ALERT_WEBHOOK_URL.
 import type { Env } from "../env";
 import { stringBinding } from "../env";
 import { messageId } from "../core/ids";
 import { signStandardWebhook } from "../core/signatures";
 import { checkEndpointUrl } from "../core/url-guard";
+import { budgetBurning, DEFAULT_OBJECTIVE } from "../core/slo";
 import type { GuardSnapshot } from "../objects/endpoint-guard";
 import type { Runtime } from "../runtime";
 import { errorMessage, log } from "../log";
@@ -18,7 +20,21 @@ const FAILED_POST_RETRY_MS = 5 * 60_000;
 
 export type Alert =
   | { kind: "dlq_threshold"; route: string; endpoint: string; count: number; threshold: number }
-  | { kind: "breaker_open"; endpoint: string; state: string; openSince: number | null; openForMs: number | null };
+  | { kind: "breaker_open"; endpoint: string; state: string; openSince: number | null; openForMs: number | null }
+  | { kind: "slo_burn"; endpoint: string; objective: number; window: "fast" | "slow"; longRate: number; shortRate: number };
+
+/** Endpoints burning their availability error budget too fast (core/slo, multi-window). */
+export function sloAlerts(snapshots: ReadonlyMap<string, GuardSnapshot | null>, objectives: ReadonlyMap<string, number>, now: number): Alert[] {
+  const alerts: Alert[] = [];
+  for (const [endpoint, snapshot] of snapshots) {
+    if (snapshot === null) continue;
+    const objective = objectives.get(endpoint) ?? DEFAULT_OBJECTIVE;
+    const counts = snapshot.per_minute.map((m) => ({ minute: Date.parse(m.minute), good: m.delivered, bad: m.failed }));
+    const verdict = budgetBurning(counts, now, objective);
+    if (verdict !== null) alerts.push({ kind: "slo_burn", endpoint, objective, window: verdict.rule, longRate: verdict.longRate, shortRate: verdict.shortRate });
+  }
+  return alerts;
+}
 
 /** Routes whose count of `dead` rows passes the threshold. */
 export function dlqAlerts(counts: readonly { route: string; endpoint: string; count: number }[], threshold: number): Alert[] {
@@ -40,13 +56,24 @@ export function breakerAlerts(snapshots: ReadonlyMap<string, GuardSnapshot | nul
 }
 
 export function alertKey(alert: Alert): string {
-  return alert.kind === "dlq_threshold" ? `dlq_threshold:${alert.route}` : `breaker_open:${alert.endpoint}`;
+  switch (alert.kind) {
+    case "dlq_threshold":
+      return `dlq_threshold:${alert.route}`;
+    case "breaker_open":
+      return `breaker_open:${alert.endpoint}`;
+    case "slo_burn":
+      return `slo_burn:${alert.endpoint}`;
+  }
 }
 
 function summary(alert: Alert): string {
   if (alert.kind === "dlq_threshold") {
     const where = alert.route === "" ? "Malformed queue messages" : `Route ${alert.route} (endpoint ${alert.endpoint})`;
     return `${where}: ${alert.count} dead letters, above the threshold of ${alert.threshold}.`;
+  }
+  if (alert.kind === "slo_burn") {
+    const pct = (1 - alert.objective) * 100;
+    return `Endpoint ${alert.endpoint} is burning its ${pct.toFixed(2)} % error budget ${alert.longRate.toFixed(1)}× too fast (${alert.window} window).`;
   }
   const minutes = alert.openForMs === null ? "a long time" : `${Math.floor(alert.openForMs / 60_000)} min`;
   return `The circuit breaker of endpoint ${alert.endpoint} has not been closed for ${minutes} (now ${alert.state}).`;
@@ -66,6 +93,8 @@ export async function fireAlerts(env: Env, alerts: readonly Alert[], runtime: Ru
       dead_letters: alert.kind === "dlq_threshold" ? alert.count : undefined,
       threshold: alert.kind === "dlq_threshold" ? alert.threshold : undefined,
       open_for_ms: alert.kind === "breaker_open" ? alert.openForMs : undefined,
+      burn_rate: alert.kind === "slo_burn" ? Number(alert.longRate.toFixed(2)) : undefined,
+      window: alert.kind === "slo_burn" ? alert.window : undefined,
     });
     const url = stringBinding(env, "ALERT_WEBHOOK_URL");
     if (url === undefined) continue;
@@ -89,6 +118,9 @@ async function claimAlert(db: D1Database, key: string, kind: string, detail: str
 export function alertPayload(alert: Alert, id: string, now: number): Record<string, unknown> {
   const common = { type: "hookgate.alert", id, alert: alert.kind, at: new Date(now).toISOString(), summary: summary(alert), endpoint: alert.endpoint };
   if (alert.kind === "dlq_threshold") return { ...common, route: alert.route, dead_letters: alert.count, threshold: alert.threshold };
+  if (alert.kind === "slo_burn") {
+    return { ...common, objective: alert.objective, window: alert.window, burn_rate_long: alert.longRate, burn_rate_short: alert.shortRate };
+  }
   return {
     ...common, breaker: alert.state, open_since: alert.openSince === null ? null : new Date(alert.openSince).toISOString(), open_for_ms: alert.openForMs,
   };

@@ -45,6 +45,7 @@ export interface GuardSnapshot {
   inflight: number;
   transitions: { at: string; from: string; to: string }[];
   last_hour: { total: Omit<RouteStats, "route">; routes: RouteStats[] };
+  /** Delivered and failed calls per minute over the last 2 hours (SLO burn rates, console charts). */
   per_minute: { minute: string; delivered: number; failed: number }[];
 }
 
@@ -128,12 +129,17 @@ export class EndpointGuard extends DurableObject<Env> {
     const now = Date.now();
     const since = minuteOf(now - 3_600_000);
     const rows = this.sql.exec<{ minute: number; route: string; delivered: number; failed: number; dead: number; hist: string }>(
-      "SELECT minute, route, delivered, failed, dead, hist FROM minutes WHERE minute > ? ORDER BY minute", since,
+      "SELECT minute, route, delivered, failed, dead, hist FROM minutes WHERE minute > ? ORDER BY minute", minuteOf(now - STATS_KEEP_MS),
     ).toArray();
     const routes = new Map<string, Bucket>();
     const total: Bucket = { delivered: 0, failed: 0, dead: 0, hist: emptyHistogram() };
     const perMinute = new Map<number, { delivered: number; failed: number }>();
     for (const row of rows) {
+      const m = perMinute.get(row.minute) ?? { delivered: 0, failed: 0 };
+      m.delivered += row.delivered;
+      m.failed += row.failed;
+      perMinute.set(row.minute, m);
+      if (row.minute <= since) continue;
       const b = routes.get(row.route) ?? { delivered: 0, failed: 0, dead: 0, hist: emptyHistogram() };
       const hist = JSON.parse(row.hist) as number[];
       for (const target of [b, total]) {
@@ -143,10 +149,6 @@ export class EndpointGuard extends DurableObject<Env> {
         merge(target.hist, hist);
       }
       routes.set(row.route, b);
-      const m = perMinute.get(row.minute) ?? { delivered: 0, failed: 0 };
-      m.delivered += row.delivered;
-      m.failed += row.failed;
-      perMinute.set(row.minute, m);
     }
     const transitions = this.sql.exec<{ at: number; from_state: string; to_state: string }>(
       "SELECT at, from_state, to_state FROM transitions ORDER BY at DESC LIMIT 50",
