@@ -53,7 +53,8 @@ describe("per-source rate limit", () => {
     const counting = new Proxy(testEnv.RATE_LIMITER, {
       get(target, prop, receiver) {
         calls += 1;
-        return Reflect.get(target, prop, receiver) as unknown;
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        return typeof value === "function" ? value.bind(target) : value;
       },
     });
     const e = envWith(configWith(source, {}, {}, unique("ep")), { DELIVERY_QUEUE: recordingQueue().queue, RATE_LIMITER: counting });
