@@ -1,6 +1,7 @@
 // Removing dead letters together with their R2 bodies: the scheduled retention purge (bounded
 // batches, D1 rows first so no row ever points at a deleted body) and an operator's delete.
 import type { Env } from "../env";
+import { releaseDeletedDeadLetter } from "./ordered";
 import { deleteDeadLetter, getDeadLetter, purgeOlderThan } from "../adapters/dead-letter-store";
 import { log } from "../log";
 
@@ -43,6 +44,11 @@ export type DeleteResult = { kind: "deleted" } | { kind: "not_found" } | { kind:
  * replay, which deletes it once delivered (or lands on a new row with it if it fails again).
  */
 export async function deleteDeadLetterById(env: Env, id: string): Promise<DeleteResult> {
+  // An ordered key blocked on this dead letter is released first: if that fails nothing is deleted
+  // and the operator can try again, so a key is never left blocked on a row that no longer exists.
+  const row = await getDeadLetter(env.DB, id);
+  if (row === null) return { kind: "not_found" };
+  if (row.ordering_key !== null && row.status === "dead") await releaseDeletedDeadLetter(env, row);
   const deleted = await deleteDeadLetter(env.DB, id);
   if (deleted === null) return (await getDeadLetter(env.DB, id)) === null ? { kind: "not_found" } : { kind: "conflict" };
   if (deleted.body_ref !== null && deleted.status === "dead") await env.PAYLOADS.delete(deleted.body_ref);
