@@ -1,6 +1,7 @@
 // Ordered routes: hand an event durably to the OrderedStream object of its (route, key), replay or
 // release a dead letter there, and resolve what the object delivers with (live config, else its snapshot).
 import type { Env } from "../env";
+import { noteAccepted } from "../adapters/endpoint-guard-client";
 import { loadConfig, parseConfig, type Config, type Endpoint } from "../config/load";
 import type { BodyRef, Envelope } from "../core/envelope";
 import { r2PayloadStore } from "../adapters/payload-store";
@@ -37,14 +38,18 @@ export async function acceptOrdered(env: Env, event: AcceptedEvent): Promise<Acc
   };
   const request = { envelope: buildEnvelope(event, body, null), key: event.ordering.key, settings };
   const stream = orderedStream(env, event.rule.name, event.ordering.key);
+  let result: AcceptResult;
   try {
-    return await stream.accept(request);
+    result = await stream.accept(request);
   } catch (error) {
     // accept() is idempotent by message id, so one retry of a transient failure cannot duplicate.
     if (!isRetryable(error)) throw error;
     log("warn", "ordered_accept_retry", { message_id: event.messageId, route: event.rule.name, error: errorMessage(error) });
-    return orderedStream(env, event.rule.name, event.ordering.key).accept(request);
+    result = await orderedStream(env, event.rule.name, event.ordering.key).accept(request);
   }
+  // Ordered events count toward the route's backlog like queued ones (settled on delivery or dead letter).
+  if (event.rule.max_backlog !== undefined) noteAccepted(event.endpoint.name, event.rule.name);
+  return result;
 }
 
 function isRetryable(error: unknown): boolean {
