@@ -64,6 +64,15 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   });
 }
 
+/**
+ * Where JSON.parse gave up, as ` (at position N)`, or "". Never the engine's message: V8 quotes the
+ * text around the error, which may be a secret pasted into the document (and problems are logged).
+ */
+function jsonErrorPosition(error: unknown): string {
+  const position = error instanceof Error ? /position (\d+)/.exec(error.message)?.[1] : undefined;
+  return position === undefined ? "" : ` (at position ${position})`;
+}
+
 /** Parses and checks a document; pure apart from the schema. */
 export function parseConfig(raw: unknown): LoadResult {
   let document: unknown = raw;
@@ -74,7 +83,7 @@ export function parseConfig(raw: unknown): LoadResult {
     try {
       document = JSON.parse(raw);
     } catch (error) {
-      return { ok: false, problems: [`(root): not valid JSON (${error instanceof Error ? error.message : "parse error"})`] };
+      return { ok: false, problems: [`(root): not valid JSON${jsonErrorPosition(error)}`] };
     }
   }
   const parsed = configSchema.safeParse(document);

@@ -82,14 +82,12 @@ export async function callSync(env: Env, ctx: Background, config: Config, event:
   switch (effective.kind) {
     case "response": {
       if (!failure && body !== null) {
-        const ct = response?.headers.get("Content-Type");
-        const answer: Answer = { status: effective.status, headers: { ...(ct ? { "Content-Type": ct } : {}), ...latencyHeader }, body };
+        const answer: Answer = { status: effective.status, headers: { ...passedHeaders(response, effective), ...latencyHeader }, body };
         return { kind: "answer", answer, replay: false };
       }
       if (effective.status >= 500 && effective.status <= 599 && rule.fallback === "none" && response !== null) {
         const passBody = body ?? new Uint8Array(0);
-        const ct = response.headers.get("Content-Type");
-        return { kind: "answer", answer: { status: effective.status, headers: { ...(ct ? { "Content-Type": ct } : {}), ...latencyHeader }, body: passBody }, replay: false, keep: false };
+        return { kind: "answer", answer: { status: effective.status, headers: { ...passedHeaders(response, effective), ...latencyHeader }, body: passBody }, replay: false, keep: false };
       }
       return fallbackOr(env, ctx, event, "upstream_error", { kind: "upstream-error", detail: `The endpoint answered ${effective.status}.` }, latencyHeader);
     }
@@ -102,6 +100,20 @@ export async function callSync(env: Env, ctx: Background, config: Config, event:
     case "breaker_open":
       return fallbackOr(env, ctx, event, "circuit_open", { kind: "circuit-open", retryAfterS: Math.max(1, Math.ceil(effective.retryInMs / 1000)) });
   }
+}
+
+/**
+ * The endpoint's headers a passed-through answer keeps: Content-Type, and its Retry-After when valid.
+ * A 429 or 503 always carries one (1 s when the endpoint gave none), like every 429/503 of the gateway.
+ */
+function passedHeaders(response: Response | null, result: { status: number; retryAfterMs?: number }): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const contentType = response?.headers.get("Content-Type");
+  if (contentType) headers["Content-Type"] = contentType;
+  const retryAfter = response?.headers.get("Retry-After");
+  if (retryAfter && result.retryAfterMs !== undefined) headers["Retry-After"] = retryAfter.trim();
+  else if (result.status === 429 || result.status === 503) headers["Retry-After"] = "1";
+  return headers;
 }
 
 /** 2xx and 4xx are the endpoint's answer; 1xx/3xx/5xx, timeouts and network errors are failures. */
