@@ -20,7 +20,8 @@ export interface Env {
   ORDERING: DurableObjectNamespace<OrderedStream>;
   RATE_LIMITER: DurableObjectNamespace<SourceRateLimiter>;
   METRICS?: AnalyticsEngineDataset;
-  CLIENT_RATE_LIMIT?: RateLimit;
+  /** Per-IP guard in front of the admin API (wrangler.toml [[ratelimits]]). */
+  ADMIN_RATE_LIMIT?: RateLimit;
 }
 
 /** Reads a string binding (a secret or var) by name; anything else counts as absent. */

@@ -65,6 +65,20 @@ describe("admin authentication", () => {
     expect(logs.join("\n")).not.toMatch(/wrong-token|test-admin-token/);
   });
 
+  it("answers 429 with Retry-After once a client passes the admin rate limit, even with the right token", async () => {
+    const keys: string[] = [];
+    let budget = 2;
+    const limiter = { limit: async ({ key }: { key: string }) => { keys.push(key); budget -= 1; return { success: budget >= 0 }; } };
+    const env = envWith(config(), { ADMIN_RATE_LIMIT: limiter });
+    const withIp = (req: Request) => { const r = new Request(req); r.headers.set("CF-Connecting-IP", "203.0.113.7"); return r; };
+    expect((await call(withIp(adminRequest("/routes", { token: "wrong-token" })), env)).status).toBe(401);
+    expect((await call(withIp(adminRequest("/routes")), env)).status).toBe(200);
+    const limited = await call(withIp(adminRequest("/routes")), env);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("Retry-After")).toBe("60");
+    expect(keys).toEqual(["admin:203.0.113.7", "admin:203.0.113.7", "admin:203.0.113.7"]);
+  });
+
   it("answers 404 on every admin route when ADMIN_TOKEN is not bound, whatever the token", async () => {
     const env = { ...envWith(config()), ADMIN_TOKEN: undefined } as Env;
     for (const [method, path] of paths) {

@@ -12,6 +12,10 @@ export function adminAuth(): MiddlewareHandler<AppEnv> {
   return async function adminAuth(c, next) {
     const expected = stringBinding(c.env, "ADMIN_TOKEN");
     if (expected === undefined) return problem(c, { kind: "not-found" });
+    if (!(await withinAdminRate(c.env.ADMIN_RATE_LIMIT, c.req.header("CF-Connecting-IP")))) {
+      log("warn", "admin_rate_limited", { trace_id: c.get("trace").traceId });
+      return problem(c, { kind: "rate-limited", retryAfterS: 60, detail: "Too many admin requests from this address; retry later." });
+    }
     const presented = BEARER.exec(c.req.header("Authorization") ?? "")?.[1];
     if (presented === undefined || !(await sameToken(presented, expected))) {
       log("warn", "admin_unauthorized", { trace_id: c.get("trace").traceId, method: c.req.method, reason: presented === undefined ? "missing" : "mismatch" });
@@ -23,11 +27,22 @@ export function adminAuth(): MiddlewareHandler<AppEnv> {
 }
 
 /** Compares SHA-256 digests with timingSafeEqual, so neither the content nor the length leaks. */
-async function sameToken(presented: string, expected: string): Promise<boolean> {
+export async function sameToken(presented: string, expected: string): Promise<boolean> {
   const encoder = new TextEncoder();
   const [a, b] = await Promise.all([
     crypto.subtle.digest("SHA-256", encoder.encode(presented)),
     crypto.subtle.digest("SHA-256", encoder.encode(expected)),
   ]);
   return crypto.subtle.timingSafeEqual(a, b);
+}
+
+/** Every admin request counts against its client IP, before the token is looked at (brute force). */
+export async function withinAdminRate(limiter: RateLimit | undefined, ip: string | undefined): Promise<boolean> {
+  if (limiter === undefined) return true;
+  try {
+    const { success } = await limiter.limit({ key: `admin:${ip ?? "unknown"}` });
+    return success;
+  } catch {
+    return true;
+  }
 }
