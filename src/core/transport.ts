@@ -1,5 +1,5 @@
-// Transport checks from `request.cf` (CONTRACT §2): minimum TLS version and client certificates.
-// When the runtime gives no TLS facts (plain local HTTP), the version check cannot apply.
+// Transport checks from `request.cf` (CONTRACT §2): TLS at all, its minimum version, and client
+// certificates. When the runtime gives no TLS facts (a request built in a test), they cannot apply.
 
 export interface TransportFacts {
   tlsVersion?: unknown;
@@ -15,6 +15,9 @@ export function checkTransport(
   cf: TransportFacts | undefined,
   rules: { minTlsVersion: string; requireClientCertificate: boolean },
 ): TransportVerdict {
+  // Cloudflare reports an empty tlsVersion for a request that came in over plain HTTP. Without any
+  // TLS facts at all (a request built in a test, no `cf`), the check cannot apply.
+  if (cf?.tlsVersion === "") return { ok: false, detail: "HTTPS is required." };
   const version = typeof cf?.tlsVersion === "string" ? cf.tlsVersion : "";
   if (version !== "") {
     const have = VERSIONS[version] ?? 0;

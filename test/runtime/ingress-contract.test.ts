@@ -194,6 +194,14 @@ describe("transport checks", () => {
     expect((await call(withCf({ tlsVersion: "TLSv1.3" }), env)).status).toBe(202);
   });
 
+  it("answers 403 transport-rejected for a request that arrived over plain HTTP (empty tlsVersion)", async () => {
+    const { env, sent } = recordingEnv();
+    const res = await call(withCf({ tlsVersion: "" }), env);
+    const problemBody = await expectProblem(res, 403, "transport-rejected");
+    expect(problemBody.detail).toBe("HTTPS is required.");
+    expect(sent).toHaveLength(0);
+  });
+
   it("accepts TLS 1.2 when the source's min_tls_version is 1.2", async () => {
     const cfg = baseConfig();
     cfg.sources["open"] = { verify: { scheme: "none", secrets: [] }, min_tls_version: "1.2" };
