@@ -1,7 +1,6 @@
 // One async delivery attempt of an envelope: guard admission, body from the claim check, signed
 // headers, the send, and the decision (delivered / retry / dead-letter / wait) from core/outcome.
 import type { Env } from "../env";
-import { stringBinding } from "../env";
 import type { Config, Endpoint } from "../config/load";
 import type { Envelope } from "../core/envelope";
 import { spanId } from "../core/ids";
@@ -13,6 +12,7 @@ import { r2PayloadStore } from "../adapters/payload-store";
 import type { Runtime } from "../runtime";
 import { log, spanFields } from "../log";
 import { deliveryHeaders } from "./headers";
+import { MISSING_SECRET_WAIT_MS, signingSecrets } from "./signing-secrets";
 import { writeDeliveryMetric } from "../adapters/metrics";
 
 /** Per-attempt timeout of async deliveries when the endpoint sets none. */
@@ -31,6 +31,11 @@ export async function attemptDelivery(env: Env, config: Config, endpoint: Endpoi
   const attempt = envelope.attempt + 1;
   const timeoutMs = endpoint.timeout_ms ?? DEFAULT_ASYNC_TIMEOUT_MS;
   const clock = () => runtime.now();
+  const secrets = signingSecrets(env, endpoint);
+  if (!secrets.ok) {
+    // Never send unsigned what the endpoint expects signed: wait for the binding, spending no attempt.
+    return { decision: { kind: "wait", delayMs: MISSING_SECRET_WAIT_MS }, attempt: envelope.attempt, lastStatus: envelope.last_status, lastError: "signing secret bindings missing" };
+  }
   const admission = await admitCall(env, endpoint, envelope.route, "async", timeoutMs, clock);
   if (admission.kind === "reject") {
     const result: AttemptResult = { kind: "breaker_open", retryInMs: admission.retryInMs };
@@ -55,7 +60,7 @@ export async function attemptDelivery(env: Env, config: Config, endpoint: Endpoi
     attempt,
     ordering: envelope.ordering,
     forwarded: envelope.headers,
-    signingSecrets: endpoint.signing_secrets.flatMap((name) => stringBinding(env, name) ?? []),
+    signingSecrets: secrets.secrets,
     body,
     nowMs: runtime.now(),
   });

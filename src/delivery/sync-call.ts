@@ -1,7 +1,6 @@
 // Sync route: call the endpoint under the breaker and the route's timeout, pass its answer back,
 // or on timeout / network error / 5xx / 3xx / open breaker / shedding fall back to async delivery.
 import type { Env } from "../env";
-import { stringBinding } from "../env";
 import type { Config } from "../config/load";
 import type { FallbackReason } from "../core/envelope";
 import { spanId } from "../core/ids";
@@ -17,6 +16,7 @@ import type { AcceptedEvent } from "./event";
 import { enqueueEvent } from "./enqueue";
 import { forwardedHeaders } from "./event";
 import { deliveryHeaders } from "./headers";
+import { signingSecrets } from "./signing-secrets";
 import { writeDeliveryMetric } from "../adapters/metrics";
 import type { DispatchOutcome } from "./dispatch";
 import { recordFallback } from "./fallbacks";
@@ -24,6 +24,8 @@ import { recordFallback } from "./fallbacks";
 export async function callSync(env: Env, ctx: Background, config: Config, event: AcceptedEvent, runtime: Runtime): Promise<DispatchOutcome> {
   const { rule, endpoint } = event;
   const clock = () => runtime.now();
+  const secrets = signingSecrets(env, endpoint);
+  if (!secrets.ok) return { kind: "problem", problem: { kind: "unavailable", retryAfterS: 30 }, reason: "signing secret bindings missing" };
   const decision = await admitCall(env, endpoint, rule.name, "sync", rule.effectiveTimeoutMs, clock);
   if (decision.kind === "reject") {
     const retryAfterS = Math.max(1, Math.ceil(decision.retryInMs / 1000));
@@ -43,7 +45,7 @@ export async function callSync(env: Env, ctx: Background, config: Config, event:
     attempt: 1,
     ordering: null,
     forwarded: forwardedHeaders(rule, event.headers),
-    signingSecrets: endpoint.signing_secrets.flatMap((name) => stringBinding(env, name) ?? []),
+    signingSecrets: secrets.secrets,
     body: event.body,
     nowMs: runtime.now(),
   });
