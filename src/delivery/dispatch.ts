@@ -1,10 +1,11 @@
-// Dedup around dispatch: claim the idempotency key, run the route's use case once, keep its
-// answer for duplicates (also concurrent ones), or give the key back when the attempt failed.
+// Dedup around dispatch: claim the idempotency key (and alias the signature to it), run the route's
+// use case once, keep its answer for duplicates (also concurrent ones), or give the key back when
+// the attempt failed.
 import type { Env } from "../env";
 import type { Config } from "../config/load";
 import type { Problem } from "../core/problems";
 import { sha256Hex } from "../core/signatures";
-import { idempotencyStore } from "../adapters/idempotency-store";
+import { idempotencyStore, type AliasResult, type IdempotencyStore } from "../adapters/idempotency-store";
 import { errorMessage, log } from "../log";
 import { fromStored, toStored, type Answer } from "./answer";
 import type { AcceptedEvent } from "./event";
@@ -21,25 +22,52 @@ const LEASE_MARGIN_MS = 10_000;
 /** How long a concurrent duplicate waits for the first answer before being told to retry. */
 const MAX_DUPLICATE_WAIT_MS = 30_000;
 
+/**
+ * What identifies a request for dedup: its key (an idempotency key, or the accepted signature's
+ * digest), the body hash, and — when the key is one the signature does not cover — the signature
+ * digest as an alias, so a replayed signature under a fresh key is still a duplicate.
+ */
+export interface DedupKeys {
+  key: string;
+  bodyHash: string;
+  alias: string | null;
+}
+
+const utf8 = new TextEncoder();
+
 export async function dispatchOnce(
   env: Env,
   ctx: Background,
   config: Config,
   event: AcceptedEvent,
   runtime: Runtime,
-  dedupKey: string | null,
-  bodyHash: string,
+  dedup: DedupKeys | null,
 ): Promise<DispatchOutcome> {
-  if (dedupKey === null) return dispatch(env, ctx, config, event, runtime);
+  if (dedup === null) return dispatch(env, ctx, config, event, runtime);
   const store = idempotencyStore(env);
-  const keyHash = await sha256Hex(new TextEncoder().encode(dedupKey));
+  const dedupKey = dedup.key;
+  const windowMs = config.dedupWindowS * 1000;
+  const [keyHash, aliasHash] = await Promise.all([
+    sha256Hex(utf8.encode(dedupKey)),
+    dedup.alias === null ? Promise.resolve("") : sha256Hex(utf8.encode(dedup.alias)),
+  ]);
   const leaseMs = (event.rule.mode === "sync" ? event.rule.effectiveTimeoutMs : 0) + LEASE_MARGIN_MS;
   let claim;
+  let alias: AliasResult | null = null;
   try {
-    claim = await store.claim({ keyHash, key: dedupKey, bodyHash, windowMs: config.dedupWindowS * 1000, leaseMs, waitMs: Math.min(leaseMs, MAX_DUPLICATE_WAIT_MS) });
+    [claim, alias] = await Promise.all([
+      store.claim({ keyHash, key: dedupKey, bodyHash: dedup.bodyHash, windowMs, leaseMs, waitMs: Math.min(leaseMs, MAX_DUPLICATE_WAIT_MS) }),
+      dedup.alias === null ? Promise.resolve(null) : store.alias(aliasHash, dedup.alias, dedupKey, windowMs),
+    ]);
   } catch (error) {
     log("error", "dedup_store_failed", { trace_id: event.trace.traceId, error: errorMessage(error) });
     return { kind: "problem", problem: { kind: "unavailable", retryAfterS: 1 }, reason: "dedup store unavailable" };
+  }
+  if (alias !== null && alias.kind === "seen" && dedup.alias !== null) {
+    const replay = await replayedSignature(store, alias.owner, claim.kind === "new" ? { keyHash, key: dedupKey } : null);
+    if (replay !== null) return replay;
+    // The first owner gave its key back without an answer: this request takes the signature over.
+    ctx.waitUntil(store.repoint(aliasHash, dedup.alias, dedupKey, windowMs).catch(() => undefined));
   }
   switch (claim.kind) {
     case "duplicate":
@@ -65,4 +93,21 @@ export async function dispatchOnce(
 async function dispatch(env: Env, ctx: Background, config: Config, event: AcceptedEvent, runtime: Runtime): Promise<DispatchOutcome> {
   if (event.rule.mode === "async") return acceptAsync(env, event);
   return callSync(env, ctx, config, event, runtime);
+}
+
+/**
+ * A signature already accepted under another key: the first answer, or "in progress" while the
+ * first request runs. Null when the first owner no longer holds its key (then this one proceeds).
+ */
+async function replayedSignature(
+  store: IdempotencyStore,
+  owner: string,
+  ownClaim: { keyHash: string; key: string } | null,
+): Promise<DispatchOutcome | null> {
+  const ownerHash = await sha256Hex(utf8.encode(owner));
+  const state = await store.peek(ownerHash, owner);
+  if (state.kind === "absent") return null;
+  if (ownClaim !== null) await store.release(ownClaim.keyHash, ownClaim.key);
+  if (state.kind === "done") return { kind: "answer", answer: fromStored(state.answer), replay: true };
+  return { kind: "problem", problem: { kind: "unavailable", retryAfterS: 1, detail: "This signed request is already being processed; retry later." } };
 }

@@ -1,10 +1,10 @@
 // POST /webhooks/{source}[/{event_type}]: the edge checks of CONTRACT §2 in order, then dedup and
 // dispatch to the async or sync use case. Each failure maps to exactly one problem.
 import type { Context } from "hono";
-import { loadConfig, type Config } from "../config/load";
+import { loadConfig, type Config, type Source } from "../config/load";
 import { checkTransport, type TransportFacts } from "../core/transport";
 import { matchRule, readDotPath, resolveEventType } from "../core/routing";
-import { findIdempotencyKey } from "../core/idempotency";
+import { findIdempotencyKey, type KeyResult } from "../core/idempotency";
 import { messageId } from "../core/ids";
 import { sha256Hex } from "../core/signatures";
 import type { Problem } from "../core/problems";
@@ -14,7 +14,7 @@ import { problem } from "./problem";
 import { verifyRequest } from "./verify-request";
 import type { AppEnv } from "./context";
 import type { AcceptedEvent } from "../delivery/event";
-import { dispatchOnce } from "../delivery/dispatch";
+import { dispatchOnce, type DedupKeys } from "../delivery/dispatch";
 import { toResponse } from "../delivery/answer";
 import { takeToken } from "../adapters/rate-limit-client";
 import { checkBackpressure } from "../adapters/endpoint-guard-client";
@@ -131,10 +131,9 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
     receivedAt,
     ordering,
   };
-  const dedupKey = key.kind === "key" ? `${source.name}:k:${key.key}` : verdict.signatureDigest !== "" ? `${source.name}:s:${verdict.signatureDigest}` : null;
-  const bodyHash = dedupKey === null ? "" : await sha256Hex(body);
+  const dedup = await dedupKeys(source, key, verdict.signatureDigest, body);
   fields.message_id = event.messageId;
-  const outcome = await dispatchOnce(c.env, c.executionCtx, config, event, runtime, dedupKey, bodyHash);
+  const outcome = await dispatchOnce(c.env, c.executionCtx, config, event, runtime, dedup);
   if (outcome.kind === "problem") return fail(outcome.problem, outcome.reason);
   const answer = outcome.answer;
   fields.outcome = outcome.replay ? "duplicate" : answer.headers["X-Fallback"] !== undefined ? "fallback" : rule.mode === "async" ? "queued" : "answered";
@@ -144,4 +143,17 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
 
 function splitOrderingKey(spec: string): ["body" | "header", string] {
   return spec.startsWith("header:") ? ["header", spec.slice("header:".length)] : ["body", spec.slice("body:".length)];
+}
+
+/**
+ * Dedup keys of a request. A key inside the signed content (Standard Webhooks' webhook-id, Stripe's
+ * event id in the body) cannot change without a new signature; any other key can, so the accepted
+ * signature is aliased to it and a replay under a fresh key is still a duplicate.
+ */
+async function dedupKeys(source: Source, key: KeyResult, signatureDigest: string, body: Uint8Array): Promise<DedupKeys | null> {
+  const signature = signatureDigest === "" ? null : `${source.name}:s:${signatureDigest}`;
+  if (key.kind !== "key") return signature === null ? null : { key: signature, bodyHash: await sha256Hex(body), alias: null };
+  const scheme = source.verify.scheme;
+  const covered = (key.from === "webhook-id" && scheme === "standard-webhooks") || key.from === "stripe event id";
+  return { key: `${source.name}:k:${key.key}`, bodyHash: await sha256Hex(body), alias: covered ? null : signature };
 }

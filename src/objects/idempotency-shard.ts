@@ -1,5 +1,6 @@
 // Durable Object: one shard of the dedup store (keys spread over 64 shards by hash). A key is
 // claimed atomically, then completed with the first answer; concurrent duplicates wait for it.
+// Aliases map an accepted signature to its key, so a replay under a fresh key is still a duplicate.
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 
@@ -9,6 +10,10 @@ export interface StoredAnswer {
   body: string;
   body_encoding: "utf8" | "base64";
 }
+
+/** A signature digest seen before, and the idempotency key it was first accepted under. */
+export type AliasResult = { kind: "new" } | { kind: "seen"; owner: string };
+export type PeekResult = { kind: "done"; answer: StoredAnswer } | { kind: "pending" } | { kind: "absent" };
 
 export type ClaimResult =
   | { kind: "new" }
@@ -48,6 +53,8 @@ export class IdempotencyShard extends DurableObject<Env> {
       key TEXT PRIMARY KEY, body_hash TEXT NOT NULL, state TEXT NOT NULL, answer TEXT,
       lease_until INTEGER NOT NULL, expires_at INTEGER NOT NULL)`);
     this.sql.exec("CREATE INDEX IF NOT EXISTS keys_expires ON keys(expires_at)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS aliases (alias TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)");
+    this.sql.exec("CREATE INDEX IF NOT EXISTS aliases_expires ON aliases(expires_at)");
   }
 
   async claim(req: ClaimRequest): Promise<ClaimResult> {
@@ -75,6 +82,34 @@ export class IdempotencyShard extends DurableObject<Env> {
     }
   }
 
+  /**
+   * Records that a signature was accepted under `owner` (an idempotency key the signature does not
+   * cover), or tells which key it was accepted under before: a replay with a fresh key.
+   */
+  async alias(alias: string, owner: string, windowMs: number): Promise<AliasResult> {
+    const now = Date.now();
+    const row = this.sql.exec<{ owner: string; expires_at: number }>("SELECT owner, expires_at FROM aliases WHERE alias = ?", alias).toArray()[0];
+    if (row !== undefined && row.expires_at > now) return row.owner === owner ? { kind: "new" } : { kind: "seen", owner: row.owner };
+    this.sql.exec("INSERT OR REPLACE INTO aliases (alias, owner, expires_at) VALUES (?, ?, ?)", alias, owner, now + windowMs);
+    await this.ensureAlarm(now + windowMs);
+    return { kind: "new" };
+  }
+
+  /** Points an alias at a new owner (its first owner gave its key back without an answer). */
+  async repoint(alias: string, owner: string, windowMs: number): Promise<void> {
+    const now = Date.now();
+    this.sql.exec("INSERT OR REPLACE INTO aliases (alias, owner, expires_at) VALUES (?, ?, ?)", alias, owner, now + windowMs);
+    await this.ensureAlarm(now + windowMs);
+  }
+
+  /** The state of a key without claiming it. */
+  peek(key: string): PeekResult {
+    const row = this.read(key);
+    if (row === undefined || row.expires_at <= Date.now()) return { kind: "absent" };
+    if (row.state === "done" && row.answer !== null) return { kind: "done", answer: JSON.parse(row.answer) as StoredAnswer };
+    return row.lease_until > Date.now() ? { kind: "pending" } : { kind: "absent" };
+  }
+
   complete(key: string, answer: StoredAnswer): void {
     this.sql.exec("UPDATE keys SET state = 'done', answer = ? WHERE key = ?", JSON.stringify(answer), key);
     this.wake(key);
@@ -89,7 +124,10 @@ export class IdempotencyShard extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const now = Date.now();
     this.sql.exec("DELETE FROM keys WHERE key IN (SELECT key FROM keys WHERE expires_at <= ? LIMIT ?)", now, PURGE_BATCH);
-    const next = this.sql.exec<{ next: number | null }>("SELECT MIN(expires_at) AS next FROM keys").one().next;
+    this.sql.exec("DELETE FROM aliases WHERE alias IN (SELECT alias FROM aliases WHERE expires_at <= ? LIMIT ?)", now, PURGE_BATCH);
+    const next = this.sql.exec<{ next: number | null }>(
+      "SELECT MIN(n) AS next FROM (SELECT MIN(expires_at) AS n FROM keys UNION ALL SELECT MIN(expires_at) AS n FROM aliases)",
+    ).one().next;
     if (next !== null) await this.ctx.storage.setAlarm(Math.max(next, now + 1000));
   }
 

@@ -119,6 +119,65 @@ describe("signature replays without an idempotency key", () => {
   });
 });
 
+describe("a replayed signature under a fresh idempotency key", () => {
+  const fresh = () => `fresh-${crypto.randomUUID()}`;
+
+  it("answers a Standard Webhooks request replayed with a new X-Idempotency-Key as a duplicate", async () => {
+    const q = recordingQueue();
+    const env = envWith(baseConfig(), { DELIVERY_QUEUE: q.queue });
+    const original = await signedRequest("/webhooks/acme", event, { headers: { "X-Idempotency-Key": fresh() } });
+    const replayed = new Request(original.clone(), { headers: new Headers(original.headers) });
+    replayed.headers.set("X-Idempotency-Key", fresh());
+    const first = await snapshot(await call(original, env));
+    const second = await snapshot(await call(replayed, env));
+    expect(first.status).toBe(202);
+    expect(second).toEqual({ ...first, replay: "true" });
+    expect(q.sent).toHaveLength(1);
+  });
+
+  it("answers an hmac-sha256-hex request replayed with a new key and a new X-Timestamp as a duplicate", async () => {
+    const q = recordingQueue();
+    const secret = secretFor("hmac-sha256-hex");
+    const env = envWith(baseConfig({
+      sources: { signed: { verify: { scheme: "hmac-sha256-hex", secrets: ["SIGNED_SECRET"] }, event_type_header: "X-Event-Type" } },
+      routing_rules: [{ event_type: "push", mode: "async", endpoint: "profiles" }],
+    }), { DELIVERY_QUEUE: q.queue, SIGNED_SECRET: secret });
+    const body = new TextEncoder().encode(JSON.stringify({ n: crypto.randomUUID() }));
+    const send = async (key: string, ts: number) => {
+      const headers = { ...(await schemeHeaders("hmac-sha256-hex", secret, body, { timestampS: ts })), "X-Event-Type": "push", "X-Idempotency-Key": key };
+      return call(new Request("https://gateway.test/webhooks/signed", { method: "POST", headers, body }), env);
+    };
+    const now = Math.floor(Date.now() / 1000);
+    expect((await send(fresh(), now)).status).toBe(202);
+    const replay = await send(fresh(), now - 5);
+    expect(replay.status).toBe(202);
+    expect(replay.headers.get("X-Idempotent-Replay")).toBe("true");
+    expect(q.sent).toHaveLength(1);
+  });
+
+  it("accepts distinct signed requests with distinct keys", async () => {
+    const q = recordingQueue();
+    const env = envWith(baseConfig(), { DELIVERY_QUEUE: q.queue });
+    for (let i = 0; i < 3; i++) {
+      const res = await call(await signedRequest("/webhooks/acme", event, { headers: { "X-Idempotency-Key": fresh() } }), env);
+      expect(res.headers.get("X-Idempotent-Replay")).toBeNull();
+    }
+    expect(q.sent).toHaveLength(3);
+  });
+
+  it("lets a replay under a new key through when the first attempt failed and gave its key back", async () => {
+    const original = await signedRequest("/webhooks/acme", event, { headers: { "X-Idempotency-Key": fresh() } });
+    const replayed = new Request(original.clone(), { headers: new Headers(original.headers) });
+    replayed.headers.set("X-Idempotency-Key", fresh());
+    await expectProblem(await call(original, envWith(baseConfig(), { DELIVERY_QUEUE: recordingQueue({ fail: true }).queue })), 503, "unavailable");
+    const healthy = recordingQueue();
+    const retry = await call(replayed, envWith(baseConfig(), { DELIVERY_QUEUE: healthy.queue }));
+    expect(retry.status).toBe(202);
+    expect(retry.headers.get("X-Idempotent-Replay")).toBeNull();
+    expect(healthy.sent).toHaveLength(1);
+  });
+});
+
 describe("failed hand-off", () => {
   it("answers 503 with Retry-After when the queue send throws, and releases the key for the retry", async () => {
     const broken = recordingQueue({ fail: true });
