@@ -1,4 +1,4 @@
-// The Hono app: trace + HSTS on everything, webhook ingress, the admin API, a health probe.
+// The Hono app: trace + HSTS on everything, webhook ingress, the operator console, the admin API, a health probe.
 import { Hono } from "hono";
 import type { Runtime } from "../runtime";
 import { systemRuntime } from "../runtime";
@@ -9,6 +9,7 @@ import { configOrProblem, ingress } from "./ingress";
 import { requestLogMiddleware } from "./request-log";
 import { problem, problemResponse } from "./problem";
 import { createAdminApp } from "./admin/app";
+import { createConsoleApp } from "./console/app";
 
 export function createApp(runtime: Runtime = systemRuntime): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -22,6 +23,7 @@ export function createApp(runtime: Runtime = systemRuntime): Hono<AppEnv> {
   app.use("/webhooks/*", requestLogMiddleware(runtime));
   app.all("/webhooks/:source", ingress);
   app.all("/webhooks/:source/:event_type", ingress);
+  app.route("/admin/ui", createConsoleApp()); // before /admin: its bearer auth would answer 401 first
   app.route("/admin", createAdminApp());
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.notFound((c) => problem(c, { kind: "not-found" }));

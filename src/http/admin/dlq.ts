@@ -109,7 +109,7 @@ export function listItem(row: DeadLetterRow): z.input<typeof DeadLetterSchema> {
   };
 }
 
-async function detail(env: Env, row: DeadLetterRow): Promise<z.input<typeof DeadLetterDetailSchema>> {
+export async function detail(env: Env, row: DeadLetterRow): Promise<z.input<typeof DeadLetterDetailSchema>> {
   const bytes = row.body_ref === null
     ? (storedBytes(row.body) ?? new Uint8Array(0))
     : await r2PayloadStore(env.PAYLOADS).get({ kind: "r2", key: row.body_ref, size: row.body_size });

@@ -1,0 +1,112 @@
+// Console sessions without server state: a cookie `v1.<id>.<expiry>.<mac>` MACed with the admin token
+// (rotating ADMIN_TOKEN ends every session), a per-session CSRF token derived by HMAC from the same
+// key, and the same-origin check every POST must pass. Token comparisons are constant-time.
+import type { Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { sameToken } from "../admin/auth";
+import type { AppEnv } from "../context";
+
+export const CONSOLE_PATH = "/admin/ui";
+export const SESSION_COOKIE = "__Secure-hookgate_console";
+export const SESSION_TTL_S = 8 * 3600;
+
+export interface Session {
+  id: string;
+  expiresAt: number;
+  csrf: string;
+}
+
+const COOKIE = { path: CONSOLE_PATH, httpOnly: true, secure: true, sameSite: "Strict" } as const;
+const encoder = new TextEncoder();
+
+function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+}
+
+async function mac(adminToken: string, message: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", encoder.encode(adminToken), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return base64url(new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message))));
+}
+
+/** The CSRF token of a session: HMAC(admin token, session id); forms carry it in `_csrf`. */
+export function csrfToken(adminToken: string, sessionId: string): Promise<string> {
+  return mac(adminToken, `hookgate-console-csrf.v1.${sessionId}`);
+}
+
+function sessionMac(adminToken: string, id: string, expiresAt: number): Promise<string> {
+  return mac(adminToken, `hookgate-console-session.v1.${id}.${expiresAt}`);
+}
+
+/** Starts a session after a correct token: sets the cookie (HttpOnly, Secure, SameSite=Strict). */
+export async function startSession(c: Context<AppEnv>, adminToken: string): Promise<void> {
+  const runtime = c.get("runtime");
+  const id = base64url(runtime.randomBytes(18));
+  const expiresAt = Math.floor(runtime.now() / 1000) + SESSION_TTL_S;
+  const value = `v1.${id}.${expiresAt}.${await sessionMac(adminToken, id, expiresAt)}`;
+  setCookie(c, SESSION_COOKIE, value, { ...COOKIE, maxAge: SESSION_TTL_S });
+}
+
+export function endSession(c: Context<AppEnv>): void {
+  deleteCookie(c, SESSION_COOKIE, COOKIE);
+}
+
+/** The request's session, or null when the cookie is absent, forged, from another token, or expired. */
+export async function readSession(c: Context<AppEnv>, adminToken: string): Promise<Session | null> {
+  const parts = (getCookie(c, SESSION_COOKIE) ?? "").split(".");
+  if (parts.length !== 4 || parts[0] !== "v1") return null;
+  const [, id = "", expiry = "", presented = ""] = parts;
+  if (!/^[\w-]{16,64}$/.test(id) || !/^\d{1,12}$/.test(expiry)) return null;
+  const expiresAt = Number(expiry);
+  if (!(await sameToken(presented, await sessionMac(adminToken, id, expiresAt)))) return null;
+  if (expiresAt * 1000 <= c.get("runtime").now()) return null;
+  return { id, expiresAt, csrf: await csrfToken(adminToken, id) };
+}
+
+/** A POST's `_csrf` field against the session's token, in constant time. */
+export function csrfValid(session: Session, presented: string | undefined): Promise<boolean> {
+  return presented === undefined ? Promise.resolve(false) : sameToken(presented, session.csrf);
+}
+
+/**
+ * Same-origin check for state-changing requests: `Origin` (else `Referer`) must name this origin, and
+ * `Sec-Fetch-Site`, when sent, must be same-origin. A request with neither header is refused.
+ */
+export function sameOrigin(c: Context<AppEnv>): boolean {
+  const own = new URL(c.req.url).origin;
+  const site = c.req.header("Sec-Fetch-Site");
+  if (site !== undefined && site !== "same-origin") return false;
+  const origin = c.req.header("Origin");
+  if (origin !== undefined) return origin === own;
+  const referer = c.req.header("Referer");
+  return referer !== undefined && (referer === own || referer.startsWith(`${own}/`));
+}
+
+/** A short-lived message for the page after a redirect (post/redirect/get). */
+export const FLASH_COOKIE = "__Secure-hookgate_flash";
+
+export function setFlash(c: Context<AppEnv>, flash: Flash): void {
+  setCookie(c, FLASH_COOKIE, JSON.stringify(flash), { ...COOKIE, maxAge: 60 });
+}
+
+export interface Flash {
+  kind: "ok" | "error";
+  text: string;
+}
+
+/** Reads and clears the flash cookie. */
+export function takeFlash(c: Context<AppEnv>): Flash | null {
+  const raw = getCookie(c, FLASH_COOKIE);
+  if (raw === undefined) return null;
+  deleteCookie(c, FLASH_COOKIE, COOKIE);
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value === "object" && value !== null && "kind" in value && "text" in value && typeof value.text === "string") {
+      return { kind: value.kind === "ok" ? "ok" : "error", text: value.text.slice(0, 300) };
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
