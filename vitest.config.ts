@@ -21,7 +21,10 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token" },
+                // GATEWAY_CONFIG is empty on purpose, overriding a local .dev.vars from `npm start`: each
+                // test passes its own config, and messages a test leaves in the real queue then wait
+                // (config invalid) instead of being delivered into another test's fetch spy.
+                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", GATEWAY_CONFIG: "" },
               },
             }),
           ],

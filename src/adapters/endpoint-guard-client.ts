@@ -1,6 +1,7 @@
 // The isolate's view of each endpoint's guard: breaker state cached for ≤ 1 s, in-flight counted
-// locally, outcomes batched to the EndpointGuard object. Healthy traffic costs about one object
-// call per second per isolate; failures and half-open probes go to the object at once.
+// locally, outcomes batched to the EndpointGuard object (a trailing flush sends the last batch when
+// traffic stops). Healthy traffic costs about one object call per second per isolate; failures and
+// half-open probes go to the object at once.
 import type { Env } from "../env";
 import type { Endpoint } from "../config/load";
 import { tick, transition, type BreakerConfig } from "../core/breaker";
@@ -8,6 +9,7 @@ import { breakerEvent, breakerVerdict, type CallReport } from "../core/endpoint-
 import type { AttemptResult } from "../core/outcome";
 import type { GuardView } from "../objects/endpoint-guard";
 import { errorMessage, log } from "../log";
+import type { Background } from "../runtime";
 
 export const CACHE_TTL_MS = 1_000;
 const MAX_PENDING = 100;
@@ -31,6 +33,10 @@ interface Entry {
   lastFlush: number;
   inflight: number;
   accepted: Record<string, number>;
+  /** A flush is scheduled for outcomes that no later call would carry (traffic stopped). */
+  trailing: boolean;
+  /** Wall-clock time of the last exchange, for the trailing flush's timer. */
+  lastFlushWall: number;
 }
 
 const entries = new Map<string, Entry>();
@@ -55,7 +61,7 @@ function stub(env: Env, endpoint: string) {
 function entryOf(name: string): Entry {
   let e = entries.get(name);
   if (e === undefined) {
-    e = { view: null, fetchedAt: 0, pending: [], lastFlush: 0, inflight: 0, accepted: {} };
+    e = { view: null, fetchedAt: 0, pending: [], lastFlush: 0, inflight: 0, accepted: {}, trailing: false, lastFlushWall: 0 };
     entries.set(name, e);
   }
   return e;
@@ -67,11 +73,33 @@ export function forgetGuardCache(name?: string): void {
   else entries.delete(name);
 }
 
+const MAX_TRAILING_WAITS = 20;
+
+/**
+ * Outcomes that no later call would carry (traffic stopped) still reach the object within about a
+ * second: wait, and flush unless an exchange happened meanwhile; steady traffic adds no calls.
+ */
+async function trailingFlush(env: Env, endpoint: Endpoint, e: Entry, clock: () => number): Promise<void> {
+  try {
+    for (let i = 0; i < MAX_TRAILING_WAITS; i++) {
+      await new Promise((resolve) => setTimeout(resolve, CACHE_TTL_MS));
+      if (e.pending.length === 0 && Object.keys(e.accepted).length === 0) return;
+      if (Date.now() - e.lastFlushWall >= CACHE_TTL_MS || i === MAX_TRAILING_WAITS - 1) {
+        await exchange(env, endpoint, e, clock(), false, 0);
+        return;
+      }
+    }
+  } finally {
+    e.trailing = false;
+  }
+}
+
 async function exchange(env: Env, endpoint: Endpoint, e: Entry, now: number, wantAdmission: boolean, leaseMs: number) {
   const reports = e.pending.splice(0);
   const accepted = e.accepted;
   e.accepted = {};
   e.lastFlush = now;
+  e.lastFlushWall = Date.now();
   try {
     const answer = await stub(env, endpoint.name).sync({
       isolate: isolate(), inflight: e.inflight, reports, accepted, cfg: breakerConfig(endpoint), admit: wantAdmission, probeLeaseMs: leaseMs,
@@ -94,6 +122,7 @@ export async function admitCall(
   mode: "sync" | "async",
   timeoutMs: number,
   clock: () => number,
+  background?: Background,
 ): Promise<GuardDecision> {
   const e = entryOf(endpoint.name);
   const cfg = breakerConfig(endpoint);
@@ -112,15 +141,24 @@ export async function admitCall(
     if (admission === null || admission.kind === "reject") {
       return { kind: "reject", reason: "circuit_open", retryInMs: admission?.retryInMs ?? 1_000 };
     }
-    if (admission.kind === "probe" && admission.probeId !== undefined) return { kind: "go", lease: lease(env, endpoint, e, route, mode, clock, admission.probeId) };
+    if (admission.kind === "probe" && admission.probeId !== undefined) return { kind: "go", lease: lease(env, endpoint, e, route, mode, clock, admission.probeId, background) };
   }
   const total = e.inflight + (e.view?.othersInflight ?? 0);
   if (mode === "sync" && total >= SHED_RATIO * endpoint.max_concurrency) return { kind: "reject", reason: "shed", retryInMs: 1_000 };
   if (mode === "async" && total >= endpoint.max_concurrency) return { kind: "reject", reason: "saturated", retryInMs: 1_000 };
-  return { kind: "go", lease: lease(env, endpoint, e, route, mode, clock, undefined) };
+  return { kind: "go", lease: lease(env, endpoint, e, route, mode, clock, undefined, background) };
 }
 
-function lease(env: Env, endpoint: Endpoint, e: Entry, route: string, mode: "sync" | "async", clock: () => number, probeId: string | undefined): GuardLease {
+function lease(
+  env: Env,
+  endpoint: Endpoint,
+  e: Entry,
+  route: string,
+  mode: "sync" | "async",
+  clock: () => number,
+  probeId: string | undefined,
+  background: Background | undefined,
+): GuardLease {
   e.inflight += 1;
   let finished = false;
   return {
@@ -151,6 +189,9 @@ function lease(env: Env, endpoint: Endpoint, e: Entry, route: string, mode: "syn
       e.pending.push(report);
       if (verdict === "failure" || e.pending.length >= MAX_PENDING || now - e.lastFlush >= CACHE_TTL_MS) {
         await exchange(env, endpoint, e, now, false, 0);
+      } else if (!e.trailing && background !== undefined) {
+        e.trailing = true;
+        background.waitUntil(trailingFlush(env, endpoint, e, clock));
       }
     },
   };

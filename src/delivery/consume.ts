@@ -48,7 +48,7 @@ async function consumeDelivery(message: Message<unknown>, env: Env, ctx: Backgro
     message.ack();
     return;
   }
-  const outcome = await attemptDelivery(env, loaded.config, endpoint, envelope, runtime);
+  const outcome = await attemptDelivery(env, loaded.config, endpoint, envelope, runtime, ctx);
   const { decision } = outcome;
   switch (decision.kind) {
     case "delivered":

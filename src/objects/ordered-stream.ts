@@ -162,7 +162,7 @@ export class OrderedStream extends DurableObject<Env> {
     // deadline, so an instance that dies mid-fetch leaves a head that is retried, never skipped.
     const watchdog = Date.now() + (target.endpoint.timeout_ms ?? DEFAULT_ASYNC_TIMEOUT_MS) + WATCHDOG_MARGIN_MS;
     this.sql.exec("UPDATE events SET state = 'delivering', attempt = attempt + 1, next_at = ? WHERE seq = ?", watchdog, row.seq);
-    const outcome = await attemptDelivery(this.env, target.config, target.endpoint, envelope, systemRuntime);
+    const outcome = await attemptDelivery(this.env, target.config, target.endpoint, envelope, systemRuntime, this.ctx);
     const decision = outcome.decision;
     switch (decision.kind) {
       case "delivered":
