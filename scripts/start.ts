@@ -47,6 +47,6 @@ console.log(`
 Hookgate is starting:
   gateway   http://127.0.0.1:${port}/webhooks/{source}    (config: ${configFile})
   consumer  http://127.0.0.1:${consumerPort}                (prints each delivery)
-  admin     curl -H "Authorization: Bearer $(grep ADMIN_TOKEN .dev.vars | cut -d"'" -f2)" http://127.0.0.1:${port}/admin/routes
+  admin     curl -H "Authorization: Bearer $(grep '^ADMIN_TOKEN=' .dev.vars | cut -d"'" -f2)" http://127.0.0.1:${port}/admin/routes
 Send signed sample events with:  npm run demo
 `);
