@@ -1,5 +1,7 @@
 // Reads a request body under a byte limit, counting what is actually streamed: a declared
 // Content-Length is checked first, chunked bodies and lying lengths are cut off at the limit.
+// Bytes land once, in one buffer with room for a signed prefix before them (core/bytes.ts).
+import { PREFIX_ROOM, viewWithRoom } from "../core/bytes";
 
 export type BodyRead =
   | { kind: "ok"; bytes: Uint8Array }
@@ -7,6 +9,8 @@ export type BodyRead =
   | { kind: "bad_length"; detail: string };
 
 const DIGITS = /^[0-9]{1,16}$/;
+/** First buffer size for a body of unknown length; it doubles as needed, up to the limit. */
+const INITIAL_CAPACITY = 64 * 1024;
 
 /** Validates a Content-Length header value: undefined when absent, null when malformed. */
 export function declaredLength(header: string | null): number | undefined | null {
@@ -29,7 +33,53 @@ export async function readBodyLimited(request: Request, limit: number): Promise<
   }
   const stream = request.body;
   if (stream === null) return { kind: "ok", bytes: new Uint8Array(0) };
-  const reader = stream.getReader();
+  const byob = byobReader(stream);
+  const read = byob !== null ? await readInto(byob, declared, limit) : await readChunks(stream.getReader(), limit);
+  if (read.kind !== "ok") return read;
+  if (declared !== undefined && read.bytes.byteLength !== declared) {
+    return { kind: "bad_length", detail: "The body length does not match Content-Length." };
+  }
+  return read;
+}
+
+function byobReader(stream: ReadableStream<Uint8Array>): ReadableStreamBYOBReader | null {
+  try {
+    return stream.getReader({ mode: "byob" });
+  } catch {
+    return null; // a stream made in JS (tests): read it chunk by chunk
+  }
+}
+
+/**
+ * Reads straight into one buffer sized from Content-Length (plus one byte, to notice a body that
+ * runs longer), in a few large reads. Grows (a copy) only for a body without or beyond its length.
+ */
+async function readInto(reader: ReadableStreamBYOBReader, declared: number | undefined, limit: number): Promise<BodyRead> {
+  let capacity = Math.min(limit, declared ?? INITIAL_CAPACITY) + 1;
+  let buffer = new ArrayBuffer(PREFIX_ROOM + capacity);
+  let total = 0;
+  for (;;) {
+    if (total === capacity) {
+      if (total > limit) {
+        await reader.cancel().catch(() => undefined);
+        return { kind: "too_large" };
+      }
+      capacity = Math.min(limit, capacity * 2) + 1;
+      const grown = new ArrayBuffer(PREFIX_ROOM + capacity);
+      new Uint8Array(grown).set(new Uint8Array(buffer, PREFIX_ROOM, total), PREFIX_ROOM);
+      buffer = grown;
+    }
+    const { done, value } = await reader.read(new Uint8Array(buffer, PREFIX_ROOM + total, capacity - total));
+    if (value !== undefined) {
+      buffer = value.buffer as ArrayBuffer;
+      total += value.byteLength;
+    }
+    if (done) break;
+  }
+  return { kind: "ok", bytes: viewWithRoom(buffer, PREFIX_ROOM, total) };
+}
+
+async function readChunks(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<BodyRead> {
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -42,11 +92,8 @@ export async function readBodyLimited(request: Request, limit: number): Promise<
     }
     chunks.push(value);
   }
-  if (declared !== undefined && total !== declared) {
-    return { kind: "bad_length", detail: "The body length does not match Content-Length." };
-  }
-  if (chunks.length === 1 && chunks[0] !== undefined) return { kind: "ok", bytes: chunks[0] };
-  const bytes = new Uint8Array(total);
+  const buffer = new ArrayBuffer(PREFIX_ROOM + total);
+  const bytes = viewWithRoom(buffer, PREFIX_ROOM, total);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);

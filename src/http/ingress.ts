@@ -131,7 +131,7 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
     receivedAt,
     ordering,
   };
-  const dedup = await dedupKeys(source, key, verdict.signatureDigest, body);
+  const dedup = await dedupKeys(source, key, verdict.signatureDigest, () => verdict.bodySha256 ?? sha256Hex(body));
   fields.message_id = event.messageId;
   const outcome = await dispatchOnce(c.env, c.executionCtx, config, event, runtime, dedup);
   if (outcome.kind === "problem") return fail(outcome.problem, outcome.reason);
@@ -150,10 +150,10 @@ function splitOrderingKey(spec: string): ["body" | "header", string] {
  * event id in the body) cannot change without a new signature; any other key can, so the accepted
  * signature is aliased to it and a replay under a fresh key is still a duplicate.
  */
-async function dedupKeys(source: Source, key: KeyResult, signatureDigest: string, body: Uint8Array): Promise<DedupKeys | null> {
+async function dedupKeys(source: Source, key: KeyResult, signatureDigest: string, bodyHash: () => string | Promise<string>): Promise<DedupKeys | null> {
   const signature = signatureDigest === "" ? null : `${source.name}:s:${signatureDigest}`;
-  if (key.kind !== "key") return signature === null ? null : { key: signature, bodyHash: await sha256Hex(body), alias: null };
+  if (key.kind !== "key") return signature === null ? null : { key: signature, bodyHash: await bodyHash(), alias: null };
   const scheme = source.verify.scheme;
   const covered = (key.from === "webhook-id" && scheme === "standard-webhooks") || key.from === "stripe event id";
-  return { key: `${source.name}:k:${key.key}`, bodyHash: await sha256Hex(body), alias: covered ? null : signature };
+  return { key: `${source.name}:k:${key.key}`, bodyHash: await bodyHash(), alias: covered ? null : signature };
 }

@@ -1,6 +1,7 @@
 // Steps every inbound scheme shares: bounded header splitting, timestamp parsing and tolerance,
 // and the final match of candidate MACs against each secret in rotation order.
-import { concatBytes, hmacSha256, importHmacKey, sha256Hex, timingSafeEqual, utf8 } from "./hmac";
+import { hmacSha256, importHmacKey, sha256Hex, timingSafeEqual, utf8 } from "./hmac";
+import { joinPrefix } from "../bytes";
 import type { SecretDecoding } from "./hmac";
 import type { SchemeName, VerifyFailure, VerifyResult } from "./types";
 
@@ -65,35 +66,44 @@ export interface MatchRequest {
   scheme: SchemeName;
   secrets: readonly string[];
   decoding: SecretDecoding;
-  /** The exact bytes the MAC covers. */
-  signed: Uint8Array;
+  /** The MAC covers `prefix` (UTF-8, "" for body-only schemes) followed by the exact body bytes. */
+  prefix: string;
+  body: Uint8Array;
   /** Decoded candidate MACs from the header, already length-checked (32 bytes). */
   candidates: readonly Uint8Array[];
 }
 
 /**
- * Tries every secret in order: one HMAC per secret over `signed`, compared in constant time with
- * each candidate. Ok with the digest of what was signed; `no_secret` when no secret gives a key.
+ * Tries every secret in order: one HMAC per secret over prefix + body (joined without copying the
+ * body when it has room before it), compared in constant time with each candidate. Ok with the
+ * body's SHA-256 and the digest of what was signed; `no_secret` when no secret gives a key.
+ * A failure costs one pass over the body per secret; a match one more (the body's SHA-256).
  */
 export async function matchSecrets(request: MatchRequest): Promise<VerifyResult> {
+  const signed = joinPrefix(utf8(request.prefix), request.body);
   let usableKeys = 0;
   for (const secret of request.secrets) {
     const key = await importHmacKey(secret, request.decoding);
     if (key === null) continue;
     usableKeys++;
-    const expected = await hmacSha256(key, request.signed);
+    const expected = await hmacSha256(key, signed);
     let matched = false;
     for (const candidate of request.candidates) matched = timingSafeEqual(expected, candidate) || matched;
-    if (matched) return { ok: true, signatureDigest: await signedDigest(request.scheme, request.signed) };
+    if (matched) {
+      const bodySha256 = await sha256Hex(request.body);
+      return { ok: true, signatureDigest: await signedDigest(request.scheme, request.prefix, bodySha256), bodySha256 };
+    }
   }
   return fail(usableKeys === 0 ? "no_secret" : "mismatch");
 }
 
 /**
- * The replay identity of an accepted message: SHA-256 of the scheme name and the signed bytes.
- * Two valid signatures of the same message (secret rotation) share it, and header parts the MAC
- * does not cover (the `X-Timestamp` of hmac-sha256-hex) cannot be changed to evade it.
+ * The replay identity of an accepted message: SHA-256 of the scheme name, the signed prefix and the
+ * body's SHA-256 (so the body is hashed once, and that hash also serves dedup). Two valid signatures
+ * of the same message (secret rotation) share it, and header parts the MAC does not cover (the
+ * `X-Timestamp` of hmac-sha256-hex) cannot be changed to evade it. Unambiguous: scheme names and
+ * header values hold no newline, and the body hash has a fixed length.
  */
-function signedDigest(scheme: SchemeName, signed: Uint8Array): Promise<string> {
-  return sha256Hex(concatBytes(utf8(`${scheme}\n`), signed));
+function signedDigest(scheme: SchemeName, prefix: string, bodySha256: string): Promise<string> {
+  return sha256Hex(utf8(`${scheme}\n${prefix}\n${bodySha256}`));
 }

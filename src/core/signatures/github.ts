@@ -20,7 +20,8 @@ export async function verifyGitHub(input: VerifyInput): Promise<VerifyResult> {
     scheme: "github",
     secrets: input.secrets,
     decoding: "utf8",
-    signed: input.body,
+    prefix: "",
+    body: input.body,
     candidates: [mac],
   });
 }

@@ -26,7 +26,8 @@ export async function verifyHmacSha256Hex(input: VerifyInput): Promise<VerifyRes
     scheme: "hmac-sha256-hex",
     secrets: input.secrets,
     decoding: "utf8",
-    signed: input.body,
+    prefix: "",
+    body: input.body,
     candidates: [mac],
   });
 }

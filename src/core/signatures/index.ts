@@ -1,6 +1,7 @@
 // The signature layer's entry points: `verifySignature` dispatches an inbound request to its
 // configured scheme; `signStandardWebhook` produces the `webhook-signature` header for deliveries.
-import { concatBytes, encodeBase64, hmacSha256, importHmacKey, utf8 } from "./hmac";
+import { encodeBase64, hmacSha256, importHmacKey, utf8 } from "./hmac";
+import { joinPrefix } from "../bytes";
 import { verifyGitHub } from "./github";
 import { verifyHmacSha256Hex } from "./hmac-hex";
 import { verifyShopify } from "./shopify";
@@ -62,7 +63,7 @@ export async function signStandardWebhook(params: SignStandardWebhookParams): Pr
   if (!Number.isSafeInteger(params.timestampS) || params.timestampS < 0) {
     throw new RangeError(`webhook timestamp must be a non-negative integer: ${params.timestampS}`);
   }
-  const signed = concatBytes(utf8(`${params.id}.${params.timestampS}.`), params.body);
+  const signed = joinPrefix(utf8(`${params.id}.${params.timestampS}.`), params.body);
   const entries: string[] = [];
   for (const secret of params.secrets) {
     const key = await importHmacKey(secret, "standard-webhooks-or-utf8");

@@ -20,7 +20,8 @@ export async function verifyShopify(input: VerifyInput): Promise<VerifyResult> {
     scheme: "shopify",
     secrets: input.secrets,
     decoding: "utf8",
-    signed: input.body,
+    prefix: "",
+    body: input.body,
     candidates: [mac],
   });
 }

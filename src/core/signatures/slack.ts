@@ -2,7 +2,7 @@
 // `X-Slack-Signature: v0=<hex>`, the HMAC-SHA256 of `v0:{ts}:{body}` keyed with the signing secret's
 // UTF-8 bytes, where `X-Slack-Request-Timestamp` is `ts` and must be within tolerance.
 import { checkTolerance, fail, matchSecrets, parseTimestamp } from "./common";
-import { concatBytes, decodeHex, utf8 } from "./hmac";
+import { decodeHex } from "./hmac";
 import type { VerifyInput, VerifyResult } from "./types";
 
 const PREFIX = "v0=";
@@ -26,7 +26,8 @@ export async function verifySlack(input: VerifyInput): Promise<VerifyResult> {
     scheme: "slack",
     secrets: input.secrets,
     decoding: "utf8",
-    signed: concatBytes(utf8(`v0:${timestamp}:`), input.body),
+    prefix: `v0:${timestamp}:`,
+    body: input.body,
     candidates: [mac],
   });
 }

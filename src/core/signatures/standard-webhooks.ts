@@ -2,7 +2,7 @@
 // space-separated `v1,<base64>` entries, each an HMAC-SHA256 of `{id}.{timestamp}.{body}` keyed with
 // the base64 secret after its optional `whsec_` prefix.
 import { checkTolerance, fail, matchSecrets, parseTimestamp, splitEntries, splitPair } from "./common";
-import { concatBytes, decodeBase64, utf8 } from "./hmac";
+import { decodeBase64 } from "./hmac";
 import type { VerifyInput, VerifyResult } from "./types";
 
 /** Longest `webhook-id` accepted; Standard Webhooks ids are short (`msg_` + 27 characters). */
@@ -32,7 +32,8 @@ export async function verifyStandardWebhooks(input: VerifyInput): Promise<Verify
     scheme: "standard-webhooks",
     secrets: input.secrets,
     decoding: "standard-webhooks",
-    signed: concatBytes(utf8(`${id}.${timestamp}.`), input.body),
+    prefix: `${id}.${timestamp}.`,
+    body: input.body,
     candidates,
   });
 }

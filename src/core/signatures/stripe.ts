@@ -2,7 +2,7 @@
 // t=<ts>,v1=<hex>[,v1=...]` where each v1 is the HMAC-SHA256 of `{t}.{body}` keyed with the whole
 // secret string (`whsec_...`) as UTF-8. Other schemes (v0) are ignored.
 import { checkTolerance, fail, matchSecrets, parseTimestamp, splitEntries, splitPair } from "./common";
-import { concatBytes, decodeHex, utf8 } from "./hmac";
+import { decodeHex } from "./hmac";
 import type { VerifyInput, VerifyResult } from "./types";
 
 export async function verifyStripe(input: VerifyInput): Promise<VerifyResult> {
@@ -38,7 +38,8 @@ export async function verifyStripe(input: VerifyInput): Promise<VerifyResult> {
     scheme: "stripe",
     secrets: input.secrets,
     decoding: "utf8",
-    signed: concatBytes(utf8(`${timestamp}.`), input.body),
+    prefix: `${timestamp}.`,
+    body: input.body,
     candidates,
   });
 }

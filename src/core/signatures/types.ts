@@ -29,8 +29,10 @@ export type VerifyResult =
    * signature covers (e.g. `{id}.{timestamp}.{body}`), used for replay detection. It does not depend
    * on which secret or which signature entry matched, nor on header parts the MAC does not cover.
    * "" means "no replay tracking" (scheme `none`).
+   * `bodySha256`: hex SHA-256 of the body, computed on a match anyway (absent for scheme `none`),
+   * so that dedup does not hash the body a second time.
    */
-  | { ok: true; signatureDigest: string }
+  | { ok: true; signatureDigest: string; bodySha256?: string }
   | { ok: false; reason: VerifyFailure };
 
 export type VerifyFailure =

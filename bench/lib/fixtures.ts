@@ -1,0 +1,89 @@
+// What the benchmark sends: the gateway config (demo-like, private networks allowed), its secrets,
+// JSON bodies of an exact size, and pools of signed Standard Webhooks headers, one distinct
+// `webhook-id` per request (else every request after the first would be a duplicate).
+import { randomBytes, randomUUID } from "node:crypto";
+import { signHeaders } from "../../scripts/lib/producer-signing";
+
+export const KB = 1024;
+export const MB = 1024 * 1024;
+
+export interface BenchSecrets {
+  BENCH_SECRET: string;
+  BENCH_SIGNING_SECRET: string;
+}
+
+export function newSecrets(): BenchSecrets {
+  return {
+    BENCH_SECRET: `whsec_${randomBytes(24).toString("base64")}`,
+    BENCH_SIGNING_SECRET: `whsec_${randomBytes(24).toString("base64")}`,
+  };
+}
+
+/**
+ * Like config/demo.json: a Standard Webhooks source (without a per-source rate limit, which would
+ * cap the load), an unsigned source to separate the cost of verification and dedup, a sync route
+ * with fallback to a signed endpoint, and an async catch-all.
+ */
+export function benchConfig(upstreamUrl: string): unknown {
+  return {
+    max_body_bytes: 2 * MB,
+    allow_private_networks: true,
+    dedup_window_s: 86400,
+    sources: {
+      bench: { verify: { scheme: "standard-webhooks", secrets: ["BENCH_SECRET"], tolerance_s: 300 }, event_type_header: "X-Event-Type", event_type_field: "type" },
+      open: { verify: { scheme: "none", secrets: [], tolerance_s: 300 }, event_type_header: "X-Event-Type" },
+    },
+    endpoints: {
+      payments: {
+        url: `${upstreamUrl}/authorize`,
+        signing_secrets: ["BENCH_SIGNING_SECRET"],
+        max_concurrency: 100,
+        circuit_breaker: { failure_threshold: 5, recovery_timeout_ms: 30000, half_open_max_probes: 1 },
+      },
+      profiles: { url: `${upstreamUrl}/hooks`, signing_secrets: ["BENCH_SIGNING_SECRET"] },
+    },
+    routing_rules: [
+      { event_type: "payment.authorize", mode: "sync", endpoint: "payments", timeout_ms: 1500, fallback: "async_dlq" },
+      { event_type: "user.*", mode: "async", endpoint: "profiles" },
+    ],
+  };
+}
+
+/** A JSON event of exactly `size` bytes, with its type in the `type` field. */
+export function jsonBody(type: string, size: number): Buffer {
+  const head = `{"type":${JSON.stringify(type)},"data":{"user_id":"u_1842","email":"ada@example.com","note":"`;
+  const tail = `"}}`;
+  const pad = size - head.length - tail.length;
+  if (pad < 0) throw new Error(`a ${type} body cannot be as small as ${size} bytes`);
+  return Buffer.from(head + "x".repeat(pad) + tail, "utf8");
+}
+
+/** Signed headers for `count` requests carrying `body`, each with its own webhook-id. */
+export function signedPool(secret: string, body: Buffer, count: number): Record<string, string>[] {
+  const now = Math.floor(Date.now() / 1000);
+  const pool: Record<string, string>[] = [];
+  for (let i = 0; i < count; i++) pool.push(signHeaders("standard-webhooks", secret, body, now, `msg_${randomUUID()}`));
+  return pool;
+}
+
+/**
+ * Per-request headers from a presigned pool, signing more on the spot when the pool runs out
+ * (only in a round that sends more than the previous one did).
+ */
+export function fromPool(pool: Record<string, string>[], secret: string, body: Buffer): () => Record<string, string> {
+  let i = 0;
+  return () => pool[i++] ?? signedPool(secret, body, 1)[0] ?? {};
+}
+
+/** A fresh `X-Idempotency-Key` per request. */
+export function freshKeys(): () => Record<string, string> {
+  let i = 0;
+  const prefix = randomUUID();
+  return () => ({ "X-Idempotency-Key": `${prefix}-${i++}` });
+}
+
+/** A well-formed but wrong signature: verification runs the full HMAC, then answers 401. */
+export function forgedHeaders(): () => Record<string, string> {
+  const now = String(Math.floor(Date.now() / 1000));
+  return () => ({ "webhook-id": `msg_${randomUUID()}`, "webhook-timestamp": now, "webhook-signature": `v1,${randomBytes(32).toString("base64")}` });
+}

@@ -1,0 +1,56 @@
+// Micro-benchmark in Node: the gateway's own verifySignature (src/core/signatures, Web Crypto) on a
+// 1 KB and a 1 MB Standard Webhooks event, read as ingress reads it (with room for the signed
+// prefix), next to a bare HMAC-SHA256, SHA-256 and JSON.parse of the same bytes.
+// CPU time per call from process.cpuUsage (all threads: Node runs Web Crypto off the main thread).
+// Run alone with `npx tsx bench/micro.ts`; `npm run bench` runs it too.
+import { createHash, createHmac } from "node:crypto";
+import { pathToFileURL } from "node:url";
+import { verifySignature } from "../src/core/signatures";
+import { PREFIX_ROOM, viewWithRoom } from "../src/core/bytes";
+import { jsonBody, KB, MB, newSecrets, signedPool } from "./lib/fixtures";
+
+export interface MicroResult {
+  name: string;
+  bytes: number;
+  /** CPU per call, ms. */
+  cpuMs: number;
+  /** CPU per MiB of body, ms. */
+  cpuMsPerMB: number;
+}
+
+async function measure(name: string, bytes: number, iterations: number, fn: () => Promise<unknown>): Promise<MicroResult> {
+  for (let i = 0; i < Math.min(20, iterations); i++) await fn();
+  const before = process.cpuUsage();
+  for (let i = 0; i < iterations; i++) await fn();
+  const used = process.cpuUsage(before);
+  const cpuMs = (used.user + used.system) / 1000 / iterations;
+  return { name, bytes, cpuMs, cpuMsPerMB: (cpuMs * MB) / bytes };
+}
+
+export async function microBenchmarks(): Promise<MicroResult[]> {
+  const { BENCH_SECRET: secret } = newSecrets();
+  const out: MicroResult[] = [];
+  for (const [size, iterations] of [[KB, 4000], [MB, 200]] as const) {
+    const body = jsonBody("user.created", size);
+    const [signed] = signedPool(secret, body, 1);
+    const headers = new Headers(signed);
+    // As ingress reads it: one buffer with room for the signed prefix before the body.
+    const bytes = viewWithRoom(new ArrayBuffer(PREFIX_ROOM + size), PREFIX_ROOM, size);
+    bytes.set(body);
+    const input = { headers, body: bytes, secrets: [secret], toleranceS: 300, nowMs: Date.now() };
+    const check = await verifySignature("standard-webhooks", input);
+    if (!check.ok) throw new Error(`micro-benchmark: the signature did not verify (${check.reason})`);
+    const label = size === KB ? "1 KB" : "1 MB";
+    const forged = { ...input, headers: new Headers({ ...signed, "webhook-signature": `v1,${Buffer.alloc(32, 7).toString("base64")}` }) };
+    out.push(await measure(`verifySignature standard-webhooks, wrong signature, ${label}`, size, iterations, () => verifySignature("standard-webhooks", forged)));
+    out.push(await measure(`verifySignature standard-webhooks, valid (+ body SHA-256), ${label}`, size, iterations, () => verifySignature("standard-webhooks", input)));
+    out.push(await measure(`node:crypto HMAC-SHA256, ${label}`, size, iterations, async () => createHmac("sha256", "k").update(body).digest()));
+    out.push(await measure(`node:crypto SHA-256, ${label}`, size, iterations, async () => createHash("sha256").update(body).digest()));
+    out.push(await measure(`JSON.parse, ${label}`, size, iterations, async () => JSON.parse(body.toString("utf8")) as unknown));
+  }
+  return out;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  for (const r of await microBenchmarks()) console.log(`${r.name.padEnd(48)} ${(r.cpuMs * 1000).toFixed(1).padStart(8)} µs/call  ${r.cpuMsPerMB.toFixed(3)} ms/MB`);
+}
