@@ -1,6 +1,6 @@
 // The isolate's view of each endpoint's guard: breaker state cached for ≤ 1 s, in-flight counted
-// locally, outcomes batched to the EndpointGuard object (a trailing flush sends the last batch when
-// traffic stops). Healthy traffic costs about one object call per second per isolate; failures and
+// locally, outcomes batched to the EndpointGuard object (by a one-second timer, or at the end of a
+// queue batch). Healthy traffic costs about one object call per second per isolate; failures and
 // half-open probes go to the object at once.
 import type { Env } from "../env";
 import type { Endpoint } from "../config/load";
@@ -33,10 +33,10 @@ interface Entry {
   lastFlush: number;
   inflight: number;
   accepted: Record<string, number>;
-  /** A flush is scheduled for outcomes that no later call would carry (traffic stopped). */
+  /** A timed flush is armed for the outcomes buffered since the last exchange. */
   trailing: boolean;
-  /** Wall-clock time of the last exchange, for the trailing flush's timer. */
-  lastFlushWall: number;
+  /** The endpoint as last seen, so a flush at the end of a batch knows its breaker settings. */
+  endpoint: Endpoint | null;
 }
 
 const entries = new Map<string, Entry>();
@@ -61,7 +61,7 @@ function stub(env: Env, endpoint: string) {
 function entryOf(name: string): Entry {
   let e = entries.get(name);
   if (e === undefined) {
-    e = { view: null, fetchedAt: 0, pending: [], lastFlush: 0, inflight: 0, accepted: {}, trailing: false, lastFlushWall: 0 };
+    e = { view: null, fetchedAt: 0, pending: [], lastFlush: 0, inflight: 0, accepted: {}, trailing: false, endpoint: null };
     entries.set(name, e);
   }
   return e;
@@ -73,25 +73,32 @@ export function forgetGuardCache(name?: string): void {
   else entries.delete(name);
 }
 
-const MAX_TRAILING_WAITS = 20;
-
 /**
- * Outcomes that no later call would carry (traffic stopped) still reach the object within about a
- * second: wait, and flush unless an exchange happened meanwhile; steady traffic adds no calls.
+ * Buffered outcomes reach the object within about a second even when no later call carries them:
+ * one timer per endpoint and isolate, kept alive by `waitUntil`, so steady traffic flushes once a
+ * second and a lone call is counted a second after it.
  */
-async function trailingFlush(env: Env, endpoint: Endpoint, e: Entry, clock: () => number): Promise<void> {
+async function timedFlush(env: Env, endpoint: Endpoint, e: Entry, clock: () => number): Promise<void> {
   try {
-    for (let i = 0; i < MAX_TRAILING_WAITS; i++) {
-      await new Promise((resolve) => setTimeout(resolve, CACHE_TTL_MS));
-      if (e.pending.length === 0 && Object.keys(e.accepted).length === 0) return;
-      if (Date.now() - e.lastFlushWall >= CACHE_TTL_MS || i === MAX_TRAILING_WAITS - 1) {
-        await exchange(env, endpoint, e, clock(), false, 0);
-        return;
-      }
-    }
+    await new Promise((resolve) => setTimeout(resolve, CACHE_TTL_MS));
   } finally {
     e.trailing = false;
   }
+  if (e.pending.length > 0 || Object.keys(e.accepted).length > 0) await exchange(env, endpoint, e, clock(), false, 0);
+}
+
+/**
+ * Sends every endpoint's buffered outcomes now: the queue consumer calls it at the end of a batch
+ * and the ordered stream at the end of an alarm, where a timer would hold the invocation open.
+ */
+export async function flushGuards(env: Env, clock: () => number): Promise<void> {
+  const work: Promise<unknown>[] = [];
+  for (const e of entries.values()) {
+    if (e.endpoint !== null && (e.pending.length > 0 || Object.keys(e.accepted).length > 0)) {
+      work.push(exchange(env, e.endpoint, e, clock(), false, 0));
+    }
+  }
+  await Promise.all(work);
 }
 
 async function exchange(env: Env, endpoint: Endpoint, e: Entry, now: number, wantAdmission: boolean, leaseMs: number) {
@@ -99,7 +106,6 @@ async function exchange(env: Env, endpoint: Endpoint, e: Entry, now: number, wan
   const accepted = e.accepted;
   e.accepted = {};
   e.lastFlush = now;
-  e.lastFlushWall = Date.now();
   try {
     const answer = await stub(env, endpoint.name).sync({
       isolate: isolate(), inflight: e.inflight, reports, accepted, cfg: breakerConfig(endpoint), admit: wantAdmission, probeLeaseMs: leaseMs,
@@ -125,6 +131,7 @@ export async function admitCall(
   background?: Background,
 ): Promise<GuardDecision> {
   const e = entryOf(endpoint.name);
+  e.endpoint = endpoint;
   const cfg = breakerConfig(endpoint);
   let now = clock();
   if (e.view === null || now - e.fetchedAt >= CACHE_TTL_MS) {
@@ -187,11 +194,11 @@ function lease(
       const event = breakerEvent(verdict);
       if (e.view !== null && event !== undefined) e.view = { ...e.view, breaker: transition(e.view.breaker, event, now, cfg) };
       e.pending.push(report);
-      if (verdict === "failure" || e.pending.length >= MAX_PENDING || now - e.lastFlush >= CACHE_TTL_MS) {
+      if (verdict === "failure" || e.pending.length >= MAX_PENDING) {
         await exchange(env, endpoint, e, now, false, 0);
       } else if (!e.trailing && background !== undefined) {
         e.trailing = true;
-        background.waitUntil(trailingFlush(env, endpoint, e, clock));
+        background.waitUntil(timedFlush(env, endpoint, e, clock));
       }
     },
   };
@@ -211,6 +218,7 @@ export async function checkBackpressure(
   clock: () => number,
 ): Promise<Backpressure> {
   const e = entryOf(endpoint.name);
+  e.endpoint = endpoint;
   const now = clock();
   if (e.view === null || now - e.fetchedAt >= CACHE_TTL_MS) await exchange(env, endpoint, e, now, false, 0);
   if (e.view === null) return { ok: true };

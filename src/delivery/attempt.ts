@@ -9,7 +9,7 @@ import { retryPolicy } from "../core/retry";
 import { admitCall } from "../adapters/endpoint-guard-client";
 import { sendToEndpoint } from "../adapters/http-sender";
 import { r2PayloadStore } from "../adapters/payload-store";
-import type { Background, Runtime } from "../runtime";
+import type { Runtime } from "../runtime";
 import { log, spanFields } from "../log";
 import { deliveryHeaders } from "./headers";
 import { MISSING_SECRET_WAIT_MS, signingSecrets } from "./signing-secrets";
@@ -26,14 +26,7 @@ export interface AttemptOutcome {
   lastError: string | null;
 }
 
-export async function attemptDelivery(
-  env: Env,
-  config: Config,
-  endpoint: Endpoint,
-  envelope: Envelope,
-  runtime: Runtime,
-  background?: Background,
-): Promise<AttemptOutcome> {
+export async function attemptDelivery(env: Env, config: Config, endpoint: Endpoint, envelope: Envelope, runtime: Runtime): Promise<AttemptOutcome> {
   const policy = retryPolicy(envelope.policy.matrix, envelope.policy.max_attempts);
   const attempt = envelope.attempt + 1;
   const timeoutMs = endpoint.timeout_ms ?? DEFAULT_ASYNC_TIMEOUT_MS;
@@ -43,7 +36,7 @@ export async function attemptDelivery(
     // Never send unsigned what the endpoint expects signed: wait for the binding, spending no attempt.
     return { decision: { kind: "wait", delayMs: MISSING_SECRET_WAIT_MS }, attempt: envelope.attempt, lastStatus: envelope.last_status, lastError: "signing secret bindings missing" };
   }
-  const admission = await admitCall(env, endpoint, envelope.route, "async", timeoutMs, clock, background);
+  const admission = await admitCall(env, endpoint, envelope.route, "async", timeoutMs, clock);
   if (admission.kind === "reject") {
     const result: AttemptResult = { kind: "breaker_open", retryInMs: admission.retryInMs };
     log("info", "delivery_waiting", { trace_id: envelope.trace_id, message_id: envelope.id, endpoint: endpoint.name, reason: admission.reason, retry_in_ms: admission.retryInMs });

@@ -5,6 +5,7 @@ import { loadConfig } from "../config/load";
 import { parseEnvelope, type Envelope } from "../core/envelope";
 import { toQueueDelaySeconds } from "../core/retry";
 import { sendEnvelope } from "../adapters/queue";
+import { flushGuards } from "../adapters/endpoint-guard-client";
 import { writeDeadLetter, type DeadLetterReason } from "../adapters/dead-letter-store";
 import { r2PayloadStore } from "../adapters/payload-store";
 import type { Background, Runtime } from "../runtime";
@@ -26,6 +27,8 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, ctx: 
     log("error", "consumer_error", { queue: batch.queue, queue_message_id: message.id, error: errorMessage(error) });
     message.retry({ delaySeconds: 5 });
   })));
+  // The batch's delivery outcomes reach the endpoint guards now (stats, backlog), in one call each.
+  ctx.waitUntil(flushGuards(env, () => runtime.now()));
 }
 
 async function consumeDelivery(message: Message<unknown>, env: Env, ctx: Background, runtime: Runtime): Promise<void> {
@@ -48,7 +51,7 @@ async function consumeDelivery(message: Message<unknown>, env: Env, ctx: Backgro
     message.ack();
     return;
   }
-  const outcome = await attemptDelivery(env, loaded.config, endpoint, envelope, runtime, ctx);
+  const outcome = await attemptDelivery(env, loaded.config, endpoint, envelope, runtime);
   const { decision } = outcome;
   switch (decision.kind) {
     case "delivered":

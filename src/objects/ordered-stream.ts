@@ -9,6 +9,7 @@ import { writeDeadLetter, type DeadLetterReason } from "../adapters/dead-letter-
 import { r2PayloadStore } from "../adapters/payload-store";
 import { attemptDelivery, DEFAULT_ASYNC_TIMEOUT_MS } from "../delivery/attempt";
 import { noteDeadLetter } from "../delivery/dead-letter";
+import { flushGuards } from "../adapters/endpoint-guard-client";
 import { resolveTarget, type DeliveryTarget } from "../delivery/ordered";
 import { systemRuntime } from "../runtime";
 import { errorMessage, log } from "../log";
@@ -143,6 +144,8 @@ export class OrderedStream extends DurableObject<Env> {
       this.running = false;
     }
     await this.schedule();
+    // This alarm's delivery outcomes reach the endpoint guard now (stats, backlog).
+    await flushGuards(this.env, () => Date.now()).catch(() => undefined);
   }
 
   private async step(row: EventRow): Promise<void> {
@@ -162,7 +165,7 @@ export class OrderedStream extends DurableObject<Env> {
     // deadline, so an instance that dies mid-fetch leaves a head that is retried, never skipped.
     const watchdog = Date.now() + (target.endpoint.timeout_ms ?? DEFAULT_ASYNC_TIMEOUT_MS) + WATCHDOG_MARGIN_MS;
     this.sql.exec("UPDATE events SET state = 'delivering', attempt = attempt + 1, next_at = ? WHERE seq = ?", watchdog, row.seq);
-    const outcome = await attemptDelivery(this.env, target.config, target.endpoint, envelope, systemRuntime, this.ctx);
+    const outcome = await attemptDelivery(this.env, target.config, target.endpoint, envelope, systemRuntime);
     const decision = outcome.decision;
     switch (decision.kind) {
       case "delivered":
