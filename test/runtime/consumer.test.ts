@@ -8,11 +8,10 @@ import type { Env } from "../../src/env";
 import { payloadKey, type Envelope } from "../../src/core/envelope";
 import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import { setLogSink } from "../../src/log";
-import { baseConfig, envWith, testEnv } from "./helpers";
+import { baseConfig, envWith, testEnv, testEnvelope } from "./helpers";
 
 const ENDPOINT_URL = "https://hooks.example.com/deliveries";
 const NO_TRIP = { failure_threshold: 1_000_000, recovery_timeout_ms: 1_000, half_open_max_probes: 1 };
-const enc = new TextEncoder();
 
 function gatewayEnv(): Env {
   return envWith(baseConfig({
@@ -25,30 +24,7 @@ function gatewayEnv(): Env {
 let n = 0;
 function envelope(overrides: Partial<Envelope> = {}): Envelope {
   n += 1;
-  return {
-    v: 1,
-    id: `msg_CONSUMERTEST${String(n).padStart(14, "0")}`,
-    trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
-    parent_span_id: "00f067aa0ba902b7",
-    source: "acme",
-    event_type: "user.created",
-    route: "user.*",
-    endpoint: "profiles",
-    queue: "DELIVERY_QUEUE",
-    idempotency_key: `key-${n}`,
-    content_type: "application/json",
-    headers: [],
-    body: { kind: "inline", bytes: enc.encode(`{"type":"user.created","n":${n}}`) },
-    received_at: Date.now(),
-    attempt: 0,
-    policy: { matrix: [0, 0], max_attempts: 3 },
-    last_status: null,
-    last_error: null,
-    fallback: null,
-    replay_count: 0,
-    ordering: null,
-    ...overrides,
-  };
+  return testEnvelope({ idempotency_key: `key-${n}`, ...overrides }, "msg_CONSUMERTEST");
 }
 
 interface Sent {

@@ -7,6 +7,7 @@ import type { Env } from "../../src/env";
 import { createApp } from "../../src/http/app";
 import { signStandardWebhook } from "../../src/core/signatures";
 import type { ConfigInput } from "../../src/config/schema";
+import type { Envelope } from "../../src/core/envelope";
 import { PROBLEM_TYPE_BASE } from "../../src/core/problems";
 
 export const testEnv = env as unknown as Env;
@@ -183,4 +184,38 @@ export async function schemeHeaders(
     case "slack":
       return { "X-Slack-Signature": `v0=${hex(await hmacBytes(key, [`v0:${ts}:`, body]))}`, "X-Slack-Request-Timestamp": ts };
   }
+}
+
+// ---- A queue envelope for consumer-level tests.
+
+let envelopeCount = 0;
+
+/** A valid v1 envelope of a `user.created` event for the `profiles` endpoint; override any field. */
+export function testEnvelope(overrides: Partial<Envelope> = {}, idPrefix = "msg_TEST"): Envelope {
+  envelopeCount += 1;
+  const id = `${idPrefix}${String(envelopeCount).padStart(30 - idPrefix.length, "0")}`;
+  return {
+    v: 1,
+    id,
+    trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
+    parent_span_id: "00f067aa0ba902b7",
+    source: "acme",
+    event_type: "user.created",
+    route: "user.*",
+    endpoint: "profiles",
+    queue: "DELIVERY_QUEUE",
+    idempotency_key: null,
+    content_type: "application/json",
+    headers: [],
+    body: { kind: "inline", bytes: new TextEncoder().encode(`{"type":"user.created","n":${envelopeCount}}`) },
+    received_at: Date.now(),
+    attempt: 0,
+    policy: { matrix: [0, 0], max_attempts: 3 },
+    last_status: null,
+    last_error: null,
+    fallback: null,
+    replay_count: 0,
+    ordering: null,
+    ...overrides,
+  };
 }

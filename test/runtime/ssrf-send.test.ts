@@ -15,7 +15,7 @@ import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import { attemptDelivery } from "../../src/delivery/attempt";
 import { systemRuntime } from "../../src/runtime";
 import { setLogSink } from "../../src/log";
-import { baseConfig, call, envWith, expectProblem, signedRequest, testEnv } from "./helpers";
+import { baseConfig, call, envWith, expectProblem, signedRequest, testEnv, testEnvelope } from "./helpers";
 
 /** Every blocked form the Protection issue lists (the same table as test/unit/ssrf-config.test.ts). */
 const BLOCKED: readonly string[] = [
@@ -84,30 +84,7 @@ function configWithUrlAtSend(endpoint: string, url: string, overrides: Partial<C
 }
 
 function envelope(endpoint: string): Envelope {
-  n += 1;
-  return {
-    v: 1,
-    id: `msg_SSRFSEND${String(n).padStart(18, "0")}`,
-    trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
-    parent_span_id: "00f067aa0ba902b7",
-    source: "acme",
-    event_type: "user.created",
-    route: "user.*",
-    endpoint,
-    queue: "DELIVERY_QUEUE",
-    idempotency_key: null,
-    content_type: "application/json",
-    headers: [],
-    body: { kind: "inline", bytes: enc.encode(`{"type":"user.created","n":${n}}`) },
-    received_at: Date.now(),
-    attempt: 0,
-    policy: { matrix: [0, 0], max_attempts: 3 },
-    last_status: null,
-    last_error: null,
-    fallback: null,
-    replay_count: 0,
-    ordering: null,
-  };
+  return testEnvelope({ endpoint }, "msg_SSRFSEND");
 }
 
 interface Row {
