@@ -7,7 +7,7 @@ import type { Envelope } from "../../src/core/envelope";
 import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import { setLogSink } from "../../src/log";
 import { systemRuntime } from "../../src/runtime";
-import { baseConfig, call, envWith, expectProblem, signedRequest } from "./helpers";
+import { baseConfig, call, envWith, expectProblem, signedRequest, testEnvelope } from "./helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -24,12 +24,7 @@ const config = baseConfig({
 });
 
 function envelope(): Envelope {
-  return {
-    v: 1, id: "msg_01SIGNINGSECRETMISSING000", trace_id: "4bf92f3577b34da6a3ce929d0e0e4736", parent_span_id: "00f067aa0ba902b7",
-    source: "acme", event_type: "user.created", route: "user.*", endpoint: "signer", queue: "DELIVERY_QUEUE", idempotency_key: null,
-    content_type: "application/json", headers: [], body: { kind: "inline", bytes: new TextEncoder().encode("{}") }, received_at: Date.now(),
-    attempt: 2, policy: { matrix: [0], max_attempts: 2 }, last_status: 503, last_error: "HTTP 503", fallback: null, replay_count: 0, ordering: null,
-  };
+  return testEnvelope({ endpoint: "signer", attempt: 2, policy: { matrix: [0], max_attempts: 2 }, last_status: 503, last_error: "HTTP 503" }, "msg_SIGNING");
 }
 
 describe("missing outbound signing secrets", () => {
