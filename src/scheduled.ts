@@ -1,16 +1,20 @@
-// The scheduled use case (cron, every minute): dead-letter retention, alerts, automated replay.
+// The scheduled use case (cron, every minute): dead-letter retention, stale replay claims, alerts,
+// automated replay.
 // Each step runs on its own so one failing never stops the others; the run fails (and shows as
 // failed in the Cron Events) only after all steps were tried.
 import type { Env } from "./env";
 import { loadConfig, type Config } from "./config/load";
 import { breakerConfig } from "./adapters/endpoint-guard-client";
-import { countByRoute } from "./adapters/dead-letter-store";
+import { countByRoute, releaseStaleClaims } from "./adapters/dead-letter-store";
 import type { GuardSnapshot } from "./objects/endpoint-guard";
 import { purgeExpired, type PurgeReport } from "./delivery/retention";
 import { breakerAlerts, dlqAlerts, fireAlerts, sloAlerts } from "./delivery/alerts";
 import { autoReplay } from "./delivery/auto-replay";
 import type { Runtime } from "./runtime";
 import { errorMessage, log } from "./log";
+
+/** A replay claim this old belongs to a Worker that died before recording the replay. */
+export const STALE_CLAIM_MS = 10 * 60_000;
 
 export interface ScheduledReport {
   purge: PurgeReport | null;
@@ -37,6 +41,11 @@ export async function runScheduled(env: Env, runtime: Runtime): Promise<Schedule
     }
   };
   const purge = await step("retention", () => purgeExpired(env, config.dlqRetentionHours, runtime.now()));
+  await step("stale_replay_claims", async () => {
+    const released = await releaseStaleClaims(env.DB, runtime.now() - STALE_CLAIM_MS, 500);
+    if (released > 0) log("warn", "replay_claims_released", { dead_letters: released });
+    return released;
+  });
   const snapshots = await guardSnapshots(env, config);
   const alerts = await step("alerts", async () => {
     const found = breakerAlerts(snapshots, runtime.now());

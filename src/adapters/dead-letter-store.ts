@@ -37,6 +37,8 @@ export interface ClaimOptions {
   maxReplayCount?: number;
   /** Only rows of unordered routes. */
   unorderedOnly?: boolean;
+  /** The claim's time (ms), for releasing claims whose Worker died; defaults to the clock. */
+  now?: number;
 }
 
 // A replayed event that fails again lands on its old row (same id): back to `dead`, its replay count kept.
@@ -156,8 +158,8 @@ export async function claimForReplay(
   inner += " ORDER BY failed_at DESC, id DESC LIMIT ?";
   params.push(limit);
   const { results } = await db
-    .prepare(`UPDATE dead_letters SET status = 'replaying' WHERE status = 'dead' AND id IN (${inner}) RETURNING *`)
-    .bind(...params)
+    .prepare(`UPDATE dead_letters SET status = 'replaying', claimed_at = ? WHERE status = 'dead' AND id IN (${inner}) RETURNING *`)
+    .bind(options.now ?? Date.now(), ...params)
     .all<DeadLetterRow>();
   return results;
 }
@@ -244,4 +246,17 @@ export async function listFallbacks(
   const rows = results.slice(0, limit);
   const last = rows[rows.length - 1];
   return { rows, next: results.length > limit && last !== undefined ? encodeCursor({ failed_at: last.at, id: last.id }) : null };
+}
+
+/**
+ * Gives back replay claims older than `before` (the Worker that claimed them died before recording
+ * the replay), so they are listed and replayable again. Returns how many.
+ */
+export async function releaseStaleClaims(db: D1Database, before: number, limit: number): Promise<number> {
+  const { results } = await db
+    .prepare(`UPDATE dead_letters SET status = 'dead' WHERE id IN (
+      SELECT id FROM dead_letters WHERE status = 'replaying' AND (claimed_at IS NULL OR claimed_at < ?) LIMIT ?) RETURNING id`)
+    .bind(before, limit)
+    .all<{ id: string }>();
+  return results.length;
 }

@@ -8,7 +8,7 @@ import type { Envelope } from "../../src/core/envelope";
 import { messageId } from "../../src/core/ids";
 import { signStandardWebhook } from "../../src/core/signatures";
 import type { CallReport } from "../../src/core/endpoint-report";
-import { getDeadLetter, writeDeadLetter, type DeadLetterReason } from "../../src/adapters/dead-letter-store";
+import { claimForReplay, getDeadLetter, writeDeadLetter, type DeadLetterReason } from "../../src/adapters/dead-letter-store";
 import { runScheduled } from "../../src/scheduled";
 import { setLogSink } from "../../src/log";
 import { baseConfig, envWith, testEnv } from "./helpers";
@@ -64,6 +64,20 @@ beforeEach(async () => {
 afterEach(() => {
   setLogSink(undefined);
   vi.restoreAllMocks();
+});
+
+describe("stale replay claims", () => {
+  it("gives a claim older than 10 minutes back to the dead-letter list, and leaves a fresh one alone", async () => {
+    const stale = await seed(envelope(), Date.now() - HOUR);
+    const fresh = await seed(envelope(), Date.now() - HOUR);
+    const now = Date.now();
+    await claimForReplay(testEnv.DB, { id: stale.id }, 1, { now: now - 11 * 60_000 });
+    await claimForReplay(testEnv.DB, { id: fresh.id }, 1, { now: now - 60_000 });
+    await runScheduled(envWith(baseConfig()), { now: () => now, random: Math.random, randomBytes: (n: number) => crypto.getRandomValues(new Uint8Array(n)) });
+    expect((await getDeadLetter(testEnv.DB, stale.id))?.status).toBe("dead");
+    expect((await getDeadLetter(testEnv.DB, fresh.id))?.status).toBe("replaying");
+    expect(logs.some((l) => l.includes('"event":"replay_claims_released"'))).toBe(true);
+  });
 });
 
 describe("retention", () => {
