@@ -1,10 +1,12 @@
 // Shared helpers for Workers-runtime tests: a config builder, signed request builders (every scheme),
 // recording queue/bucket bindings, problem assertions, and an app bound to the test env with overrides.
 import { env } from "cloudflare:workers";
-import { expect } from "vitest";
+import { afterEach, beforeEach, expect, vi } from "vitest";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import type { Env } from "../../src/env";
 import { createApp } from "../../src/http/app";
+import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
+import { setLogSink } from "../../src/log";
 import { signStandardWebhook } from "../../src/core/signatures";
 import type { ConfigInput } from "../../src/config/schema";
 import type { Envelope } from "../../src/core/envelope";
@@ -218,4 +220,24 @@ export function testEnvelope(overrides: Partial<Envelope> = {}, idPrefix = "msg_
     ordering: null,
     ...overrides,
   };
+}
+
+// ---- Per-test isolation for files that read the log lines.
+
+/**
+ * Before each test: forget the isolate's endpoint-guard cache and capture log lines afresh; after:
+ * stop capturing and restore spies. Read `captured.lines` inside a test.
+ */
+export function captureLogsPerTest(): { lines: string[] } {
+  const captured = { lines: [] as string[] };
+  beforeEach(() => {
+    forgetGuardCache();
+    captured.lines = [];
+    setLogSink((line) => captured.lines.push(line));
+  });
+  afterEach(() => {
+    setLogSink(undefined);
+    vi.restoreAllMocks();
+  });
+  return captured;
 }

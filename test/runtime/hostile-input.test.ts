@@ -2,13 +2,11 @@
 // 8 KB header values, 100 signature entries, duplicated headers, non-UTF-8 bodies, JSON nested
 // 10,000 deep where ordering keys and event-type fields are read, and objects with 100,000 keys.
 // The gateway answers each with a 2xx or a 4xx problem: never a 500, never an unhandled throw.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import fc from "fast-check";
 import type { Env } from "../../src/env";
 import { signStandardWebhook } from "../../src/core/signatures";
-import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
-import { setLogSink } from "../../src/log";
-import { baseConfig, call, envWith, expectProblem, expectStamped, recordingQueue, SW_SECRET } from "./helpers";
+import { baseConfig, call, captureLogsPerTest, envWith, expectProblem, expectStamped, recordingQueue, SW_SECRET } from "./helpers";
 
 const enc = new TextEncoder();
 const MAX_BODY = 2_097_152;
@@ -22,15 +20,7 @@ afterAll(() => {
   vi.restoreAllMocks();
 });
 
-let logs: string[] = [];
-beforeEach(() => {
-  forgetGuardCache();
-  logs = [];
-  setLogSink((line) => logs.push(line));
-});
-afterEach(() => {
-  setLogSink(undefined);
-});
+const captured = captureLogsPerTest();
 
 /** Event type from the path, X-Event-Type, then the body's `data.type`; ordering keys read deep in the body. */
 function hostileEnv(): { env: Env; sent: unknown[] } {
@@ -69,7 +59,7 @@ async function expectHandled(res: Response): Promise<number> {
   } else {
     await res.body?.cancel();
   }
-  expect(logs.filter((l) => l.includes('"unhandled_error"') || l.includes('"dispatch_failed"'))).toEqual([]);
+  expect(captured.lines.filter((l) => l.includes('"unhandled_error"') || l.includes('"dispatch_failed"'))).toEqual([]);
   return res.status;
 }
 

@@ -2,26 +2,15 @@
 // a source's `secrets` list accepts exactly the signatures it should, for all six schemes; a listed
 // binding that no longer exists is skipped and logged, never failing the source. Outbound: each stage
 // of an endpoint's `signing_secrets` signs deliveries so that consumers on either secret can verify.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import worker from "../../src/index";
 import type { Env } from "../../src/env";
 import type { Envelope } from "../../src/core/envelope";
 import { verifyStandardWebhooks } from "../../src/core/signatures";
-import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
-import { setLogSink } from "../../src/log";
-import { baseConfig, call, envWith, recordingQueue, schemeHeaders, secretFor, SIGNED_SCHEMES, type SignedScheme } from "./helpers";
+import { baseConfig, call, captureLogsPerTest, envWith, recordingQueue, schemeHeaders, secretFor, SIGNED_SCHEMES, type SignedScheme } from "./helpers";
 
-let logs: string[] = [];
-beforeEach(() => {
-  forgetGuardCache();
-  logs = [];
-  setLogSink((line) => logs.push(line));
-});
-afterEach(() => {
-  setLogSink(undefined);
-  vi.restoreAllMocks();
-});
+const captured = captureLogsPerTest();
 
 let n = 0;
 
@@ -68,7 +57,7 @@ async function signedWith(scheme: SignedScheme, secret: string): Promise<Request
 }
 
 const missingLogged = () =>
-  logs.map((l) => JSON.parse(l) as { event: string; binding?: string; source?: string }).filter((l) => l.event === "secret_binding_missing");
+  captured.lines.map((l) => JSON.parse(l) as { event: string; binding?: string; source?: string }).filter((l) => l.event === "secret_binding_missing");
 
 describe.each(SIGNED_SCHEMES)("inbound rotation, scheme %s", (scheme) => {
   const OLD = secretFor(scheme, 1);
@@ -83,13 +72,13 @@ describe.each(SIGNED_SCHEMES)("inbound rotation, scheme %s", (scheme) => {
     const missing = missingLogged();
     expect([...new Set(missing.map((l) => l.binding))]).toEqual(stage.missing);
     for (const line of missing) expect(line.source).toBe("rotating");
-    for (const line of logs) {
+    for (const line of captured.lines) {
       expect(line).not.toContain(OLD);
       expect(line).not.toContain(NEW);
     }
   });
 
-  it("answers 401 (never a 500) when every listed binding is missing, and logs each one", async () => {
+  it("answers 401 (never a 500) when every listed binding is missing, and captured.lines each one", async () => {
     const { env, sent } = sourceEnv(scheme, { secrets: ["ROT_GONE_1", "ROT_GONE_2"], bound: ["OLD", "NEW"] });
     for (const secret of [OLD, NEW]) expect((await call(await signedWith(scheme, secret), env)).status).toBe(401);
     expect(sent).toHaveLength(0);
@@ -194,8 +183,8 @@ describe("outbound rotation of an endpoint's signing_secrets", () => {
 
   it("never writes a signing secret into a log line", async () => {
     await deliverOnce(["OUT_OLD_SECRET", "OUT_NEW_SECRET"], both);
-    expect(logs.length).toBeGreaterThan(0);
-    for (const line of logs) {
+    expect(captured.lines.length).toBeGreaterThan(0);
+    for (const line of captured.lines) {
       expect(line).not.toContain(OUT_OLD);
       expect(line).not.toContain(OUT_NEW);
     }

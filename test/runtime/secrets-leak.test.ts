@@ -2,15 +2,13 @@
 // captured (setLogSink) while ingress answers 401, 202 and 500 config-invalid, sync calls succeed
 // and fail, the queue consumer retries and dead-letters, and the admin API shows the effective
 // config. Secrets are canaries; each scenario also checks that it did log, so the check can fail.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import worker from "../../src/index";
 import type { Env } from "../../src/env";
 import type { Envelope } from "../../src/core/envelope";
-import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import { writeDeadLetter } from "../../src/adapters/dead-letter-store";
-import { setLogSink } from "../../src/log";
-import { baseConfig, call, envWith, recordingQueue, schemeHeaders, signedRequest, SIGNING_SECRET, SW_SECRET, testEnv } from "./helpers";
+import { baseConfig, call, captureLogsPerTest, envWith, recordingQueue, schemeHeaders, signedRequest, SIGNING_SECRET, SW_SECRET, testEnv } from "./helpers";
 
 const HEX_SECRET = "hex-secret-LEAKCANARY-1f3a9c";
 const OLD_SIGNING_SECRET = "whsec_b2xkLXNpZ25pbmctTEVBS0NBTkFSWS0yYjdkOQ==";
@@ -41,20 +39,11 @@ function leaks(text: string, allowedBody?: string): string[] {
   return found;
 }
 
-let logs: string[] = [];
-beforeEach(() => {
-  forgetGuardCache();
-  logs = [];
-  setLogSink((line) => logs.push(line));
-});
-afterEach(() => {
-  setLogSink(undefined);
-  vi.restoreAllMocks();
-});
+const captured = captureLogsPerTest();
 
 function expectNoLeakInLogs(): void {
-  expect(logs.length).toBeGreaterThan(0);
-  for (const line of logs) expect(leaks(line), line).toEqual([]);
+  expect(captured.lines.length).toBeGreaterThan(0);
+  for (const line of captured.lines) expect(leaks(line), line).toEqual([]);
 }
 
 /** A response's headers and body text must not contain any secret (nor body text, unless `bodyMayEcho`). */
@@ -138,7 +127,7 @@ describe("ingress", () => {
     }
     expectNoLeakInLogs();
     // The missing rotation binding is named, never valued.
-    expect(logs.some((l) => l.includes('"secret_binding_missing"') && l.includes("ACME_SECRET_MISSING"))).toBe(true);
+    expect(captured.lines.some((l) => l.includes('"secret_binding_missing"') && l.includes("ACME_SECRET_MISSING"))).toBe(true);
   });
 
   it("202s (standard-webhooks and hmac-sha256-hex) log no secret and no body", async () => {
@@ -162,14 +151,14 @@ describe("ingress", () => {
     ["a secret value where a binding name goes", JSON.stringify({ ...leakConfig(), sources: { acme: { verify: { scheme: "hmac-sha256-hex", secrets: [`${HEX_SECRET}+/=`] } } } })],
     ["a secret value as an unknown field", JSON.stringify({ ...leakConfig(), ACME_SECRET: SW_SECRET, admin_token: ADMIN_TOKEN })],
     ["a secret in an endpoint URL's userinfo and query", JSON.stringify({ ...leakConfig(), endpoints: { profiles: { url: `https://deploy:${URL_PASSWORD}@hooks.example.com/x?token=${QUERY_TOKEN}` } } })],
-  ])("500 config-invalid for %s logs the problems without the secret", async (_name, gatewayConfig) => {
+  ])("500 config-invalid for %s captured.lines the problems without the secret", async (_name, gatewayConfig) => {
     const env = { ...leakEnv().env, GATEWAY_CONFIG: gatewayConfig } as Env;
     for (const request of [await signedRequest("/webhooks/acme", userBody()), new Request("https://gateway.test/admin/routes", { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })]) {
       const res = await call(request, env);
       expect(res.status).toBe(500);
       await expectNoLeakInResponse(res);
     }
-    expect(logs.some((l) => l.includes('"config_invalid"'))).toBe(true);
+    expect(captured.lines.some((l) => l.includes('"config_invalid"'))).toBe(true);
     expectNoLeakInLogs();
   });
 });
@@ -182,7 +171,7 @@ describe("sync calls", () => {
     ["a 302 redirect", async () => new Response(null, { status: 302, headers: { Location: `https://evil.example/?token=${QUERY_TOKEN}` } })],
     ["a network error naming the URL", networkError],
     ["a timeout", hang],
-  ] as const)("%s logs no secret, no body and no endpoint query", async (_name, answer) => {
+  ] as const)("%s captured.lines no secret, no body and no endpoint query", async (_name, answer) => {
     const urls = endpoint(answer);
     const { env } = leakEnv();
     for (const type of ["payment.authorize", "payment.capture"]) {
@@ -216,7 +205,7 @@ describe("queue deliveries", () => {
     ["a 400 (dead letter)", async () => new Response(ENDPOINT_BODY_TEXT, { status: 400 }), 0],
     ["a network error naming the URL", networkError, 0],
     ["a 204 (delivered)", async () => new Response(null, { status: 204 }), 0],
-  ] as const)("%s logs no secret, no body and no endpoint query", async (_name, answer, attempt) => {
+  ] as const)("%s captured.lines no secret, no body and no endpoint query", async (_name, answer, attempt) => {
     const urls = endpoint(answer);
     const { env } = leakEnv();
     const batch = createMessageBatch("hookgate-delivery", [{ id: `qm-leak-${n}`, timestamp: new Date(), attempts: 1, body: envelope({ attempt }) }]);
@@ -242,7 +231,7 @@ describe("admin API", () => {
     expect(text).not.toContain("token=");
   });
 
-  it("GET /admin/endpoints/{name} redacts the URL; a wrong token's 401 logs neither token", async () => {
+  it("GET /admin/endpoints/{name} redacts the URL; a wrong token's 401 captured.lines neither token", async () => {
     const { env } = leakEnv();
     const detail = await call(admin("/endpoints/profiles"), env);
     expect(detail.status).toBe(200);
