@@ -1,0 +1,91 @@
+// The endpoint guard as the use cases see it (breaker, probes, in-flight, backlog, stats), and the
+// types the EndpointGuard object and its isolate-side client share. Policy lives in core/guard-policy.
+import type { Admission, BreakerConfig, BreakerState, publicState } from "../core/breaker";
+import type { CallReport } from "../core/endpoint-report";
+import type { AttemptResult } from "../core/outcome";
+import type { Endpoint } from "../config/load";
+
+export interface GuardSyncRequest {
+  isolate: string;
+  inflight: number;
+  reports: readonly CallReport[];
+  /** Events accepted for async delivery per route since the last exchange (routes with max_backlog). */
+  accepted?: Readonly<Record<string, number>>;
+  cfg: BreakerConfig;
+  /** Ask for admission of one call (half-open probes are granted only here). */
+  admit: boolean;
+  probeLeaseMs: number;
+}
+
+export interface GuardView {
+  breaker: BreakerState;
+  /** In-flight calls reported by other isolates in the last few seconds. */
+  othersInflight: number;
+  /** Accepted but not yet delivered or dead-lettered, per route (counted for routes with max_backlog). */
+  backlog: Record<string, number>;
+  now: number;
+}
+
+export type GuardAdmission = Admission & { probeId?: string };
+
+export interface RouteStats {
+  route: string;
+  delivered: number;
+  failed: number;
+  dead_lettered: number;
+  success_rate: number | null;
+  p50_ms: number | null;
+  p95_ms: number | null;
+}
+
+export interface GuardSnapshot {
+  breaker: ReturnType<typeof publicState>;
+  inflight: number;
+  transitions: { at: string; from: string; to: string }[];
+  last_hour: { total: Omit<RouteStats, "route">; routes: RouteStats[] };
+  /** Delivered and failed calls per minute over the last 2 hours (SLO burn rates, console charts). */
+  per_minute: { minute: string; delivered: number; failed: number }[];
+}
+
+/** The EndpointGuard object's RPC surface (one object per endpoint). */
+export interface EndpointGuardRpc extends Rpc.DurableObjectBranded {
+  sync(req: GuardSyncRequest): { view: GuardView; admission: GuardAdmission | null };
+  probeDone(probeId: string, report: CallReport, cfg: BreakerConfig, isolate: string, inflight: number): GuardView;
+  recordDeadLetter(route: string, at: number): void;
+  reset(): void;
+  snapshot(cfg: BreakerConfig): GuardSnapshot;
+}
+
+export type GuardDecision =
+  | { kind: "go"; lease: GuardLease }
+  | { kind: "reject"; reason: "circuit_open" | "shed" | "saturated"; retryInMs: number };
+
+export interface GuardLease {
+  probe: boolean;
+  /** Reports the call's outcome; resolves once a failure or probe result has reached the object. */
+  finish(result: AttemptResult, latencyMs: number): Promise<void>;
+}
+
+export type Backpressure = { ok: true } | { ok: false; retryAfterS: number; detail: string };
+
+export interface BackpressureOptions {
+  maxBacklog: number | undefined;
+  shedWhenOpen: boolean;
+}
+
+export interface EndpointGuardPort {
+  /** Admission of one call: from the isolate's cached view, or the object when half-open. */
+  admit(endpoint: Endpoint, route: string, mode: "sync" | "async", timeoutMs: number): Promise<GuardDecision>;
+  /** Ingress check for routes with max_backlog or shed_when_open. */
+  backpressure(endpoint: Endpoint, route: string, opts: BackpressureOptions): Promise<Backpressure>;
+  /** Counts an event accepted on a route with max_backlog; reported with the next exchange. */
+  noteAccepted(endpoint: string, route: string): void;
+  /** Sends every endpoint's buffered outcomes now (end of a queue batch or an ordered alarm). */
+  flush(): Promise<void>;
+  /** Counts a dead letter in the endpoint's stats and settles its backlog. */
+  recordDeadLetter(endpoint: string, route: string, at: number): Promise<void>;
+  /** The endpoint's full view (admin, console, alerts); null when its object cannot be reached. */
+  snapshot(endpoint: Endpoint): Promise<GuardSnapshot | null>;
+  /** Closes the breaker and forgets the isolate's cached view. */
+  reset(endpoint: Endpoint): Promise<void>;
+}

@@ -1,0 +1,28 @@
+// The ports the use cases run against, built once per invocation by the entry (src/wiring.ts) from the
+// Worker's bindings: use cases never see `env`. Tests build them from in-memory adapters or bindings.
+import type { Background, Runtime } from "../runtime";
+import type { EndpointGuardPort } from "./guard";
+import type { HttpSender } from "./http";
+import type { IdempotencyStore } from "./idempotency";
+import type { Metrics } from "./metrics";
+import type { OrderingPort } from "./ordering";
+import type { PayloadStore } from "./payloads";
+import type { DeliveryQueue } from "./queue";
+import type { RateLimiter } from "./rate-limit";
+import type { Secrets } from "./secrets";
+
+export interface Ports {
+  /** Time and randomness. */
+  clock: Runtime;
+  /** Work that may finish after the response (ctx.waitUntil). */
+  background: Background;
+  secrets: Secrets;
+  queue: DeliveryQueue;
+  payloads: PayloadStore;
+  idempotency: IdempotencyStore;
+  guard: EndpointGuardPort;
+  ordering: OrderingPort;
+  http: HttpSender;
+  metrics: Metrics;
+  rateLimiter: RateLimiter;
+}
