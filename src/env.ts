@@ -1,9 +1,9 @@
 // The Worker's bindings, as declared in wrangler.toml. Secrets named by GATEWAY_CONFIG are read
-// from the same object by name, so Env is also an index of string bindings.
-import type { IdempotencyShard } from "./objects/idempotency-shard";
-import type { EndpointGuard } from "./objects/endpoint-guard";
-import type { SourceRateLimiter } from "./objects/source-rate-limiter";
-import type { OrderedStream } from "./objects/ordered-stream";
+// from the same object by name (adapters/secrets.ts). Only the entry (index.ts, wiring.ts) reads it.
+import type { EndpointGuardRpc } from "./ports/guard";
+import type { IdempotencyShardRpc } from "./ports/idempotency";
+import type { OrderedStreamRpc } from "./ports/ordering";
+import type { SourceRateLimiterRpc } from "./ports/rate-limit";
 
 export interface Env {
   GATEWAY_CONFIG?: unknown;
@@ -15,19 +15,13 @@ export interface Env {
   DELIVERY_DLQ: Queue<unknown>;
   DB: D1Database;
   PAYLOADS: R2Bucket;
-  IDEMPOTENCY: DurableObjectNamespace<IdempotencyShard>;
-  ENDPOINT_GUARD: DurableObjectNamespace<EndpointGuard>;
-  ORDERING: DurableObjectNamespace<OrderedStream>;
-  RATE_LIMITER: DurableObjectNamespace<SourceRateLimiter>;
+  IDEMPOTENCY: DurableObjectNamespace<IdempotencyShardRpc>;
+  ENDPOINT_GUARD: DurableObjectNamespace<EndpointGuardRpc>;
+  ORDERING: DurableObjectNamespace<OrderedStreamRpc>;
+  RATE_LIMITER: DurableObjectNamespace<SourceRateLimiterRpc>;
   METRICS?: AnalyticsEngineDataset;
   /** Per-IP guard in front of the admin API (wrangler.toml [[ratelimits]]). */
   ADMIN_RATE_LIMIT?: RateLimit;
-}
-
-/** Reads a string binding (a secret or var) by name; anything else counts as absent. */
-export function stringBinding(env: Env, name: string): string | undefined {
-  const value: unknown = (env as unknown as Record<string, unknown>)[name];
-  return typeof value === "string" && value.length > 0 ? value : undefined;
 }
 
 /** Reads a Queue producer binding by name. */

@@ -1,22 +1,23 @@
 // Worker entry: fetch (ingress, admin), queue (delivery and dead-letter consumers), scheduled
-// (retention, alerts). Exports the Durable Object classes. No logic here.
+// (retention, alerts). Exports the Durable Object classes. No logic here: ports come from wiring.ts.
 import type { Env } from "./env";
-import { createApp } from "./http/app";
+import { loadConfig } from "./config/load";
 import { consumeBatch } from "./delivery/consume";
 import { runScheduled } from "./scheduled";
 import { systemRuntime } from "./runtime";
+import { buildPorts, createWorkerApp } from "./wiring";
 
 export { IdempotencyShard } from "./objects/idempotency-shard";
 export { EndpointGuard } from "./objects/endpoint-guard";
-export { OrderedStream } from "./objects/ordered-stream";
 export { SourceRateLimiter } from "./objects/source-rate-limiter";
+export { OrderedStream } from "./wiring";
 
-const app = createApp(systemRuntime);
+const app = createWorkerApp(systemRuntime);
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
-  queue: (batch, env, ctx) => consumeBatch(batch, env, ctx, systemRuntime),
-  scheduled: async (_controller, env, _ctx) => {
-    await runScheduled(env, systemRuntime);
+  queue: (batch, env, ctx) => consumeBatch(batch, buildPorts(env, ctx, systemRuntime, { trailingFlush: false }), loadConfig(env.GATEWAY_CONFIG)),
+  scheduled: async (_controller, env, ctx) => {
+    await runScheduled(buildPorts(env, ctx, systemRuntime, { trailingFlush: false }), loadConfig(env.GATEWAY_CONFIG));
   },
 } satisfies ExportedHandler<Env>;

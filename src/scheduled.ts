@@ -6,7 +6,7 @@ import type { Env } from "./env";
 import { loadConfig, type Config } from "./config/load";
 import { breakerConfig } from "./adapters/endpoint-guard-client";
 import { countByRoute, releaseStaleClaims } from "./adapters/dead-letter-store";
-import type { GuardSnapshot } from "./objects/endpoint-guard";
+import type { GuardSnapshot } from "./ports/guard";
 import { purgeExpired, type PurgeReport } from "./delivery/retention";
 import { breakerAlerts, dlqAlerts, fireAlerts, sloAlerts } from "./delivery/alerts";
 import { autoReplay } from "./delivery/auto-replay";

@@ -3,26 +3,14 @@
 import { checkEndpointUrl } from "../core/url-guard";
 import { parseRetryAfter } from "../core/retry";
 import type { AttemptResult } from "../core/outcome";
+import type { HttpSender, SendInput, SendOutput } from "../ports/http";
 
-export interface SendInput {
-  url: string;
-  allowPrivateNetworks: boolean;
-  headers: Headers;
-  body: Uint8Array;
-  timeoutMs: number;
-  nowMs: number;
+/** The sender over the runtime's `fetch`, timed by `clock`. */
+export function httpSender(clock: () => number): HttpSender {
+  return { send: (input) => sendToEndpoint(input, clock) };
 }
 
-export interface SendOutput {
-  result: AttemptResult;
-  /** The endpoint's response when one arrived (body unread). */
-  response: Response | null;
-  latencyMs: number;
-}
-
-export type Clock = () => number;
-
-export async function sendToEndpoint(input: SendInput, clock: Clock): Promise<SendOutput> {
+async function sendToEndpoint(input: SendInput, clock: () => number): Promise<SendOutput> {
   const verdict = checkEndpointUrl(input.url, { allowPrivateNetworks: input.allowPrivateNetworks });
   if (!verdict.ok) return { result: { kind: "blocked_url", detail: verdict.reason }, response: null, latencyMs: 0 };
   const started = clock();

@@ -1,17 +1,6 @@
 // Delivery metrics to Workers Analytics Engine, with bounded labels only (route, endpoint name,
 // mode, outcome, status class — never ids). A no-op where the binding is absent or local.
-import type { Env } from "../env";
-
-export interface DeliveryMetric {
-  route: string;
-  endpoint: string;
-  mode: "sync" | "async";
-  /** delivered | retry | dead_letter | wait | answered | failed | fallback */
-  outcome: string;
-  status: number | null;
-  latencyMs: number;
-  attempt: number;
-}
+import type { Metrics } from "../ports/metrics";
 
 export function statusClass(status: number | null): string {
   if (status === null) return "none";
@@ -23,14 +12,18 @@ export function statusClass(status: number | null): string {
  * blobs: [route, endpoint, mode, outcome, status class]; doubles: [latency ms, attempt, 1];
  * index: endpoint (the sampling key). Queries: docs/observability.md.
  */
-export function writeDeliveryMetric(env: Env, m: DeliveryMetric): void {
-  try {
-    env.METRICS?.writeDataPoint({
-      blobs: [m.route, m.endpoint, m.mode, m.outcome, statusClass(m.status)],
-      doubles: [m.latencyMs, m.attempt, 1],
-      indexes: [m.endpoint.slice(0, 96)],
-    });
-  } catch {
-    // Metrics never fail a delivery.
-  }
+export function analyticsMetrics(dataset: AnalyticsEngineDataset | undefined): Metrics {
+  return {
+    delivery(m) {
+      try {
+        dataset?.writeDataPoint({
+          blobs: [m.route, m.endpoint, m.mode, m.outcome, statusClass(m.status)],
+          doubles: [m.latencyMs, m.attempt, 1],
+          indexes: [m.endpoint.slice(0, 96)],
+        });
+      } catch {
+        // Metrics never fail a delivery.
+      }
+    },
+  };
 }

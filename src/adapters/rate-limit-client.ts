@@ -1,7 +1,7 @@
 // Per-source rate limiting from the isolate: spends locally leased tokens, asks the source's
 // SourceRateLimiter object for a new lease when they run out. Unused tokens expire after 1 s.
-import type { Env } from "../env";
-import { leaseSize, type BucketConfig } from "../core/token-bucket";
+import { leaseSize } from "../core/token-bucket";
+import type { AdminRateLimit, RateLimiter, SourceRateLimiterRpc } from "../ports/rate-limit";
 import { errorMessage, log } from "../log";
 
 const LEASE_TTL_MS = 1_000;
@@ -10,15 +10,15 @@ const LEASE_TTL_MS = 1_000;
 interface Lease { tokens: number; expiresAt: number; blockedUntil: number; retryAt: number }
 const leases = new Map<string, Lease>();
 
-export type RateDecision = { ok: true } | { ok: false; retryAfterS: number };
-
-export async function takeToken(env: Env, source: string, cfg: BucketConfig, now: number): Promise<RateDecision> {
+export function rateLimiter(namespace: DurableObjectNamespace<SourceRateLimiterRpc>): RateLimiter {
+  return {
+    async take(source, cfg, now) {
   const key = `${source}|${cfg.requests}/${cfg.periodS}`;
   let lease = leases.get(key);
   if (lease !== undefined && lease.blockedUntil > now) return { ok: false, retryAfterS: Math.max(1, Math.ceil((lease.retryAt - now) / 1000)) };
   if (lease === undefined || lease.tokens <= 0 || lease.expiresAt <= now) {
     try {
-      const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(source));
+      const stub = namespace.get(namespace.idFromName(source));
       const answer = await stub.lease(leaseSize(cfg), cfg);
       const blocked = answer.granted === 0;
       lease = { tokens: answer.granted, expiresAt: now + LEASE_TTL_MS, blockedUntil: blocked ? now + Math.min(answer.retryAfterMs, LEASE_TTL_MS) : 0, retryAt: blocked ? now + answer.retryAfterMs : 0 };
@@ -32,8 +32,25 @@ export async function takeToken(env: Env, source: string, cfg: BucketConfig, now
   }
   lease.tokens -= 1;
   return { ok: true };
+    },
+  };
 }
 
 export function forgetRateLeases(): void {
   leases.clear();
+}
+
+/** Every admin request counts against its client IP, before the token is looked at (brute force). */
+export function adminRateLimit(limiter: RateLimit | undefined): AdminRateLimit {
+  return {
+    async allow(ip) {
+      if (limiter === undefined) return true;
+      try {
+        const { success } = await limiter.limit({ key: `admin:${ip ?? "unknown"}` });
+        return success;
+      } catch {
+        return true;
+      }
+    },
+  };
 }

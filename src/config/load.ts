@@ -5,6 +5,7 @@ import { configSchema, type EndpointConfig, type ParsedConfig, type RuleConfig, 
 import { checkEndpointUrl } from "../core/url-guard";
 import { routeName } from "../core/routing";
 import { retryPolicy, type RetryPolicy } from "../core/retry";
+import type { BreakerConfig } from "../core/breaker";
 
 export interface Rule extends RuleConfig {
   index: number;
@@ -22,6 +23,8 @@ export interface Source extends SourceConfig {
 
 export interface Endpoint extends EndpointConfig {
   name: string;
+  /** `circuit_breaker` in the state machine's terms (core/breaker). */
+  breaker: BreakerConfig;
 }
 
 export interface Config {
@@ -131,7 +134,7 @@ function build(cfg: ParsedConfig): Config {
     });
   }
   const endpoints = new Map<string, Endpoint>();
-  for (const [name, e] of Object.entries(cfg.endpoints)) endpoints.set(name, { ...e, name });
+  for (const [name, e] of Object.entries(cfg.endpoints)) endpoints.set(name, { ...e, name, breaker: breakerConfig(e) });
   const rules = cfg.routing_rules.map((rule, index): Rule => {
     const endpoint = cfg.endpoints[rule.endpoint];
     return {
@@ -153,6 +156,13 @@ function build(cfg: ParsedConfig): Config {
     endpoints,
     rules,
   };
+}
+
+function breakerConfig(endpoint: EndpointConfig): BreakerConfig {
+  const cb = endpoint.circuit_breaker;
+  const cfg: BreakerConfig = { failureThreshold: cb.failure_threshold, recoveryTimeoutMs: cb.recovery_timeout_ms, halfOpenMaxProbes: cb.half_open_max_probes };
+  if (cb.failure_rate !== undefined) cfg.failureRate = { threshold: cb.failure_rate.threshold, minCalls: cb.failure_rate.min_calls, window: cb.failure_rate.window };
+  return cfg;
 }
 
 let lastString: string | undefined;

@@ -1,17 +1,17 @@
 // Async accept: hand the event durably to delivery (queue, or the ordering object for ordered
 // routes) and answer 202 only after that; 503 when the hand-off failed, so the producer retries.
-import type { Env } from "../env";
+import type { Config } from "../config/load";
+import type { Ports } from "../ports";
 import { errorMessage, log } from "../log";
-import { acceptedAnswer } from "./answer";
+import { acceptedAnswer, type DispatchOutcome } from "./answer";
 import type { AcceptedEvent } from "./event";
 import { enqueueEvent } from "./enqueue";
 import { acceptOrdered } from "./ordered";
-import type { DispatchOutcome } from "./dispatch";
 
-export async function acceptAsync(env: Env, event: AcceptedEvent): Promise<DispatchOutcome> {
+export async function acceptAsync(ports: Ports, config: Config, event: AcceptedEvent): Promise<DispatchOutcome> {
   try {
-    if (event.ordering !== null) await acceptOrdered(env, event);
-    else await enqueueEvent(env, event);
+    if (event.ordering !== null) await acceptOrdered(ports, config, event);
+    else await enqueueEvent(ports, event);
   } catch (error) {
     log("error", "enqueue_failed", { trace_id: event.trace.traceId, message_id: event.messageId, route: event.rule.name, error: errorMessage(error) });
     return { kind: "problem", problem: { kind: "unavailable", retryAfterS: 1 }, reason: "enqueue failed" };

@@ -8,7 +8,7 @@ import { messageId } from "../core/ids";
 import { signStandardWebhook } from "../core/signatures";
 import { checkEndpointUrl } from "../core/url-guard";
 import { budgetBurning, DEFAULT_OBJECTIVE } from "../core/slo";
-import type { GuardSnapshot } from "../objects/endpoint-guard";
+import type { GuardSnapshot } from "../ports/guard";
 import type { Runtime } from "../runtime";
 import { errorMessage, log } from "../log";
 

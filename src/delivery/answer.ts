@@ -1,11 +1,17 @@
-// A gateway answer as data: what the producer gets, and what the dedup store keeps to replay it.
-import type { StoredAnswer } from "../objects/idempotency-shard";
+// A gateway answer as data: what the producer gets, what the dedup store keeps to replay it, and
+// what a use case hands back to the ingress (an answer, or a problem).
+import type { Problem } from "../core/problems";
+import type { StoredAnswer } from "../ports/idempotency";
 
 export interface Answer {
   status: number;
   headers: Record<string, string>;
   body: Uint8Array | string;
 }
+
+export type DispatchOutcome =
+  | { kind: "answer"; answer: Answer; replay: boolean; keep?: boolean }
+  | { kind: "problem"; problem: Problem; reason?: string };
 
 /** The largest body kept for replaying a sync answer; larger bodies are replayed truncated (documented). */
 export const MAX_STORED_BODY_BYTES = 512 * 1024;

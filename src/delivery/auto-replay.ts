@@ -3,7 +3,7 @@
 // bounded rate. Rejected (4xx) and gone (410) events would only fail again, so they wait for an operator.
 import type { Env } from "../env";
 import type { Config } from "../config/load";
-import type { GuardSnapshot } from "../objects/endpoint-guard";
+import type { GuardSnapshot } from "../ports/guard";
 import type { Runtime } from "../runtime";
 import { log } from "../log";
 import { replayMatching } from "./replay";

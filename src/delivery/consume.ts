@@ -1,17 +1,12 @@
 // Queue consumers. Delivery queue: one attempt per message, then ack only after the next step is
 // durable (re-enqueued with the next attempt count, or written to D1). Dead-letter queue: land in D1.
-import type { Env } from "../env";
-import { loadConfig } from "../config/load";
+import type { LoadResult } from "../config/load";
 import { parseEnvelope, type Envelope } from "../core/envelope";
 import { toQueueDelaySeconds } from "../core/retry";
-import { sendEnvelope } from "../adapters/queue";
-import { flushGuards } from "../adapters/endpoint-guard-client";
-import { writeDeadLetter, type DeadLetterReason } from "../adapters/dead-letter-store";
-import { r2PayloadStore } from "../adapters/payload-store";
-import type { Background, Runtime } from "../runtime";
+import type { Ports } from "../ports";
 import { errorMessage, log } from "../log";
 import { attemptDelivery } from "./attempt";
-import { noteDeadLetter } from "./dead-letter";
+import { deadLetter } from "./dead-letter";
 
 /** A config that cannot be loaded makes messages wait this long instead of failing. */
 const CONFIG_INVALID_RETRY_S = 60;
@@ -20,26 +15,25 @@ export function isDeadLetterQueue(queueName: string): boolean {
   return queueName.endsWith("-dlq");
 }
 
-export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, ctx: Background, runtime: Runtime): Promise<void> {
+export async function consumeBatch(batch: MessageBatch<unknown>, ports: Ports, config: LoadResult): Promise<void> {
   const handler = isDeadLetterQueue(batch.queue) ? consumeDeadLetter : consumeDelivery;
-  await Promise.all(batch.messages.map((message) => handler(message, env, ctx, runtime).catch((error: unknown) => {
+  await Promise.all(batch.messages.map((message) => handler(message, ports, config).catch((error: unknown) => {
     // Never ack in a catch: an unexpected error means "try again later".
     log("error", "consumer_error", { queue: batch.queue, queue_message_id: message.id, error: errorMessage(error) });
     message.retry({ delaySeconds: 5 });
   })));
   // The batch's delivery outcomes reach the endpoint guards now (stats, backlog), in one call each.
-  ctx.waitUntil(flushGuards(env, () => runtime.now()));
+  ports.background.waitUntil(ports.guard.flush());
 }
 
-async function consumeDelivery(message: Message<unknown>, env: Env, ctx: Background, runtime: Runtime): Promise<void> {
+async function consumeDelivery(message: Message<unknown>, ports: Ports, loaded: LoadResult): Promise<void> {
   const parsed = parseEnvelope(message.body);
   if (!parsed.ok) {
-    await storeMalformed(env, message, parsed.problem, runtime.now());
+    await storeMalformed(ports, message, parsed.problem);
     message.ack();
     return;
   }
   const envelope = parsed.envelope;
-  const loaded = loadConfig(env.GATEWAY_CONFIG);
   if (!loaded.ok) {
     log("error", "delivery_config_invalid", { message_id: envelope.id });
     message.retry({ delaySeconds: CONFIG_INVALID_RETRY_S });
@@ -47,61 +41,48 @@ async function consumeDelivery(message: Message<unknown>, env: Env, ctx: Backgro
   }
   const endpoint = loaded.config.endpoints.get(envelope.endpoint);
   if (endpoint === undefined) {
-    await deadLetter(env, ctx, envelope, "rejected", envelope.attempt, envelope.last_status, `endpoint "${envelope.endpoint}" is no longer configured`, runtime.now());
+    await deadLetter(ports, envelope, { reason: "rejected", attempts: envelope.attempt, lastStatus: envelope.last_status, lastError: `endpoint "${envelope.endpoint}" is no longer configured` });
     message.ack();
     return;
   }
-  const outcome = await attemptDelivery(env, loaded.config, endpoint, envelope, runtime);
+  const outcome = await attemptDelivery(ports, loaded.config, endpoint, envelope);
   const { decision } = outcome;
   switch (decision.kind) {
     case "delivered":
       message.ack();
-      if (envelope.body.kind === "r2") ctx.waitUntil(r2PayloadStore(env.PAYLOADS).delete(envelope.body).catch(() => undefined));
+      if (envelope.body.kind === "r2") ports.background.waitUntil(ports.payloads.delete(envelope.body).catch(() => undefined));
       return;
     case "retry":
     case "wait": {
       const next: Envelope = { ...envelope, attempt: outcome.attempt, last_status: outcome.lastStatus, last_error: outcome.lastError };
-      await sendEnvelope(env, next, toQueueDelaySeconds(decision.delayMs));
+      await ports.queue.send(next, toQueueDelaySeconds(decision.delayMs));
       message.ack();
       return;
     }
     case "dead_letter":
-      await deadLetter(env, ctx, envelope, decision.reason, outcome.attempt, outcome.lastStatus, outcome.lastError, runtime.now());
+      await deadLetter(ports, envelope, { reason: decision.reason, attempts: outcome.attempt, lastStatus: outcome.lastStatus, lastError: outcome.lastError });
       message.ack();
       return;
   }
 }
 
 /** Messages that exhausted Queues' own retries (the handler kept crashing) are kept in D1, never dropped. */
-async function consumeDeadLetter(message: Message<unknown>, env: Env, ctx: Background, runtime: Runtime): Promise<void> {
+async function consumeDeadLetter(message: Message<unknown>, ports: Ports): Promise<void> {
   const parsed = parseEnvelope(message.body);
   if (!parsed.ok) {
-    await storeMalformed(env, message, parsed.problem, runtime.now());
+    await storeMalformed(ports, message, parsed.problem);
     message.ack();
     return;
   }
   const e = parsed.envelope;
-  await deadLetter(env, ctx, e, "exhausted", e.attempt, e.last_status, `delivery kept failing inside the gateway (Queues dead-letter queue)${e.last_error ? `; last: ${e.last_error}` : ""}`, runtime.now());
+  const lastError = `delivery kept failing inside the gateway (Queues dead-letter queue)${e.last_error ? `; last: ${e.last_error}` : ""}`;
+  await deadLetter(ports, e, { reason: "exhausted", attempts: e.attempt, lastStatus: e.last_status, lastError });
   message.ack();
 }
 
-async function deadLetter(env: Env, ctx: Background, envelope: Envelope, reason: DeadLetterReason, attempts: number, lastStatus: number | null, lastError: string | null, now: number): Promise<void> {
-  await writeDeadLetter(env.DB, { envelope, reason, attempts, lastStatus, lastError, failedAt: now });
-  log("warn", "dead_lettered", {
-    trace_id: envelope.trace_id, message_id: envelope.id, source: envelope.source, event_type: envelope.event_type,
-    route: envelope.route, endpoint: envelope.endpoint, reason, attempt: attempts, status: lastStatus,
-  });
-  ctx.waitUntil(noteDeadLetter(env, envelope, now));
-}
-
-async function storeMalformed(env: Env, message: Message<unknown>, problem: string, now: number): Promise<void> {
+async function storeMalformed(ports: Pick<Ports, "deadLetters" | "clock">, message: Message<unknown>, problem: string): Promise<void> {
   log("error", "malformed_envelope", { queue_message_id: message.id, problem });
-  const raw = safeJson(message.body);
-  await env.DB.prepare(
-    `INSERT INTO dead_letters (id, source, event_type, route, endpoint, queue, reason, attempts, last_error, trace_id, headers, body, body_size, policy, created_at, failed_at)
-     VALUES (?, '', '', '', '', 'DELIVERY_QUEUE', 'malformed', 0, ?, '00000000000000000000000000000000', '[]', ?, ?, '{"matrix":[],"max_attempts":1}', ?, ?)
-     ON CONFLICT(id) DO NOTHING`,
-  ).bind(`queue_${message.id}`, `malformed envelope: ${problem}`.slice(0, 1000), raw, raw.length, now, now).run();
+  await ports.deadLetters.writeMalformed({ queueMessageId: message.id, problem, raw: safeJson(message.body), at: ports.clock.now() });
 }
 
 function safeJson(value: unknown): string {

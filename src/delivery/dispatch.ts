@@ -1,21 +1,17 @@
 // Dedup around dispatch: claim the idempotency key (and alias the signature to it), run the route's
 // use case once, keep its answer for duplicates (also concurrent ones), or give the key back when
 // the attempt failed.
-import type { Env } from "../env";
 import type { Config } from "../config/load";
-import type { Problem } from "../core/problems";
 import { sha256Hex } from "../core/signatures";
-import { idempotencyStore, type AliasResult, type IdempotencyStore } from "../adapters/idempotency-store";
+import type { Ports } from "../ports";
+import type { AliasResult, IdempotencyStore } from "../ports/idempotency";
 import { errorMessage, log } from "../log";
-import { fromStored, toStored, type Answer } from "./answer";
+import { fromStored, toStored, type DispatchOutcome } from "./answer";
 import type { AcceptedEvent } from "./event";
 import { acceptAsync } from "./accept-async";
 import { callSync } from "./sync-call";
-import type { Background, Runtime } from "../runtime";
 
-export type DispatchOutcome =
-  | { kind: "answer"; answer: Answer; replay: boolean; keep?: boolean }
-  | { kind: "problem"; problem: Problem; reason?: string };
+export type { DispatchOutcome };
 
 /** How long a first request may hold its key; a sync call's timeout plus margin. */
 const LEASE_MARGIN_MS = 10_000;
@@ -35,16 +31,9 @@ export interface DedupKeys {
 
 const utf8 = new TextEncoder();
 
-export async function dispatchOnce(
-  env: Env,
-  ctx: Background,
-  config: Config,
-  event: AcceptedEvent,
-  runtime: Runtime,
-  dedup: DedupKeys | null,
-): Promise<DispatchOutcome> {
-  if (dedup === null) return dispatch(env, ctx, config, event, runtime);
-  const store = idempotencyStore(env);
+export async function dispatchOnce(ports: Ports, config: Config, event: AcceptedEvent, dedup: DedupKeys | null): Promise<DispatchOutcome> {
+  if (dedup === null) return dispatch(ports, config, event);
+  const store = ports.idempotency;
   const dedupKey = dedup.key;
   const windowMs = config.dedupWindowS * 1000;
   const [keyHash, aliasHash] = await Promise.all([
@@ -67,7 +56,7 @@ export async function dispatchOnce(
     const replay = await replayedSignature(store, alias.owner, claim.kind === "new" ? { keyHash, key: dedupKey } : null);
     if (replay !== null) return replay;
     // The first owner gave its key back without an answer: this request takes the signature over.
-    ctx.waitUntil(store.repoint(aliasHash, dedup.alias, dedupKey, windowMs).catch(() => undefined));
+    ports.background.waitUntil(store.repoint(aliasHash, dedup.alias, dedupKey, windowMs).catch(() => undefined));
   }
   switch (claim.kind) {
     case "duplicate":
@@ -79,20 +68,20 @@ export async function dispatchOnce(
     case "new":
       break;
   }
-  const outcome = await dispatch(env, ctx, config, event, runtime).catch((error: unknown): DispatchOutcome => {
+  const outcome = await dispatch(ports, config, event).catch((error: unknown): DispatchOutcome => {
     log("error", "dispatch_failed", { trace_id: event.trace.traceId, error: errorMessage(error) });
     return { kind: "problem", problem: { kind: "internal" } };
   });
   const settle = outcome.kind === "answer" && outcome.keep !== false
     ? store.complete(keyHash, dedupKey, toStored(outcome.answer))
     : store.release(keyHash, dedupKey);
-  ctx.waitUntil(settle.catch((error: unknown) => log("error", "dedup_settle_failed", { trace_id: event.trace.traceId, error: errorMessage(error) })));
+  ports.background.waitUntil(settle.catch((error: unknown) => log("error", "dedup_settle_failed", { trace_id: event.trace.traceId, error: errorMessage(error) })));
   return outcome;
 }
 
-async function dispatch(env: Env, ctx: Background, config: Config, event: AcceptedEvent, runtime: Runtime): Promise<DispatchOutcome> {
-  if (event.rule.mode === "async") return acceptAsync(env, event);
-  return callSync(env, ctx, config, event, runtime);
+async function dispatch(ports: Ports, config: Config, event: AcceptedEvent): Promise<DispatchOutcome> {
+  if (event.rule.mode === "async") return acceptAsync(ports, config, event);
+  return callSync(ports, config, event);
 }
 
 /**

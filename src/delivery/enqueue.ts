@@ -1,10 +1,7 @@
 // Durable hand-off of an event to async delivery: claim-check the body to R2 when large, then send
 // the v1 envelope to the route's queue. Throws when the hand-off did not happen (caller answers 503).
-import type { Env } from "../env";
 import { headerBytes, INLINE_BODY_LIMIT, type BodyRef, type Envelope, type FallbackReason } from "../core/envelope";
-import { r2PayloadStore } from "../adapters/payload-store";
-import { sendEnvelope } from "../adapters/queue";
-import { noteAccepted } from "../adapters/endpoint-guard-client";
+import type { Ports } from "../ports";
 import { forwardedHeaders, type AcceptedEvent } from "./event";
 
 export function buildEnvelope(event: AcceptedEvent, body: BodyRef, fallback: FallbackReason | null): Envelope {
@@ -38,16 +35,19 @@ export function needsClaimCheck(bodyBytes: number, headers: readonly (readonly [
   return bodyBytes > INLINE_BODY_LIMIT || headerBytes(headers) + bodyBytes > INLINE_BODY_LIMIT + 16 * 1024;
 }
 
-export async function enqueueEvent(env: Env, event: AcceptedEvent, fallback: FallbackReason | null = null): Promise<Envelope> {
+/** The event's body as an envelope carries it: inline, or claim-checked to the payload store. */
+export async function bodyRef(ports: Pick<Ports, "payloads">, event: AcceptedEvent): Promise<BodyRef> {
   const forwarded = forwardedHeaders(event.rule, event.headers);
-  const store = r2PayloadStore(env.PAYLOADS);
-  const body: BodyRef = needsClaimCheck(event.body.byteLength, forwarded)
-    ? await store.put(event.messageId, event.body, event.contentType)
+  return needsClaimCheck(event.body.byteLength, forwarded)
+    ? ports.payloads.put(event.messageId, event.body, event.contentType)
     : { kind: "inline", bytes: event.body };
-  const envelope = buildEnvelope(event, body, fallback);
+}
+
+export async function enqueueEvent(ports: Pick<Ports, "payloads" | "queue" | "guard">, event: AcceptedEvent, fallback: FallbackReason | null = null): Promise<Envelope> {
+  const envelope = buildEnvelope(event, await bodyRef(ports, event), fallback);
   // A failed send may still have reached the queue, so a claim-checked body is never deleted here;
   // orphans are removed by the bucket's lifecycle rule (see README, Deploy).
-  await sendEnvelope(env, envelope);
-  if (event.rule.max_backlog !== undefined) noteAccepted(event.endpoint.name, event.rule.name);
+  await ports.queue.send(envelope);
+  if (event.rule.max_backlog !== undefined) ports.guard.noteAccepted(event.endpoint.name, event.rule.name);
   return envelope;
 }

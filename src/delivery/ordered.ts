@@ -1,76 +1,43 @@
-// Ordered routes: hand an event durably to the OrderedStream object of its (route, key), replay or
-// release a dead letter there, and resolve what the object delivers with (live config, else its snapshot).
-import type { Env } from "../env";
-import { noteAccepted } from "../adapters/endpoint-guard-client";
-import { loadConfig, parseConfig, type Config, type Endpoint } from "../config/load";
-import type { BodyRef, Envelope } from "../core/envelope";
-import { r2PayloadStore } from "../adapters/payload-store";
-import type { AcceptResult, OnFailure, OrderedStream, ReleaseResult, ReplayResult, StreamSettings } from "../objects/ordered-stream";
-import { errorMessage, log } from "../log";
-import { forwardedHeaders, type AcceptedEvent } from "./event";
-import { buildEnvelope, needsClaimCheck } from "./enqueue";
-
-/** The object of one (route, key); NUL cannot occur in a route name, so names never collide. */
-export function orderingObjectName(route: string, key: string): string {
-  return `${route}\u0000${key}`;
-}
-
-export function orderedStream(env: Env, route: string, key: string): DurableObjectStub<OrderedStream> {
-  return env.ORDERING.get(env.ORDERING.idFromName(orderingObjectName(route, key)));
-}
+// Ordered routes: hand an event durably to the stream of its (route, key), replay or release a dead
+// letter there, and resolve what a stream delivers with (live config, else its snapshot).
+import { parseConfig, type Config, type Endpoint, type LoadResult } from "../config/load";
+import type { Envelope } from "../core/envelope";
+import type { Ports } from "../ports";
+import type { AcceptResult, OnFailure, ReleaseResult, ReplayResult, StreamSettings } from "../ports/ordering";
+import { log } from "../log";
+import type { AcceptedEvent } from "./event";
+import { bodyRef, buildEnvelope } from "./enqueue";
 
 /**
  * Durable accept of an ordered event: the body is claim-checked to R2 when large (as for queued
- * events), then the object stores the envelope with its sequence number before this resolves.
+ * events), then the stream stores the envelope with its sequence number before this resolves.
  * Throws when the hand-off did not happen (the caller answers 503).
  */
-export async function acceptOrdered(env: Env, event: AcceptedEvent): Promise<AcceptResult> {
+export async function acceptOrdered(ports: Pick<Ports, "payloads" | "ordering" | "guard">, config: Config, event: AcceptedEvent): Promise<AcceptResult> {
   if (event.ordering === null) throw new Error("acceptOrdered: the event has no ordering key");
-  const forwarded = forwardedHeaders(event.rule, event.headers);
-  const body: BodyRef = needsClaimCheck(event.body.byteLength, forwarded)
-    ? await r2PayloadStore(env.PAYLOADS).put(event.messageId, event.body, event.contentType)
-    : { kind: "inline", bytes: event.body };
-  const loaded = loadConfig(env.GATEWAY_CONFIG);
-  const settings: StreamSettings = {
-    endpoint: event.endpoint,
-    allowPrivateNetworks: loaded.ok && loaded.config.allowPrivateNetworks,
-    onFailure: event.rule.on_failure,
-  };
-  const request = { envelope: buildEnvelope(event, body, null), key: event.ordering.key, settings };
-  const stream = orderedStream(env, event.rule.name, event.ordering.key);
-  let result: AcceptResult;
-  try {
-    result = await stream.accept(request);
-  } catch (error) {
-    // accept() is idempotent by message id, so one retry of a transient failure cannot duplicate.
-    if (!isRetryable(error)) throw error;
-    log("warn", "ordered_accept_retry", { message_id: event.messageId, route: event.rule.name, error: errorMessage(error) });
-    result = await orderedStream(env, event.rule.name, event.ordering.key).accept(request);
-  }
+  const settings: StreamSettings = { endpoint: event.endpoint, allowPrivateNetworks: config.allowPrivateNetworks, onFailure: event.rule.on_failure };
+  const envelope = buildEnvelope(event, await bodyRef(ports, event), null);
+  const result = await ports.ordering.accept(event.rule.name, event.ordering.key, { envelope, key: event.ordering.key, settings });
   // Ordered events count toward the route's backlog like queued ones (settled on delivery or dead letter).
-  if (event.rule.max_backlog !== undefined) noteAccepted(event.endpoint.name, event.rule.name);
+  if (event.rule.max_backlog !== undefined) ports.guard.noteAccepted(event.endpoint.name, event.rule.name);
   return result;
 }
 
-function isRetryable(error: unknown): boolean {
-  return error instanceof Error && (error as Error & { retryable?: unknown }).retryable === true
-    && (error as Error & { overloaded?: unknown }).overloaded !== true;
-}
-
 /**
- * Replays a dead letter of an ordered route through its key's object, with its original sequence:
+ * Replays a dead letter of an ordered route through its key's stream, with its original sequence:
  * a blocked key resumes with it; on a key that moved on, it is delivered next, ahead of later events.
  * The envelope is the dead letter as stored (route, endpoint, body reference, `ordering` set).
  */
-export async function replayIntoStream(env: Env, envelope: Envelope): Promise<ReplayResult> {
-  if (envelope.ordering === null) throw new Error("replayIntoStream: the dead letter has no ordering key");
-  return orderedStream(env, envelope.route, envelope.ordering.key).replay(envelope);
+export async function replayIntoStream(ports: Pick<Ports, "ordering">, envelope: Envelope): Promise<ReplayResult> {
+  const ordering = envelope.ordering;
+  if (ordering === null) throw new Error("replayIntoStream: the dead letter has no ordering key");
+  return ports.ordering.replay({ ...envelope, ordering });
 }
 
-/** Tells the key's object that the dead letter `id` was deleted: a key blocked on it moves on. */
-export async function releaseDeletedDeadLetter(env: Env, dead: { id: string; route: string; ordering_key: string | null }): Promise<ReleaseResult> {
+/** Tells the key's stream that the dead letter `id` was deleted: a key blocked on it moves on. */
+export async function releaseDeletedDeadLetter(ports: Pick<Ports, "ordering">, dead: { id: string; route: string; ordering_key: string | null }): Promise<ReleaseResult> {
   if (dead.ordering_key === null) return { released: false };
-  return orderedStream(env, dead.route, dead.ordering_key).deadLetterDeleted(dead.id);
+  return ports.ordering.deadLetterDeleted(dead.route, dead.ordering_key, dead.id);
 }
 
 export type DeliveryTarget =
@@ -86,8 +53,7 @@ const snapshots = new Map<string, Config | null>();
  * removed from it dead-letters the event, as on the queue path), else the snapshot of the endpoint
  * and settings taken at the last accept, so a broken config never stalls a stream already accepted.
  */
-export function resolveTarget(env: Env, settings: StreamSettings | null, envelope: Envelope): DeliveryTarget {
-  const live = loadConfig(env.GATEWAY_CONFIG);
+export function resolveTarget(live: LoadResult, settings: StreamSettings | null, envelope: Envelope): DeliveryTarget {
   if (live.ok) {
     const rule = live.config.rules.find((r) => r.name === envelope.route);
     const onFailure = rule?.on_failure ?? settings?.onFailure ?? DEFAULT_ON_FAILURE;
@@ -103,7 +69,8 @@ export function resolveTarget(env: Env, settings: StreamSettings | null, envelop
 
 /** A one-endpoint Config built through the real schema from a snapshot (memoised per isolate). */
 function snapshotConfig(settings: StreamSettings): Config | null {
-  const { name, ...endpoint } = settings.endpoint;
+  // `name` and `breaker` are derived at load, not fields of the document.
+  const { name, breaker: _derived, ...endpoint } = settings.endpoint;
   const document = { allow_private_networks: settings.allowPrivateNetworks, sources: {}, endpoints: { [name]: endpoint }, routing_rules: [] };
   const cacheKey = JSON.stringify(document);
   const cached = snapshots.get(cacheKey);

@@ -1,8 +1,7 @@
 // The outbound signing secrets of an endpoint, resolved from bindings. An endpoint configured to
 // sign whose bindings are all missing must not send unsigned requests: callers hold the delivery.
-import type { Env } from "../env";
-import { stringBinding } from "../env";
 import type { Endpoint } from "../config/load";
+import type { Secrets } from "../ports/secrets";
 import { log } from "../log";
 
 export type SigningSecrets = { ok: true; secrets: string[] } | { ok: false };
@@ -10,16 +9,16 @@ export type SigningSecrets = { ok: true; secrets: string[] } | { ok: false };
 /** How long async deliveries wait for a missing signing secret to be put back. */
 export const MISSING_SECRET_WAIT_MS = 60_000;
 
-export function signingSecrets(env: Env, endpoint: Endpoint): SigningSecrets {
-  const secrets: string[] = [];
+export function signingSecrets(secrets: Secrets, endpoint: Endpoint): SigningSecrets {
+  const found: string[] = [];
   for (const name of endpoint.signing_secrets) {
-    const value = stringBinding(env, name);
+    const value = secrets.get(name);
     if (value === undefined) log("warn", "secret_binding_missing", { endpoint: endpoint.name, binding: name });
-    else secrets.push(value);
+    else found.push(value);
   }
-  if (endpoint.signing_secrets.length > 0 && secrets.length === 0) {
+  if (endpoint.signing_secrets.length > 0 && found.length === 0) {
     log("error", "signing_secrets_missing", { endpoint: endpoint.name, bindings: endpoint.signing_secrets });
     return { ok: false };
   }
-  return { ok: true, secrets };
+  return { ok: true, secrets: found };
 }

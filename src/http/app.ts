@@ -1,26 +1,34 @@
-// The Hono app: trace + HSTS on everything, webhook ingress, the operator console, the admin API, a health probe.
+// The Hono app: trace + HSTS on everything, the config gate, webhook ingress, the operator console,
+// the admin API, a health probe. Ports and config arrive per request from the entry (GatewayBindings).
 import { Hono } from "hono";
-import type { Runtime } from "../runtime";
-import { systemRuntime } from "../runtime";
 import { errorMessage, log } from "../log";
 import type { AppEnv } from "./context";
 import { traceMiddleware, stamp } from "./trace";
-import { configOrProblem, ingress } from "./ingress";
+import { ingress } from "./ingress";
 import { requestLogMiddleware } from "./request-log";
 import { problem, problemResponse } from "./problem";
 import { createAdminApp } from "./admin/app";
 import { createConsoleApp } from "./console/app";
 
-export function createApp(runtime: Runtime = systemRuntime): Hono<AppEnv> {
+const loggedInvalid = new WeakSet<object>();
+
+export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use("*", traceMiddleware(runtime));
-  // CONTRACT §1: with an invalid GATEWAY_CONFIG every request answers 500 config-invalid.
+  app.use("*", traceMiddleware());
+  // docs/contract.md §1: with an invalid GATEWAY_CONFIG every request answers 500 config-invalid.
   app.use("*", async function configGate(c, next) {
-    const config = configOrProblem(c);
-    if (config instanceof Response) return config;
+    const loaded = c.env.config;
+    if (!loaded.ok) {
+      if (!loggedInvalid.has(loaded)) {
+        loggedInvalid.add(loaded);
+        log("error", "config_invalid", { problems: loaded.problems });
+      }
+      return problem(c, { kind: "config-invalid" });
+    }
+    c.set("config", loaded.config);
     await next();
   });
-  app.use("/webhooks/*", requestLogMiddleware(runtime));
+  app.use("/webhooks/*", requestLogMiddleware());
   app.all("/webhooks/:source", ingress);
   app.all("/webhooks/:source/:event_type", ingress);
   app.route("/admin/ui", createConsoleApp()); // before /admin: its bearer auth would answer 401 first

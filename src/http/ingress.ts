@@ -1,7 +1,7 @@
 // POST /webhooks/{source}[/{event_type}]: the edge checks of CONTRACT §2 in order, then dedup and
 // dispatch to the async or sync use case. Each failure maps to exactly one problem.
 import type { Context } from "hono";
-import { loadConfig, type Config, type Source } from "../config/load";
+import type { Source } from "../config/load";
 import { checkTransport, type TransportFacts } from "../core/transport";
 import { matchRule, readDotPath, resolveEventType } from "../core/routing";
 import { findIdempotencyKey, type KeyResult } from "../core/idempotency";
@@ -16,30 +16,16 @@ import type { AppEnv } from "./context";
 import type { AcceptedEvent } from "../delivery/event";
 import { dispatchOnce, type DedupKeys } from "../delivery/dispatch";
 import { toResponse } from "../delivery/answer";
-import { takeToken } from "../adapters/rate-limit-client";
-import { checkBackpressure } from "../adapters/endpoint-guard-client";
-
-const logged = new WeakSet<object>();
-
-export function configOrProblem(c: Context<AppEnv>): Config | Response {
-  const result = loadConfig(c.env.GATEWAY_CONFIG);
-  if (result.ok) return result.config;
-  if (!logged.has(result)) {
-    logged.add(result);
-    log("error", "config_invalid", { problems: result.problems });
-  }
-  return problem(c, { kind: "config-invalid" });
-}
 
 export async function ingress(c: Context<AppEnv>): Promise<Response> {
   if (c.req.method !== "POST") {
     await c.req.raw.body?.cancel().catch(() => undefined);
     return problem(c, { kind: "method-not-allowed" });
   }
-  const config = configOrProblem(c);
-  if (config instanceof Response) return config;
+  const config = c.get("config");
+  const ports = c.env.ports;
   const trace = c.get("trace");
-  const runtime = c.get("runtime");
+  const runtime = ports.clock;
   const sourceName = c.req.param("source") ?? "";
   const source = config.sources.get(sourceName);
   const fields = c.get("requestLog");
@@ -66,11 +52,11 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
   const headers = c.req.raw.headers;
   const receivedAt = runtime.now();
 
-  const verdict = await verifyRequest(c.env, source, headers, body, receivedAt);
+  const verdict = await verifyRequest(ports.secrets, source, headers, body, receivedAt);
   if (!verdict.ok) return fail({ kind: "invalid-signature" }, verdict.reason);
 
   if (source.rate_limit !== undefined) {
-    const rate = await takeToken(c.env, source.name, { requests: source.rate_limit.requests, periodS: source.rate_limit.period_s }, receivedAt);
+    const rate = await ports.rateLimiter.take(source.name, { requests: source.rate_limit.requests, periodS: source.rate_limit.period_s }, receivedAt);
     if (!rate.ok) return fail({ kind: "rate-limited", retryAfterS: rate.retryAfterS }, "source rate limit");
   }
 
@@ -101,7 +87,7 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
   if (endpoint === undefined) return fail({ kind: "internal" }, "endpoint missing after validation");
 
   if (rule.max_backlog !== undefined || rule.shed_when_open) {
-    const pressure = await checkBackpressure(c.env, endpoint, rule.name, { maxBacklog: rule.max_backlog, shedWhenOpen: rule.shed_when_open }, () => runtime.now());
+    const pressure = await ports.guard.backpressure(endpoint, rule.name, { maxBacklog: rule.max_backlog, shedWhenOpen: rule.shed_when_open });
     if (!pressure.ok) return fail({ kind: "rate-limited", retryAfterS: pressure.retryAfterS, detail: pressure.detail }, "backpressure");
   }
 
@@ -133,7 +119,7 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
   };
   const dedup = await dedupKeys(source, key, verdict.signatureDigest, () => verdict.bodySha256 ?? sha256Hex(body));
   fields.message_id = event.messageId;
-  const outcome = await dispatchOnce(c.env, c.executionCtx, config, event, runtime, dedup);
+  const outcome = await dispatchOnce(ports, config, event, dedup);
   if (outcome.kind === "problem") return fail(outcome.problem, outcome.reason);
   const answer = outcome.answer;
   fields.outcome = outcome.replay ? "duplicate" : answer.headers["X-Fallback"] !== undefined ? "fallback" : rule.mode === "async" ? "queued" : "answered";

@@ -2,11 +2,11 @@
 // ingress route learned along the way (source, event type, route, message id, problem…).
 import type { MiddlewareHandler } from "hono";
 import { log } from "../log";
-import type { Runtime } from "../runtime";
 import type { AppEnv, RequestLog } from "./context";
 
-export function requestLogMiddleware(runtime: Runtime): MiddlewareHandler<AppEnv> {
+export function requestLogMiddleware(): MiddlewareHandler<AppEnv> {
   return async function requestLog(c, next) {
+    const runtime = c.env.ports.clock;
     const started = runtime.now();
     const fields: RequestLog = {};
     c.set("requestLog", fields);

@@ -3,15 +3,14 @@
 import type { MiddlewareHandler } from "hono";
 import { parseTraceparent } from "../core/trace";
 import { spanId, traceId } from "../core/ids";
-import type { Runtime } from "../runtime";
 import type { AppEnv } from "./context";
 
 export const HSTS = "max-age=31536000; includeSubDomains";
 
-export function traceMiddleware(runtime: Runtime): MiddlewareHandler<AppEnv> {
+export function traceMiddleware(): MiddlewareHandler<AppEnv> {
   return async function trace(c, next) {
     const incoming = parseTraceparent(c.req.header("traceparent"));
-    c.set("runtime", runtime);
+    const runtime = c.env.ports.clock;
     c.set("trace", {
       traceId: incoming?.traceId ?? traceId(runtime.randomBytes(16)),
       parentSpanId: incoming?.parentSpanId,

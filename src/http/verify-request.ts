@@ -1,16 +1,15 @@
 // Inbound verification for one source: resolves the named secret bindings and runs the scheme.
 // Missing bindings are skipped (rotation leftovers) and logged; none at all fails closed.
-import type { Env } from "../env";
-import { stringBinding } from "../env";
 import type { Source } from "../config/load";
+import type { Secrets } from "../ports/secrets";
 import { verifySignature } from "../core/signatures";
 import type { VerifyResult } from "../core/signatures/types";
 import { log } from "../log";
 
-export async function verifyRequest(env: Env, source: Source, headers: Headers, body: Uint8Array, nowMs: number): Promise<VerifyResult> {
+export async function verifyRequest(bindings: Secrets, source: Source, headers: Headers, body: Uint8Array, nowMs: number): Promise<VerifyResult> {
   const secrets: string[] = [];
   for (const name of source.verify.secrets) {
-    const value = stringBinding(env, name);
+    const value = bindings.get(name);
     if (value === undefined) log("warn", "secret_binding_missing", { source: source.name, binding: name });
     else secrets.push(value);
   }

@@ -2,64 +2,22 @@
 // from core/breaker), half-open probe leases, the sum of in-flight calls reported by isolates, and
 // per-minute delivery stats. Callers talk to it about once a second, not once a call (see docs/).
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../env";
-import { admit, initialBreaker, publicState, tick, transition, type Admission, type BreakerConfig, type BreakerState } from "../core/breaker";
+import { admit, initialBreaker, publicState, tick, transition, type BreakerConfig, type BreakerState } from "../core/breaker";
 import { breakerEvent, type CallReport } from "../core/endpoint-report";
 import { emptyHistogram, merge, percentile, record, type Histogram } from "../core/latency";
-
-export interface GuardSyncRequest {
-  isolate: string;
-  inflight: number;
-  reports: readonly CallReport[];
-  /** Events accepted for async delivery per route since the last exchange (routes with max_backlog). */
-  accepted?: Readonly<Record<string, number>>;
-  cfg: BreakerConfig;
-  /** Ask for admission of one call (half-open probes are granted only here). */
-  admit: boolean;
-  probeLeaseMs: number;
-}
-
-export interface GuardView {
-  breaker: BreakerState;
-  /** In-flight calls reported by other isolates in the last few seconds. */
-  othersInflight: number;
-  /** Accepted but not yet delivered or dead-lettered, per route (counted for routes with max_backlog). */
-  backlog: Record<string, number>;
-  now: number;
-}
-
-export type GuardAdmission = Admission & { probeId?: string };
-
-export interface RouteStats {
-  route: string;
-  delivered: number;
-  failed: number;
-  dead_lettered: number;
-  success_rate: number | null;
-  p50_ms: number | null;
-  p95_ms: number | null;
-}
-
-export interface GuardSnapshot {
-  breaker: ReturnType<typeof publicState>;
-  inflight: number;
-  transitions: { at: string; from: string; to: string }[];
-  last_hour: { total: Omit<RouteStats, "route">; routes: RouteStats[] };
-  /** Delivered and failed calls per minute over the last 2 hours (SLO burn rates, console charts). */
-  per_minute: { minute: string; delivered: number; failed: number }[];
-}
+import type { EndpointGuardRpc, GuardAdmission, GuardSnapshot, GuardSyncRequest, GuardView, RouteStats } from "../ports/guard";
 
 const ISOLATE_TTL_MS = 5_000;
 const STATS_KEEP_MS = 2 * 3_600_000;
 
 interface Bucket { delivered: number; failed: number; dead: number; hist: Histogram }
 
-export class EndpointGuard extends DurableObject<Env> {
+export class EndpointGuard extends DurableObject<unknown> implements EndpointGuardRpc {
   private readonly sql: SqlStorage;
   private breaker: BreakerState;
   private readonly isolates = new Map<string, { inflight: number; seenAt: number }>();
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)");

@@ -2,34 +2,7 @@
 // claimed atomically, then completed with the first answer; concurrent duplicates wait for it.
 // Aliases map an accepted signature to its key, so a replay under a fresh key is still a duplicate.
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../env";
-
-export interface StoredAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  body_encoding: "utf8" | "base64";
-}
-
-/** A signature digest seen before, and the idempotency key it was first accepted under. */
-export type AliasResult = { kind: "new" } | { kind: "seen"; owner: string };
-export type PeekResult = { kind: "done"; answer: StoredAnswer } | { kind: "pending" } | { kind: "absent" };
-
-export type ClaimResult =
-  | { kind: "new" }
-  | { kind: "duplicate"; answer: StoredAnswer }
-  | { kind: "conflict" }
-  | { kind: "busy" };
-
-export interface ClaimRequest {
-  key: string;
-  bodyHash: string;
-  windowMs: number;
-  /** How long the claimer may hold the key before another request may take it over. */
-  leaseMs: number;
-  /** How long a concurrent duplicate waits for the first answer. */
-  waitMs: number;
-}
+import type { AliasResult, ClaimRequest, ClaimResult, IdempotencyShardRpc, PeekResult, StoredAnswer } from "../ports/idempotency";
 
 interface Row {
   body_hash: string;
@@ -42,11 +15,11 @@ interface Row {
 
 const PURGE_BATCH = 500;
 
-export class IdempotencyShard extends DurableObject<Env> {
+export class IdempotencyShard extends DurableObject<unknown> implements IdempotencyShardRpc {
   private readonly sql: SqlStorage;
   private readonly waiters = new Map<string, Array<() => void>>();
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(`CREATE TABLE IF NOT EXISTS keys (

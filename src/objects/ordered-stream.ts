@@ -2,30 +2,12 @@
 // the key's next sequence number before the producer's 202, delivers the head one at a time from its
 // single alarm, and on a dead letter moves on or holds the key. Schema and guarantees: docs/ordering.md.
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../env";
-import type { Endpoint } from "../config/load";
 import { parseEnvelope, type Envelope } from "../core/envelope";
-import { writeDeadLetter, type DeadLetterReason } from "../adapters/dead-letter-store";
-import { r2PayloadStore } from "../adapters/payload-store";
-import { attemptDelivery, DEFAULT_ASYNC_TIMEOUT_MS } from "../delivery/attempt";
-import { noteDeadLetter } from "../delivery/dead-letter";
-import { flushGuards } from "../adapters/endpoint-guard-client";
-import { resolveTarget, type DeliveryTarget } from "../delivery/ordered";
-import { systemRuntime } from "../runtime";
+import type { DeadLetterReason } from "../core/dead-letter";
+import type {
+  AcceptRequest, AcceptResult, OrderedHeadStep, OrderedStreamRpc, ReleaseResult, ReplayResult, StreamSettings, StreamStatus,
+} from "../ports/ordering";
 import { errorMessage, log } from "../log";
-
-export type OnFailure = "dead_letter_and_continue" | "block";
-
-/** What the object needs to deliver when the live GATEWAY_CONFIG cannot be loaded (refreshed on every accept). */
-export interface StreamSettings { endpoint: Endpoint; allowPrivateNetworks: boolean; onFailure: OnFailure }
-export interface AcceptRequest { envelope: Envelope; key: string; settings: StreamSettings }
-export interface AcceptResult { sequence: number; duplicate: boolean }
-export interface ReplayResult { sequence: number; outcome: "resumed" | "queued" | "already_pending" }
-export interface ReleaseResult { released: boolean }
-export interface StreamStatus {
-  route: string | null; key: string | null; nextSequence: number; pending: number; blocked: boolean; alarm: number | null;
-  head: { sequence: number; id: string; state: string; attempt: number; nextAt: number } | null;
-}
 
 type EventRow = {
   seq: number; id: string; envelope: string; body: ArrayBuffer | null; state: string; attempt: number; next_at: number;
@@ -37,12 +19,15 @@ const MAX_PER_ALARM = 500;
 const ALARM_BUDGET_MS = 25_000;
 /** An attempt still marked `delivering` this long after its timeout was cut off (the object restarted). */
 const WATCHDOG_MARGIN_MS = 30_000;
-const CONFIG_WAIT_MS = 60_000;
 const STORE_RETRY_MS = 5_000;
 /** Ids of finished events remembered so a repeated accept of the same message id is a duplicate. */
 const RECENT_KEEP = 256;
 
-export class OrderedStream extends DurableObject<Env> {
+/**
+ * The stream's storage and alarm; what delivering the head means is the use case `headStep()`
+ * returns, given by the Worker's entry (the object never imports delivery code).
+ */
+export abstract class OrderedStreamObject<E = unknown> extends DurableObject<E> implements OrderedStreamRpc {
   private readonly sql: SqlStorage;
   /** In-memory half of the "delivering" guard: requests interleave while the head awaits its fetch. */
   private running = false;
@@ -50,7 +35,10 @@ export class OrderedStream extends DurableObject<Env> {
   private alarmAt: number | null | undefined = undefined;
   private settingsJson: string | null;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  /** The delivery use case for this invocation (built from the object's bindings). */
+  protected abstract headStep(): OrderedHeadStep;
+
+  constructor(ctx: DurableObjectState, env: E) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(`CREATE TABLE IF NOT EXISTS events (
@@ -128,6 +116,7 @@ export class OrderedStream extends DurableObject<Env> {
     this.alarmAt = null;
     if (this.running) return; // the running loop schedules the next alarm when it ends
     this.running = true;
+    const step = this.headStep();
     try {
       const started = Date.now();
       // A watchdog for the whole loop: should this instance die mid-delivery, a fresh one picks the head up.
@@ -135,7 +124,7 @@ export class OrderedStream extends DurableObject<Env> {
       for (let n = 0; n < MAX_PER_ALARM && Date.now() - started < ALARM_BUDGET_MS; n++) {
         const head = this.head();
         if (head === undefined || head.state === "blocked" || head.next_at > Date.now()) break;
-        await this.step(head).catch((error: unknown) => {
+        await this.step(step, head).catch((error: unknown) => {
           log("error", "ordered_step_failed", { message_id: head.id, sequence: head.seq, error: errorMessage(error) });
           this.sql.exec("UPDATE events SET state = CASE state WHEN 'delivering' THEN 'pending' ELSE state END, next_at = ? WHERE seq = ?", Date.now() + STORE_RETRY_MS, head.seq);
         });
@@ -145,43 +134,33 @@ export class OrderedStream extends DurableObject<Env> {
     }
     await this.schedule();
     // This alarm's delivery outcomes reach the endpoint guard now (stats, backlog).
-    await flushGuards(this.env, () => Date.now()).catch(() => undefined);
+    await step.flush().catch(() => undefined);
   }
 
-  private async step(row: EventRow): Promise<void> {
+  private async step(step: OrderedHeadStep, row: EventRow): Promise<void> {
     const envelope = this.envelopeOf(row);
-    const target = resolveTarget(this.env, this.settings(), envelope);
-    if (target.kind === "config_invalid") {
-      log("error", "ordered_config_invalid", { message_id: row.id, route: envelope.route });
-      this.sql.exec("UPDATE events SET next_at = ? WHERE seq = ?", Date.now() + CONFIG_WAIT_MS, row.seq);
-      return;
-    }
-    if (row.state === "dead") return this.deadLetter(row.seq, target);
-    if (target.kind === "endpoint_missing") {
-      this.markDead(row.seq, "rejected", row.attempt, row.last_status, `endpoint "${envelope.endpoint}" is no longer configured`);
-      return this.deadLetter(row.seq, target);
-    }
+    const settings = this.settings();
+    if (row.state === "dead") return this.deadLetter(step, row.seq);
     // Persisted half of the guard: the attempt is counted before the call and the row carries a
     // deadline, so an instance that dies mid-fetch leaves a head that is retried, never skipped.
-    const watchdog = Date.now() + (target.endpoint.timeout_ms ?? DEFAULT_ASYNC_TIMEOUT_MS) + WATCHDOG_MARGIN_MS;
+    const watchdog = Date.now() + step.timeoutMs(envelope, settings) + WATCHDOG_MARGIN_MS;
     this.sql.exec("UPDATE events SET state = 'delivering', attempt = attempt + 1, next_at = ? WHERE seq = ?", watchdog, row.seq);
-    const outcome = await attemptDelivery(this.env, target.config, target.endpoint, envelope, systemRuntime);
-    const decision = outcome.decision;
-    switch (decision.kind) {
+    const outcome = await step.deliver(envelope, settings);
+    switch (outcome.kind) {
       case "delivered":
         this.finish(row.seq, row.id);
-        if (envelope.body.kind === "r2") {
-          await r2PayloadStore(this.env.PAYLOADS).delete(envelope.body).catch((error: unknown) => log("warn", "payload_delete_failed", { message_id: row.id, error: errorMessage(error) }));
-        }
+        await step.delivered(envelope);
         return;
-      case "retry":
-      case "wait":
+      case "later":
         this.sql.exec("UPDATE events SET state = 'pending', attempt = ?, next_at = ?, last_status = ?, last_error = ? WHERE seq = ?",
-          outcome.attempt, Date.now() + decision.delayMs, outcome.lastStatus, outcome.lastError, row.seq);
+          outcome.attempt, outcome.at, outcome.lastStatus, outcome.lastError, row.seq);
         return;
-      case "dead_letter":
-        this.markDead(row.seq, decision.reason, outcome.attempt, outcome.lastStatus, outcome.lastError);
-        return this.deadLetter(row.seq, target);
+      case "config_wait":
+        this.sql.exec("UPDATE events SET state = 'pending', attempt = ?, next_at = ? WHERE seq = ?", row.attempt, outcome.at, row.seq);
+        return;
+      case "dead":
+        this.markDead(row.seq, outcome.reason, outcome.attempts, outcome.lastStatus, outcome.lastError);
+        return this.deadLetter(step, row.seq);
     }
   }
 
@@ -190,27 +169,18 @@ export class OrderedStream extends DurableObject<Env> {
       reason, attempts, lastStatus, lastError, Date.now(), seq);
   }
 
-  /** Writes the head's dead letter to D1 (with its sequence); only then moves on or holds the key. */
-  private async deadLetter(seq: number, target: Exclude<DeliveryTarget, { kind: "config_invalid" }>): Promise<void> {
+  /** Has the head's dead letter written (with its sequence); only then moves on or holds the key. */
+  private async deadLetter(step: OrderedHeadStep, seq: number): Promise<void> {
     const row = this.sql.exec<EventRow>("SELECT * FROM events WHERE seq = ? AND state = 'dead'", seq).toArray()[0];
     if (row === undefined) return;
     const envelope = this.envelopeOf(row);
     const reason = (row.dead_reason ?? "exhausted") as DeadLetterReason;
-    const now = Date.now();
-    try {
-      await writeDeadLetter(this.env.DB, { envelope, reason, attempts: row.attempt, lastStatus: row.last_status, lastError: row.last_error, failedAt: now });
-    } catch (error) {
-      log("error", "dead_letter_write_failed", { message_id: row.id, sequence: seq, error: errorMessage(error) });
-      this.sql.exec("UPDATE events SET next_at = ? WHERE seq = ? AND state = 'dead'", now + STORE_RETRY_MS, seq);
+    const written = await step.deadLetter(envelope, { reason, attempts: row.attempt, lastStatus: row.last_status, lastError: row.last_error }, this.settings());
+    if (!written.ok) {
+      this.sql.exec("UPDATE events SET next_at = ? WHERE seq = ? AND state = 'dead'", Date.now() + STORE_RETRY_MS, seq);
       return;
     }
-    log("warn", "dead_lettered", {
-      trace_id: envelope.trace_id, message_id: envelope.id, source: envelope.source, event_type: envelope.event_type, route: envelope.route,
-      endpoint: envelope.endpoint, reason, attempt: row.attempt, status: row.last_status, ordering_key: envelope.ordering?.key, sequence: seq, on_failure: target.onFailure,
-    });
-    await noteDeadLetter(this.env, envelope, now);
-    // The claim-checked body stays in R2: the dead letter refers to it.
-    if (target.onFailure === "block") this.sql.exec("UPDATE events SET state = 'blocked' WHERE seq = ? AND state = 'dead'", seq);
+    if (written.onFailure === "block") this.sql.exec("UPDATE events SET state = 'blocked' WHERE seq = ? AND state = 'dead'", seq);
     else this.finish(seq, row.id);
   }
 

@@ -1,15 +1,10 @@
 // Durable Object, one per rate-limited source: the authoritative token bucket. Isolates lease a
 // few tokens at a time (core/token-bucket leaseSize), so a source costs ~1 call per lease, not per request.
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../env";
 import { fullBucket, take, type BucketConfig, type BucketState } from "../core/token-bucket";
+import type { LeaseAnswer, SourceRateLimiterRpc } from "../ports/rate-limit";
 
-export interface LeaseAnswer {
-  granted: number;
-  retryAfterMs: number;
-}
-
-export class SourceRateLimiter extends DurableObject<Env> {
+export class SourceRateLimiter extends DurableObject<unknown> implements SourceRateLimiterRpc {
   private bucket: BucketState | undefined;
   private configKey = "";
 

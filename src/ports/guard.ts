@@ -64,6 +64,8 @@ export interface GuardLease {
   probe: boolean;
   /** Reports the call's outcome; resolves once a failure or probe result has reached the object. */
   finish(result: AttemptResult, latencyMs: number): Promise<void>;
+  /** Gives the slot back without a call report: no request was made. */
+  cancel(): void;
 }
 
 export type Backpressure = { ok: true } | { ok: false; retryAfterS: number; detail: string };

@@ -8,7 +8,7 @@ import type { Metrics } from "./metrics";
 import type { OrderingPort } from "./ordering";
 import type { PayloadStore } from "./payloads";
 import type { DeliveryQueue } from "./queue";
-import type { RateLimiter } from "./rate-limit";
+import type { AdminRateLimit, RateLimiter } from "./rate-limit";
 import type { Secrets } from "./secrets";
 
 export interface Ports {
@@ -25,4 +25,5 @@ export interface Ports {
   http: HttpSender;
   metrics: Metrics;
   rateLimiter: RateLimiter;
+  adminRateLimit: AdminRateLimit;
 }

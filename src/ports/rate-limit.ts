@@ -16,3 +16,9 @@ export interface RateLimiter {
   /** Spends one token of the source's bucket; fails open when the limiter cannot be reached. */
   take(source: string, cfg: BucketConfig, now: number): Promise<RateDecision>;
 }
+
+/** The per-client-IP guard in front of the admin API and console (brute force). */
+export interface AdminRateLimit {
+  /** False when the address has made too many admin requests; true when the limiter is absent or failing. */
+  allow(clientIp: string | undefined): Promise<boolean>;
+}

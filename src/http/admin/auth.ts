@@ -1,7 +1,6 @@
 // Admin authentication: `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time. Without
 // the ADMIN_TOKEN binding the admin API does not exist (404 on every route); a missing or wrong token is 401.
 import type { MiddlewareHandler } from "hono";
-import { stringBinding } from "../../env";
 import { log } from "../../log";
 import type { AppEnv } from "../context";
 import { problem } from "../problem";
@@ -10,9 +9,9 @@ const BEARER = /^Bearer[ \t]+([!-~]+)[ \t]*$/i;
 
 export function adminAuth(): MiddlewareHandler<AppEnv> {
   return async function adminAuth(c, next) {
-    const expected = stringBinding(c.env, "ADMIN_TOKEN");
+    const expected = c.env.ports.secrets.get("ADMIN_TOKEN");
     if (expected === undefined) return problem(c, { kind: "not-found" });
-    if (!(await withinAdminRate(c.env.ADMIN_RATE_LIMIT, c.req.header("CF-Connecting-IP")))) {
+    if (!(await c.env.ports.adminRateLimit.allow(c.req.header("CF-Connecting-IP")))) {
       log("warn", "admin_rate_limited", { trace_id: c.get("trace").traceId });
       return problem(c, { kind: "rate-limited", retryAfterS: 60, detail: "Too many admin requests from this address; retry later." });
     }
@@ -34,15 +33,4 @@ export async function sameToken(presented: string, expected: string): Promise<bo
     crypto.subtle.digest("SHA-256", encoder.encode(expected)),
   ]);
   return crypto.subtle.timingSafeEqual(a, b);
-}
-
-/** Every admin request counts against its client IP, before the token is looked at (brute force). */
-export async function withinAdminRate(limiter: RateLimit | undefined, ip: string | undefined): Promise<boolean> {
-  if (limiter === undefined) return true;
-  try {
-    const { success } = await limiter.limit({ key: `admin:${ip ?? "unknown"}` });
-    return success;
-  } catch {
-    return true;
-  }
 }

@@ -57,7 +57,7 @@ export function registerDlqRoutes(router: AdminRouter): void {
       503: { description: "Could not be handed to delivery; retry", problem: true },
     },
   }, async (c, { params }) => {
-    const result = await replayOne(c.env, params.id, c.get("runtime"));
+    const result = await replayOne(c.env, params.id, c.env.ports.clock);
     switch (result.kind) {
       case "queued": {
         const body: z.input<typeof ReplayQueuedSchema> = { id: result.id, status: "queued", replay_count: result.replayCount };
@@ -79,7 +79,7 @@ export function registerDlqRoutes(router: AdminRouter): void {
     responses: { 200: { description: "How many were handed to delivery", schema: BulkReplayResultSchema }, 400: invalid, 401: unauthorized },
   }, async (c, { body }) => {
     const { limit, ...filter } = body;
-    const result = await replayMatching(c.env, filter, limit, c.get("runtime"), { trigger: "admin" });
+    const result = await replayMatching(c.env, filter, limit, c.env.ports.clock, { trigger: "admin" });
     log("info", "bulk_replay", { trace_id: c.get("trace").traceId, replayed: result.replayed, failed: result.failed, ...filter });
     const answer: z.input<typeof BulkReplayResultSchema> = { replayed: result.replayed };
     return c.json(answer);

@@ -1,14 +1,11 @@
 // GET /admin/routes (the effective config, secrets as binding names only, URLs redacted, breakers),
 // GET /admin/endpoints/{name} (breaker, in-flight, last hour) and POST /admin/endpoints/{name}/reset.
 import type * as z from "zod";
-import type { Env } from "../../env";
-import { stringBinding } from "../../env";
-import type { Config, Endpoint } from "../../config/load";
+import type { Config } from "../../config/load";
 import { redactUrl } from "../../core/url-guard";
-import { breakerConfig, forgetGuardCache } from "../../adapters/endpoint-guard-client";
-import type { GuardSnapshot } from "../../objects/endpoint-guard";
-import { errorMessage, log } from "../../log";
-import { configOrProblem } from "../ingress";
+import type { GuardSnapshot } from "../../ports/guard";
+import type { Secrets } from "../../ports/secrets";
+import { log } from "../../log";
 import { problem } from "../problem";
 import type { AdminRouter } from "./router";
 import { EffectiveConfigSchema, EndpointDetailSchema, EndpointResetSchema, NameParamsSchema } from "./schemas";
@@ -23,10 +20,10 @@ export function registerEndpointRoutes(router: AdminRouter): void {
     description: "Secrets appear as binding names with whether each is set, never as values; endpoint URLs lose userinfo and query.",
     responses: { 200: { description: "Effective configuration", schema: EffectiveConfigSchema }, 401: unauthorized },
   }, async (c) => {
-    const config = configOrProblem(c);
-    if (config instanceof Response) return config;
-    const breakers = await Promise.all([...config.endpoints.values()].map(async (e) => [e.name, (await snapshotOrNull(c.env, e))?.breaker ?? null] as const));
-    return c.json(effectiveConfig(c.env, config, new Map(breakers)));
+    const config = c.get("config");
+    const { guard, secrets } = c.env.ports;
+    const breakers = await Promise.all([...config.endpoints.values()].map(async (e) => [e.name, (await guard.snapshot(e))?.breaker ?? null] as const));
+    return c.json(effectiveConfig(secrets, config, new Map(breakers)));
   });
 
   router.add({
@@ -34,11 +31,10 @@ export function registerEndpointRoutes(router: AdminRouter): void {
     summary: "One endpoint: breaker state, in-flight calls, last hour's success rate and latency, recent transitions",
     responses: { 200: { description: "Endpoint state", schema: EndpointDetailSchema }, 401: unauthorized, 404: { description: "No such endpoint", problem: true } },
   }, async (c, { params }) => {
-    const config = configOrProblem(c);
-    if (config instanceof Response) return config;
-    const endpoint = config.endpoints.get(params.name);
+    const endpoint = c.get("config").endpoints.get(params.name);
     if (endpoint === undefined) return problem(c, { kind: "unknown-endpoint", name: params.name });
-    const s = await guard(c.env, endpoint.name).snapshot(breakerConfig(endpoint));
+    const s = await c.env.ports.guard.snapshot(endpoint);
+    if (s === null) return problem(c, { kind: "unavailable", retryAfterS: 1, detail: "The endpoint's state cannot be read right now." });
     const body: z.input<typeof EndpointDetailSchema> = {
       name: endpoint.name, url: redactUrl(endpoint.url), breaker: s.breaker, inflight: s.inflight, last_hour: s.last_hour.total,
       routes: s.last_hour.routes, transitions: s.transitions, per_minute: s.per_minute,
@@ -51,38 +47,23 @@ export function registerEndpointRoutes(router: AdminRouter): void {
     summary: "Close the endpoint's circuit breaker",
     responses: { 200: { description: "The breaker after the reset", schema: EndpointResetSchema }, 401: unauthorized, 404: { description: "No such endpoint", problem: true } },
   }, async (c, { params }) => {
-    const config = configOrProblem(c);
-    if (config instanceof Response) return config;
-    const endpoint = config.endpoints.get(params.name);
+    const endpoint = c.get("config").endpoints.get(params.name);
     if (endpoint === undefined) return problem(c, { kind: "unknown-endpoint", name: params.name });
-    const stub = guard(c.env, endpoint.name);
-    await stub.reset();
-    forgetGuardCache(endpoint.name);
+    const { guard } = c.env.ports;
+    await guard.reset(endpoint);
     log("warn", "breaker_reset", { trace_id: c.get("trace").traceId, endpoint: endpoint.name });
-    const s = await stub.snapshot(breakerConfig(endpoint));
+    const s = await guard.snapshot(endpoint);
+    if (s === null) return problem(c, { kind: "unavailable", retryAfterS: 1, detail: "The breaker was reset; its state cannot be read right now." });
     const body: z.input<typeof EndpointResetSchema> = { name: endpoint.name, breaker: s.breaker };
     return c.json(body);
   });
 }
 
-function guard(env: Env, name: string) {
-  return env.ENDPOINT_GUARD.get(env.ENDPOINT_GUARD.idFromName(name));
+function secretRefs(secrets: Secrets, names: readonly string[]): { name: string; present: boolean }[] {
+  return names.map((name) => ({ name, present: secrets.get(name) !== undefined }));
 }
 
-async function snapshotOrNull(env: Env, endpoint: Endpoint): Promise<GuardSnapshot | null> {
-  try {
-    return await guard(env, endpoint.name).snapshot(breakerConfig(endpoint));
-  } catch (error) {
-    log("warn", "endpoint_guard_unavailable", { endpoint: endpoint.name, error: errorMessage(error) });
-    return null;
-  }
-}
-
-function secretRefs(env: Env, names: readonly string[]): { name: string; present: boolean }[] {
-  return names.map((name) => ({ name, present: stringBinding(env, name) !== undefined }));
-}
-
-function effectiveConfig(env: Env, config: Config, breakers: ReadonlyMap<string, GuardSnapshot["breaker"] | null>): z.input<typeof EffectiveConfigSchema> {
+function effectiveConfig(secrets: Secrets, config: Config, breakers: ReadonlyMap<string, GuardSnapshot["breaker"] | null>): z.input<typeof EffectiveConfigSchema> {
   return {
     max_body_bytes: config.maxBodyBytes,
     allow_private_networks: config.allowPrivateNetworks,
@@ -90,11 +71,11 @@ function effectiveConfig(env: Env, config: Config, breakers: ReadonlyMap<string,
     dlq_retention_hours: config.dlqRetentionHours,
     dlq_alert_threshold: config.dlqAlertThreshold ?? null,
     alerting: {
-      webhook_configured: stringBinding(env, "ALERT_WEBHOOK_URL") !== undefined,
-      signing_secret_present: stringBinding(env, "ALERT_SIGNING_SECRET") !== undefined,
+      webhook_configured: secrets.get("ALERT_WEBHOOK_URL") !== undefined,
+      signing_secret_present: secrets.get("ALERT_SIGNING_SECRET") !== undefined,
     },
     sources: Object.fromEntries([...config.sources.values()].map((s) => [s.name, {
-      verify: { scheme: s.verify.scheme, tolerance_s: s.verify.tolerance_s, secrets: secretRefs(env, s.verify.secrets) },
+      verify: { scheme: s.verify.scheme, tolerance_s: s.verify.tolerance_s, secrets: secretRefs(secrets, s.verify.secrets) },
       event_type_header: s.eventTypeHeader,
       event_type_field: s.eventTypeField,
       idempotency_header: s.idempotency_header ?? null,
@@ -104,7 +85,7 @@ function effectiveConfig(env: Env, config: Config, breakers: ReadonlyMap<string,
     }])),
     endpoints: Object.fromEntries([...config.endpoints.values()].map((e) => [e.name, {
       url: redactUrl(e.url),
-      signing_secrets: secretRefs(env, e.signing_secrets),
+      signing_secrets: secretRefs(secrets, e.signing_secrets),
       max_concurrency: e.max_concurrency,
       timeout_ms: e.timeout_ms ?? null,
       circuit_breaker: { ...e.circuit_breaker, failure_rate: e.circuit_breaker.failure_rate ?? null },

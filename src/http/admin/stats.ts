@@ -1,13 +1,8 @@
 // GET /admin/stats (per endpoint and route over the last hour, from each EndpointGuard object's
 // snapshot, plus the dead letters waiting) and GET /admin/fallbacks (sync-to-async fallbacks, for reconciliation).
 import type * as z from "zod";
-import type { Env } from "../../env";
-import type { Endpoint } from "../../config/load";
-import { breakerConfig } from "../../adapters/endpoint-guard-client";
-import { countByRoute, decodeCursor, listFallbacks } from "../../adapters/dead-letter-store";
-import type { GuardSnapshot, RouteStats } from "../../objects/endpoint-guard";
-import { errorMessage, log } from "../../log";
-import { configOrProblem } from "../ingress";
+import { decodeCursor } from "../../adapters/dead-letter-store";
+import type { RouteStats } from "../../ports/guard";
 import { problem } from "../problem";
 import type { AdminRouter } from "./router";
 import { FallbackPageSchema, FallbackQuerySchema, StatsResponseSchema } from "./schemas";
@@ -22,11 +17,10 @@ export function registerStatsRoutes(router: AdminRouter): void {
     description: "Delivery counts come from each endpoint's guard object (no D1 on the delivery path); dlq_size is the count of dead letters waiting.",
     responses: { 200: { description: "Stats", schema: StatsResponseSchema }, 401: unauthorized },
   }, async (c) => {
-    const config = configOrProblem(c);
-    if (config instanceof Response) return config;
+    const config = c.get("config");
     const [snapshots, waiting] = await Promise.all([
-      Promise.all([...config.endpoints.values()].map(async (e) => [e.name, await snapshotOrNull(c.env, e)] as const)),
-      countByRoute(c.env.DB),
+      Promise.all([...config.endpoints.values()].map(async (e) => [e.name, await c.env.ports.guard.snapshot(e)] as const)),
+      c.env.ports.deadLetters.countByRoute(),
     ]);
     const byEndpoint = new Map(snapshots);
     const dlqOfEndpoint = (name: string) => waiting.filter((w) => w.endpoint === name).reduce((n, w) => n + w.count, 0);
@@ -55,20 +49,11 @@ export function registerStatsRoutes(router: AdminRouter): void {
       return problem(c, { kind: "invalid-input", detail: "Invalid query: cursor: not a next_cursor returned by this API" });
     }
     const cursor = decoded === null ? null : { at: decoded.failedAt, id: decoded.id };
-    const page = await listFallbacks(c.env.DB, { source: query.source, endpoint: query.endpoint, reason: query.reason }, query.limit, cursor);
+    const page = await c.env.ports.fallbacks.list({ source: query.source, endpoint: query.endpoint, reason: query.reason }, query.limit, cursor);
     const body: z.input<typeof FallbackPageSchema> = {
       items: page.rows.map((r) => ({ ...r, reason: r.reason as z.input<typeof FallbackPageSchema>["items"][number]["reason"], at: new Date(r.at).toISOString() })),
       next_cursor: page.next,
     };
     return c.json(body);
   });
-}
-
-async function snapshotOrNull(env: Env, endpoint: Endpoint): Promise<GuardSnapshot | null> {
-  try {
-    return await env.ENDPOINT_GUARD.get(env.ENDPOINT_GUARD.idFromName(endpoint.name)).snapshot(breakerConfig(endpoint));
-  } catch (error) {
-    log("warn", "endpoint_guard_unavailable", { endpoint: endpoint.name, error: errorMessage(error) });
-    return null;
-  }
 }

@@ -2,9 +2,7 @@
 // client IP like the admin API; strict security headers on every answer; every POST same-origin and,
 // but for the login form, behind a session with its CSRF token; pages for routes, endpoints, dead letters.
 import { Hono, type MiddlewareHandler } from "hono";
-import { stringBinding } from "../../env";
 import { log } from "../../log";
-import { withinAdminRate } from "../admin/auth";
 import { readBodyLimited } from "../body";
 import { problem } from "../problem";
 import { registerDeadLetterActions } from "./dead-letter";
@@ -52,9 +50,9 @@ function securityHeaders(): MiddlewareHandler<ConsoleEnv> {
 /** Like the admin API: 404 without ADMIN_TOKEN, and every request counts against the client IP's admin rate. */
 function consoleGate(): MiddlewareHandler<ConsoleEnv> {
   return async function consoleGate(c, next) {
-    const adminToken = stringBinding(c.env, "ADMIN_TOKEN");
+    const adminToken = c.env.ports.secrets.get("ADMIN_TOKEN");
     if (adminToken === undefined) return problem(c, { kind: "not-found" });
-    if (!(await withinAdminRate(c.env.ADMIN_RATE_LIMIT, c.req.header("CF-Connecting-IP")))) {
+    if (!(await c.env.ports.adminRateLimit.allow(c.req.header("CF-Connecting-IP")))) {
       log("warn", "admin_rate_limited", { trace_id: c.get("trace").traceId, via: "console" });
       await c.req.raw.body?.cancel().catch(() => undefined);
       const res = await refuse(c, "Too many requests from this address. Wait a minute and try again.", 429);

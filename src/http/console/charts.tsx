@@ -1,6 +1,6 @@
 // Inline SVG charts (no script, no external asset): a per-minute sparkline of deliveries and failures
 // from the EndpointGuard snapshot's `per_minute`, and p50/p95 latency bars per route.
-import type { GuardSnapshot, RouteStats } from "../../objects/endpoint-guard";
+import type { GuardSnapshot, RouteStats } from "../../ports/guard";
 
 const MINUTE = 60_000;
 

@@ -1,24 +1,8 @@
 // What the console pages read: each endpoint's EndpointGuard snapshot (the same object method the
 // admin API calls, null when the object cannot be reached) and the dead letters waiting per endpoint.
-import type { Env } from "../../env";
-import type { Config, Endpoint } from "../../config/load";
-import { breakerConfig } from "../../adapters/endpoint-guard-client";
-import { countByRoute } from "../../adapters/dead-letter-store";
-import type { GuardSnapshot } from "../../objects/endpoint-guard";
-import { errorMessage, log } from "../../log";
-
-export function guardOf(env: Env, name: string) {
-  return env.ENDPOINT_GUARD.get(env.ENDPOINT_GUARD.idFromName(name));
-}
-
-export async function snapshotOrNull(env: Env, endpoint: Endpoint): Promise<GuardSnapshot | null> {
-  try {
-    return await guardOf(env, endpoint.name).snapshot(breakerConfig(endpoint));
-  } catch (error) {
-    log("warn", "endpoint_guard_unavailable", { endpoint: endpoint.name, error: errorMessage(error) });
-    return null;
-  }
-}
+import type { Config } from "../../config/load";
+import type { GuardSnapshot } from "../../ports/guard";
+import type { Ports } from "../../ports";
 
 export interface Health {
   snapshots: ReadonlyMap<string, GuardSnapshot | null>;
@@ -27,10 +11,10 @@ export interface Health {
   waitingByRoute: ReadonlyMap<string, number>;
 }
 
-export async function loadHealth(env: Env, config: Config): Promise<Health> {
+export async function loadHealth(ports: Pick<Ports, "guard" | "deadLetters">, config: Config): Promise<Health> {
   const [snapshots, waiting] = await Promise.all([
-    Promise.all([...config.endpoints.values()].map(async (e) => [e.name, await snapshotOrNull(env, e)] as const)),
-    countByRoute(env.DB),
+    Promise.all([...config.endpoints.values()].map(async (e) => [e.name, await ports.guard.snapshot(e)] as const)),
+    ports.deadLetters.countByRoute(),
   ]);
   const byEndpoint = new Map<string, number>();
   const byRoute = new Map<string, number>();

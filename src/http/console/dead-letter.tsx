@@ -38,7 +38,7 @@ export function registerDeadLetterActions(app: Hono<ConsoleEnv>): void {
 
   app.post("/dlq/:id/replay", async (c) => {
     const id = c.req.param("id");
-    const result = await replayOne(c.env, id, c.get("runtime"));
+    const result = await replayOne(c.env, id, c.env.ports.clock);
     switch (result.kind) {
       case "queued":
         setFlash(c, { kind: "ok", text: `Replayed ${id}: queued for delivery (replay ${result.replayCount}).` });

@@ -7,7 +7,6 @@ import { decodeCursor, listDeadLetters, type DeadLetterRow } from "../../adapter
 import { replayMatching } from "../../delivery/replay";
 import { log } from "../../log";
 import { DEAD_LETTER_REASONS, DEAD_LETTER_STATUSES, DeadLetterQuerySchema } from "../admin/schemas";
-import { configOrProblem } from "../ingress";
 import { formOf, sessionOf, type ConsoleContext, type ConsoleEnv } from "./context";
 import { clip, duration } from "./format";
 import { ConfirmAction, Layout, page, Scroll } from "./layout";
@@ -40,8 +39,7 @@ export function listHref(filter: Partial<Record<string, string | number>>): stri
 
 export function registerDeadLetterList(app: Hono<ConsoleEnv>): void {
   app.get("/dlq", async (c) => {
-    const config = configOrProblem(c);
-    if (config instanceof Response) return config;
+    const config = c.get("config");
     const parsed = ListQuerySchema.safeParse(present(c.req.query()));
     const cursor = parsed.success && parsed.data.cursor !== undefined ? decodeCursor(parsed.data.cursor) : null;
     if (!parsed.success || (cursor === null && parsed.data.cursor !== undefined)) {
@@ -60,7 +58,7 @@ export function registerDeadLetterList(app: Hono<ConsoleEnv>): void {
       setFlash(c, { kind: "error", text: "Nothing replayed: the filter is invalid." });
       return c.redirect(listHref({}), 303);
     }
-    const result = await replayMatching(c.env, parsed.data, BULK_REPLAY_LIMIT, c.get("runtime"), { trigger: "admin" });
+    const result = await replayMatching(c.env, parsed.data, BULK_REPLAY_LIMIT, c.env.ports.clock, { trigger: "admin" });
     log("info", "bulk_replay", { trace_id: c.get("trace").traceId, replayed: result.replayed, failed: result.failed, via: "console", ...parsed.data });
     const more = result.replayed + result.failed >= BULK_REPLAY_LIMIT ? ` More may match: replay again (at most ${BULK_REPLAY_LIMIT} at a time).` : "";
     const failed = result.failed > 0 ? ` ${result.failed} could not be handed to delivery and stay listed; retry later.` : "";
@@ -76,7 +74,7 @@ function listPage(
   c: ConsoleContext, config: Config, shown: Record<string, string>, result: { rows: DeadLetterRow[]; next: string | null },
   error: string | null, paged = false,
 ) {
-  const now = c.get("runtime").now();
+  const now = c.env.ports.clock.now();
   const flash = error === null ? takeFlash(c) : { kind: "error" as const, text: error };
   const status = shown["status"] ?? "dead";
   const filterOnly = Object.fromEntries(FILTER_KEYS.map((k) => [k, shown[k]]));

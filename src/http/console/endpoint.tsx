@@ -3,13 +3,11 @@
 import type { Hono } from "hono";
 import type { Endpoint } from "../../config/load";
 import { redactUrl } from "../../core/url-guard";
-import { breakerConfig, forgetGuardCache } from "../../adapters/endpoint-guard-client";
-import type { GuardSnapshot } from "../../objects/endpoint-guard";
+import type { GuardSnapshot } from "../../ports/guard";
 import { log } from "../../log";
-import { configOrProblem } from "../ingress";
 import { sessionOf, type ConsoleContext, type ConsoleEnv } from "./context";
 import { LatencyBars, minuteSeries, Sparkline } from "./charts";
-import { guardOf, snapshotOrNull } from "./data";
+
 import { listHref } from "./dead-letters";
 import { duration, millis, percent, utc } from "./format";
 import { BreakerBadge, ConfirmAction, Layout, page, Scroll } from "./layout";
@@ -21,26 +19,22 @@ const TRANSITIONS_SHOWN = 20;
 export function registerEndpointPage(app: Hono<ConsoleEnv>): void {
   app.get("/endpoints/:name", async (c) => {
     const endpoint = endpointOf(c);
-    if (endpoint instanceof Response) return endpoint;
     if (endpoint === undefined) return notFound(c);
-    return endpointPage(c, endpoint, await snapshotOrNull(c.env, endpoint));
+    return endpointPage(c, endpoint, await c.env.ports.guard.snapshot(endpoint));
   });
 
   app.post("/endpoints/:name/reset", async (c) => {
     const endpoint = endpointOf(c);
-    if (endpoint instanceof Response) return endpoint;
     if (endpoint === undefined) return notFound(c);
-    await guardOf(c.env, endpoint.name).reset();
-    forgetGuardCache(endpoint.name);
+    await c.env.ports.guard.reset(endpoint);
     log("warn", "breaker_reset", { trace_id: c.get("trace").traceId, endpoint: endpoint.name, via: "console" });
     setFlash(c, { kind: "ok", text: `The breaker of ${endpoint.name} is closed.` });
     return c.redirect(endpointHref(endpoint.name), 303);
   });
 }
 
-function endpointOf(c: ConsoleContext): Endpoint | undefined | Response {
-  const config = configOrProblem(c);
-  if (config instanceof Response) return config;
+function endpointOf(c: ConsoleContext): Endpoint | undefined {
+  const config = c.get("config");
   return config.endpoints.get(c.req.param("name") ?? "");
 }
 
@@ -49,9 +43,9 @@ function notFound(c: ConsoleContext) {
 }
 
 function endpointPage(c: ConsoleContext, e: Endpoint, s: GuardSnapshot | null) {
-  const now = c.get("runtime").now();
+  const now = c.env.ports.clock.now();
   const session = sessionOf(c);
-  const cfg = breakerConfig(e);
+  const cfg = e.breaker;
   const series = minuteSeries(s?.per_minute ?? [], now);
   const total = s?.last_hour.total;
   return page(c, (

@@ -2,8 +2,7 @@
 // p95, dead letters waiting, a per-minute sparkline) and every route with its endpoint's breaker.
 import type { Hono } from "hono";
 import type { Config } from "../../config/load";
-import type { GuardSnapshot } from "../../objects/endpoint-guard";
-import { configOrProblem } from "../ingress";
+import type { GuardSnapshot } from "../../ports/guard";
 import { sessionOf, type ConsoleEnv } from "./context";
 import { minuteSeries, Sparkline } from "./charts";
 import { loadHealth, type Health } from "./data";
@@ -13,10 +12,9 @@ import { CONSOLE_PATH, takeFlash } from "./session";
 
 export function registerOverview(app: Hono<ConsoleEnv>): void {
   app.get("/", async (c) => {
-    const config = configOrProblem(c);
-    if (config instanceof Response) return config;
-    const health = await loadHealth(c.env, config);
-    const now = c.get("runtime").now();
+    const config = c.get("config");
+    const health = await loadHealth(c.env.ports, config);
+    const now = c.env.ports.clock.now();
     return page(c, (
       <Layout title="Overview" section="overview" session={sessionOf(c)} flash={takeFlash(c)}>
         <Summary config={config} health={health} />

@@ -41,7 +41,7 @@ function sessionMac(adminToken: string, id: string, expiresAt: number): Promise<
 
 /** Starts a session after a correct token: sets the cookie (HttpOnly, Secure, SameSite=Strict). */
 export async function startSession(c: Context<AppEnv>, adminToken: string): Promise<void> {
-  const runtime = c.get("runtime");
+  const runtime = c.env.ports.clock;
   const id = base64url(runtime.randomBytes(18));
   const expiresAt = Math.floor(runtime.now() / 1000) + SESSION_TTL_S;
   const value = `v1.${id}.${expiresAt}.${await sessionMac(adminToken, id, expiresAt)}`;
@@ -60,7 +60,7 @@ export async function readSession(c: Context<AppEnv>, adminToken: string): Promi
   if (!/^[\w-]{16,64}$/.test(id) || !/^\d{1,12}$/.test(expiry)) return null;
   const expiresAt = Number(expiry);
   if (!(await sameToken(presented, await sessionMac(adminToken, id, expiresAt)))) return null;
-  if (expiresAt * 1000 <= c.get("runtime").now()) return null;
+  if (expiresAt * 1000 <= c.env.ports.clock.now()) return null;
   return { id, expiresAt, csrf: await csrfToken(adminToken, id) };
 }
 

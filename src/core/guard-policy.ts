@@ -1,0 +1,78 @@
+// The isolate-side guard policy, pure: from the guard object's cached view (≤ 1 s old) and the
+// isolate's own counts, whether a call may go, must probe, or is turned away (open, shed, saturated),
+// and whether ingress applies backpressure. The adapter only caches, batches and calls the object.
+import { tick, transition, type BreakerConfig, type BreakerState } from "./breaker";
+import { breakerEvent, type CallReport } from "./endpoint-report";
+
+/** Sync calls are shed at or above this share of max_concurrency (the source document's 80 %). */
+export const SHED_RATIO = 0.8;
+
+/** What the policy reads of the guard object's view. */
+export interface ViewFacts {
+  breaker: BreakerState;
+  othersInflight: number;
+  backlog: Readonly<Record<string, number>>;
+}
+
+export type Admission =
+  | { kind: "go" }
+  /** Half-open: only the object may grant a probe. */
+  | { kind: "ask_object" }
+  | { kind: "reject"; reason: "circuit_open" | "shed" | "saturated"; retryInMs: number };
+
+/**
+ * One call's admission. Without any view yet (the object never answered) the call goes: the
+ * endpoint's own errors still protect it.
+ */
+export function admission(args: {
+  view: ViewFacts | null;
+  now: number;
+  cfg: BreakerConfig;
+  localInflight: number;
+  mode: "sync" | "async";
+  maxConcurrency: number;
+}): Admission {
+  const { view, now, cfg, mode } = args;
+  const state: BreakerState = view === null ? { kind: "closed", consecutiveFailures: 0, window: [] } : tick(view.breaker, now, cfg);
+  if (state.kind === "open") return { kind: "reject", reason: "circuit_open", retryInMs: Math.max(1, state.openedAt + state.openForMs - now) };
+  if (state.kind === "half_open") return { kind: "ask_object" };
+  const total = args.localInflight + (view?.othersInflight ?? 0);
+  if (mode === "sync" && total >= SHED_RATIO * args.maxConcurrency) return { kind: "reject", reason: "shed", retryInMs: 1_000 };
+  if (mode === "async" && total >= args.maxConcurrency) return { kind: "reject", reason: "saturated", retryInMs: 1_000 };
+  return { kind: "go" };
+}
+
+export type BackpressureVerdict = { ok: true } | { ok: false; retryAfterS: number; detail: string };
+
+/** Ingress backpressure for a route with `max_backlog` or `shed_when_open`. */
+export function backpressure(args: {
+  view: ViewFacts | null;
+  now: number;
+  cfg: BreakerConfig;
+  route: string;
+  /** Accepted by this isolate since its last exchange with the object. */
+  localAccepted: number;
+  maxBacklog: number | undefined;
+  shedWhenOpen: boolean;
+}): BackpressureVerdict {
+  const { view, now } = args;
+  if (view === null) return { ok: true };
+  if (args.shedWhenOpen) {
+    const state = tick(view.breaker, now, args.cfg);
+    if (state.kind === "open") {
+      const retryAfterS = Math.max(1, Math.ceil((state.openedAt + state.openForMs - now) / 1000));
+      return { ok: false, retryAfterS, detail: "The route's endpoint is unavailable; retry later." };
+    }
+  }
+  if (args.maxBacklog !== undefined) {
+    const backlog = (view.backlog[args.route] ?? 0) + args.localAccepted;
+    if (backlog >= args.maxBacklog) return { ok: false, retryAfterS: 5, detail: "The route's delivery backlog is full; retry later." };
+  }
+  return { ok: true };
+}
+
+/** The isolate's cached breaker after one of its own calls ended (the object decides for real). */
+export function afterReport(breaker: BreakerState, report: CallReport, cfg: BreakerConfig): BreakerState {
+  const event = breakerEvent(report.breaker);
+  return event === undefined ? breaker : transition(breaker, event, report.at, cfg);
+}

@@ -1,0 +1,68 @@
+// Builds one invocation's ports from the Worker's bindings — the only place besides index.ts that
+// reads `env` — and composes the Durable Object that needs a use case (the ordered stream's head step).
+import { loadConfig } from "./config/load";
+import type { Env } from "./env";
+import { queueBinding } from "./env";
+import type { Ports } from "./ports";
+import type { OrderedHeadStep } from "./ports/ordering";
+import type { Background, Runtime } from "./runtime";
+import { systemRuntime } from "./runtime";
+import { endpointGuard } from "./adapters/endpoint-guard-client";
+import { httpSender } from "./adapters/http-sender";
+import { idempotencyStore } from "./adapters/idempotency-store";
+import { analyticsMetrics } from "./adapters/metrics";
+import { orderingClient } from "./adapters/ordering-client";
+import { r2PayloadStore } from "./adapters/payload-store";
+import { deliveryQueue } from "./adapters/queue";
+import { adminRateLimit, rateLimiter } from "./adapters/rate-limit-client";
+import { bindingSecrets } from "./adapters/secrets";
+import { OrderedStreamObject } from "./objects/ordered-stream";
+import { orderedHeadStep } from "./delivery/ordered-head";
+import { createApp } from "./http/app";
+
+export interface PortOptions {
+  /**
+   * Whether the endpoint guard may keep a one-second trailing flush alive after the response
+   * (fetch path). Queue batches and ordered alarms flush at their end instead.
+   */
+  trailingFlush: boolean;
+}
+
+export function buildPorts(env: Env, background: Background, runtime: Runtime, options: PortOptions): Ports {
+  return {
+    clock: runtime,
+    background,
+    secrets: bindingSecrets(env),
+    queue: deliveryQueue((name) => queueBinding(env, name)),
+    payloads: r2PayloadStore(env.PAYLOADS),
+    idempotency: idempotencyStore(env.IDEMPOTENCY),
+    guard: endpointGuard(env.ENDPOINT_GUARD, runtime, options.trailingFlush ? background : undefined),
+    ordering: orderingClient(env.ORDERING),
+    http: httpSender(() => runtime.now()),
+    metrics: analyticsMetrics(env.METRICS),
+    rateLimiter: rateLimiter(env.RATE_LIMITER),
+    adminRateLimit: adminRateLimit(env.ADMIN_RATE_LIMIT),
+  };
+}
+
+/** The HTTP side of the Worker: one Hono app per isolate, ports and config handed in per request. */
+export function createWorkerApp(runtime: Runtime = systemRuntime) {
+  const app = createApp();
+  const bindings = (env: Env, ctx: Background) => ({
+    ports: buildPorts(env, ctx, runtime, { trailingFlush: true }),
+    config: loadConfig(env.GATEWAY_CONFIG),
+  });
+  return {
+    fetch: (request: Request, env: Env, ctx: ExecutionContext) => app.fetch(request, bindings(env, ctx), ctx),
+    /** For tests: like Hono's app.request, with background work left running. */
+    request: (path: string, init: RequestInit, env: Env) => app.request(path, init, bindings(env, { waitUntil: (p) => void p.catch(() => undefined) })),
+  };
+}
+
+/** One per (ordered route, ordering key): storage and alarm from objects/, delivery from the use case. */
+export class OrderedStream extends OrderedStreamObject<Env> {
+  protected headStep(): OrderedHeadStep {
+    const ports = buildPorts(this.env, this.ctx, systemRuntime, { trailingFlush: false });
+    return orderedHeadStep(ports, loadConfig(this.env.GATEWAY_CONFIG));
+  }
+}
