@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import type { Env } from "../../src/env";
-import { createApp } from "../../src/http/app";
+import { createWorkerApp } from "../../src/wiring";
 import { setLogSink } from "../../src/log";
 import { systemRuntime, type Runtime } from "../../src/runtime";
 import { baseConfig, envWith, testEnv } from "./helpers";
@@ -21,7 +21,7 @@ function env(extra: Record<string, unknown> = {}): Env {
 
 async function send(request: Request, e: Env = env()): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await createApp(clock).request(request, undefined, e, ctx);
+  const res = await createWorkerApp(clock).fetch(request, e, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }

@@ -9,7 +9,7 @@ import type { CallReport } from "../../src/core/endpoint-report";
 import type { ConfigInput } from "../../src/config/schema";
 import { messageId } from "../../src/core/ids";
 import { getDeadLetter, writeDeadLetter } from "../../src/adapters/dead-letter-store";
-import { createApp } from "../../src/http/app";
+import { createWorkerApp } from "../../src/wiring";
 import { setLogSink } from "../../src/log";
 import { baseConfig, envWith, testEnv } from "./helpers";
 
@@ -34,7 +34,7 @@ class Browser {
       init = { method: "POST", headers, body: new URLSearchParams({ _csrf: this.csrf, ...form }).toString() };
     }
     const ctx = createExecutionContext();
-    const res = await createApp().request(`${UI}${path}`, init, this.env, ctx);
+    const res = await createWorkerApp().fetch(new Request(`http://localhost${UI}${path}`, init), this.env, ctx);
     await waitOnExecutionContext(ctx);
     for (const line of res.headers.getSetCookie()) {
       const [pair = ""] = line.split(";");

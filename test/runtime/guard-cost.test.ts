@@ -2,7 +2,7 @@
 // report in batches, so steady traffic makes about one EndpointGuard call per second, not per request.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { createApp } from "../../src/http/app";
+import { createWorkerApp } from "../../src/wiring";
 import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import type { Runtime } from "../../src/runtime";
 import { baseConfig, envWith, signedRequest, testEnv } from "./helpers";
@@ -15,7 +15,7 @@ afterEach(() => {
 describe("endpoint guard cost on the hot path", () => {
   it("makes at most one object call per simulated second under steady healthy sync traffic", { timeout: 30_000 }, async () => {
     let clock = Date.now();
-    const runtime: Runtime = { now: () => clock, random: Math.random, randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)) };
+    const runtime: Runtime = { now: () => clock, random: Math.random, randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
     let guardCalls = 0;
     const counting = new Proxy(testEnv.ENDPOINT_GUARD, {
       get(target, prop, receiver) {
@@ -29,7 +29,7 @@ describe("endpoint guard cost on the hot path", () => {
       endpoints: { costly: { url: "http://127.0.0.1:9/cost" } },
       routing_rules: [{ event_type: "payment.authorize", mode: "sync", endpoint: "costly" }],
     }), { ENDPOINT_GUARD: counting });
-    const app = createApp(runtime);
+    const app = createWorkerApp(runtime);
     const requests = 150;
     const contexts: ExecutionContext[] = [];
     for (let i = 0; i < requests; i++) {
@@ -53,7 +53,7 @@ describe("endpoint guard cost on the hot path", () => {
       endpoints: { lonely: { url: "http://127.0.0.1:9/lonely" } },
       routing_rules: [{ event_type: "payment.authorize", mode: "sync", endpoint: "lonely" }],
     }));
-    const app = createApp();
+    const app = createWorkerApp();
     for (let i = 0; i < 3; i++) {
       const ctx = createExecutionContext();
       const res = await app.fetch(await signedRequest("/webhooks/acme", JSON.stringify({ type: "payment.authorize", i }), { headers: { "X-Idempotency-Key": `lonely-${i}` } }), e, ctx);

@@ -4,7 +4,9 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, vi } from "vitest";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import type { Env } from "../../src/env";
-import { createApp } from "../../src/http/app";
+import { buildPorts, createWorkerApp } from "../../src/wiring";
+import type { Ports } from "../../src/ports";
+import { systemRuntime, type Runtime } from "../../src/runtime";
 import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import { setLogSink } from "../../src/log";
 import { signStandardWebhook } from "../../src/core/signatures";
@@ -47,8 +49,18 @@ export function envWith(config: unknown, extra: Record<string, unknown> = {}): E
   } as Env;
 }
 
+/** A Runtime's sleep for tests that must never wait on real time (throws if anything sleeps). */
+export function noSleep(): Promise<void> {
+  return Promise.reject(new Error("this test's runtime does not sleep"));
+}
+
+/** One invocation's ports over `e` (background work left running), for tests that call a use case directly. */
+export function portsFor(e: Env, runtime: Runtime = systemRuntime): Ports {
+  return buildPorts(e, { waitUntil: (p) => void p.catch(() => undefined) }, runtime, { trailingFlush: false });
+}
+
 export async function call(request: Request, e: Env): Promise<Response> {
-  const app = createApp();
+  const app = createWorkerApp();
   const ctx = createExecutionContext();
   const res = await app.fetch(request, e, ctx);
   await waitOnExecutionContext(ctx);

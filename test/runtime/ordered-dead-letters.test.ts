@@ -5,7 +5,8 @@ import { envelopeFromRow, replayOne, replayOrdered } from "../../src/delivery/re
 import { deleteDeadLetterById } from "../../src/delivery/retention";
 import { setLogSink } from "../../src/log";
 import { systemRuntime } from "../../src/runtime";
-import { envWith, testEnv } from "./helpers";
+import { envWith, portsFor, testEnv } from "./helpers";
+import { loadConfig } from "../../src/config/load";
 import { deadLetter, fakeEndpoint, orderedConfig, orderEnvelope, ORDERS_SETTINGS, sendOrder, streamOf, testEnvWith, waitForStatus } from "./ordered-helpers";
 
 beforeAll(() => setLogSink(() => {}));
@@ -91,8 +92,8 @@ describe("dead letters on ordered routes", () => {
     await sendOrder(e, "blk-2", 2);
     await waitForStatus(e, "blk-2", (s) => s.blocked);
     expect(await rowOf(e, first.id)).toMatchObject({ reason: "gone", sequence: 1 });
-    expect(await releaseDeletedDeadLetter(e, { id: "msg_other", route: "order.*", ordering_key: "blk-2" })).toEqual({ released: false });
-    expect(await releaseDeletedDeadLetter(e, { id: first.id, route: "order.*", ordering_key: "blk-2" })).toEqual({ released: true });
+    expect(await releaseDeletedDeadLetter(portsFor(e), { id: "msg_other", route: "order.*", ordering_key: "blk-2" })).toEqual({ released: false });
+    expect(await releaseDeletedDeadLetter(portsFor(e), { id: first.id, route: "order.*", ordering_key: "blk-2" })).toEqual({ released: true });
     await waitForStatus(e, "blk-2", (s) => s.pending === 0);
     expect(endpoint.delivered("blk-2").map((c) => c.sequence)).toEqual([2]);
   });
@@ -114,18 +115,18 @@ describe("dead letters on ordered routes", () => {
 describe("what an ordered event is delivered with", () => {
   it("prefers the live config, and on_failure from its rule", () => {
     const live = envWith(orderedConfig("block"));
-    const target = resolveTarget(live, ORDERS_SETTINGS, orderEnvelope("msg_t1"));
+    const target = resolveTarget(loadConfig(live.GATEWAY_CONFIG), ORDERS_SETTINGS, orderEnvelope("msg_t1"));
     expect(target).toMatchObject({ kind: "ok", onFailure: "block", endpoint: { name: "orders" } });
   });
 
   it("dead-letters (endpoint_missing) when the live config no longer has the endpoint", () => {
     const live = envWith(orderedConfig("dead_letter_and_continue"));
-    expect(resolveTarget(live, ORDERS_SETTINGS, { ...orderEnvelope("msg_t2"), endpoint: "gone" })).toEqual({ kind: "endpoint_missing", onFailure: "dead_letter_and_continue" });
+    expect(resolveTarget(loadConfig(live.GATEWAY_CONFIG), ORDERS_SETTINGS, { ...orderEnvelope("msg_t2"), endpoint: "gone" })).toEqual({ kind: "endpoint_missing", onFailure: "dead_letter_and_continue" });
   });
 
   it("falls back to the accept-time snapshot when the live config cannot be loaded, and waits without one", () => {
     const broken = { ...testEnv, GATEWAY_CONFIG: "{not json" } as Env;
-    expect(resolveTarget(broken, ORDERS_SETTINGS, orderEnvelope("msg_t3"))).toMatchObject({ kind: "ok", onFailure: "dead_letter_and_continue", endpoint: { name: "orders", url: "http://127.0.0.1:9/orders" } });
-    expect(resolveTarget(broken, null, orderEnvelope("msg_t4"))).toEqual({ kind: "config_invalid" });
+    expect(resolveTarget(loadConfig(broken.GATEWAY_CONFIG), ORDERS_SETTINGS, orderEnvelope("msg_t3"))).toMatchObject({ kind: "ok", onFailure: "dead_letter_and_continue", endpoint: { name: "orders", url: "http://127.0.0.1:9/orders" } });
+    expect(resolveTarget(loadConfig(broken.GATEWAY_CONFIG), null, orderEnvelope("msg_t4"))).toEqual({ kind: "config_invalid" });
   });
 });

@@ -5,8 +5,8 @@ import type { Env } from "../../src/env";
 import type { ConfigInput } from "../../src/config/schema";
 import type { Envelope } from "../../src/core/envelope";
 import { getDeadLetter, type DeadLetterRow } from "../../src/adapters/dead-letter-store";
-import { orderedStream } from "../../src/delivery/ordered";
-import type { StreamSettings, StreamStatus } from "../../src/objects/ordered-stream";
+import { orderingObjectName } from "../../src/adapters/ordering-client";
+import type { StreamSettings, StreamStatus } from "../../src/ports/ordering";
 import { baseConfig, call, envWith, signedRequest } from "./helpers";
 
 export const ROUTE = "order.*";
@@ -82,7 +82,7 @@ export async function sendOrder(e: Env, customer: string, n: number, extra: Reco
 }
 
 export function streamOf(e: Env, key: string, route = ROUTE) {
-  return orderedStream(e, route, key);
+  return e.ORDERING.get(e.ORDERING.idFromName(orderingObjectName(route, key)));
 }
 
 export async function waitForStatus(e: Env, key: string, check: (s: StreamStatus) => boolean, timeoutMs = 15_000, route = ROUTE): Promise<StreamStatus> {
@@ -104,7 +104,8 @@ export function orderEnvelope(id: string, body = "{}"): Envelope {
 }
 
 export const ORDERS_SETTINGS: StreamSettings = {
-  endpoint: { name: "orders", url: "http://127.0.0.1:9/orders", signing_secrets: [], max_concurrency: 100, availability_objective: 0.99, circuit_breaker: { failure_threshold: 100_000, recovery_timeout_ms: 1_000, half_open_max_probes: 1 } },
+  endpoint: { name: "orders", url: "http://127.0.0.1:9/orders", signing_secrets: [], max_concurrency: 100, availability_objective: 0.99, circuit_breaker: { failure_threshold: 100_000, recovery_timeout_ms: 1_000, half_open_max_probes: 1 },
+    breaker: { failureThreshold: 100_000, recoveryTimeoutMs: 1_000, halfOpenMaxProbes: 1 } },
   allowPrivateNetworks: true,
   onFailure: "dead_letter_and_continue",
 };

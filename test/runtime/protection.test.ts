@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { baseConfig, call, envWith, expectProblem, recordingQueue, signedRequest, testEnv } from "./helpers";
 import { forgetRateLeases } from "../../src/adapters/rate-limit-client";
-import { breakerConfig, forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
+import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import { loadConfig } from "../../src/config/load";
 import type { Env } from "../../src/env";
 
@@ -87,7 +87,7 @@ describe("backpressure", () => {
     if (ep === undefined) throw new Error("endpoint missing");
     const failure = { route: "user.*", mode: "async" as const, delivered: false, breaker: "failure" as const, latencyMs: 1, at: Date.now() };
     await testEnv.ENDPOINT_GUARD.get(testEnv.ENDPOINT_GUARD.idFromName(endpoint)).sync({
-      isolate: "test", inflight: 0, reports: Array.from({ length: 5 }, () => failure), cfg: breakerConfig(ep), admit: false, probeLeaseMs: 0,
+      isolate: "test", inflight: 0, reports: Array.from({ length: 5 }, () => failure), cfg: ep.breaker, admit: false, probeLeaseMs: 0,
     });
     const res = await call(await signedRequest(`/webhooks/${source}`, event()), e);
     await expectProblem(res, 429, "rate-limited");

@@ -8,8 +8,8 @@ import type { Envelope } from "../../src/core/envelope";
 import { toWire, type Problem } from "../../src/core/problems";
 import { writeDeadLetter } from "../../src/adapters/dead-letter-store";
 import { forgetRateLeases } from "../../src/adapters/rate-limit-client";
-import { breakerConfig, forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
-import type { ClaimResult } from "../../src/objects/idempotency-shard";
+import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
+import type { ClaimResult } from "../../src/ports/idempotency";
 import { loadConfig } from "../../src/config/load";
 import { setLogSink } from "../../src/log";
 import { baseConfig, call, envWith, expectProblem, recordingQueue, signedRequest, testEnv } from "./helpers";
@@ -66,7 +66,7 @@ async function openBreaker(raw: ConfigInput, endpoint: string): Promise<void> {
   if (ep === undefined) throw new Error("endpoint missing");
   const failure = { route: "user.*", mode: "async" as const, delivered: false, breaker: "failure" as const, latencyMs: 1, at: Date.now() };
   await testEnv.ENDPOINT_GUARD.get(testEnv.ENDPOINT_GUARD.idFromName(endpoint)).sync({
-    isolate: "test", inflight: 0, reports: Array.from({ length: ep.circuit_breaker.failure_threshold }, () => failure), cfg: breakerConfig(ep), admit: false, probeLeaseMs: 0,
+    isolate: "test", inflight: 0, reports: Array.from({ length: ep.circuit_breaker.failure_threshold }, () => failure), cfg: ep.breaker, admit: false, probeLeaseMs: 0,
   });
 }
 

@@ -7,7 +7,7 @@ import type { Envelope } from "../../src/core/envelope";
 import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import { setLogSink } from "../../src/log";
 import { systemRuntime } from "../../src/runtime";
-import { baseConfig, call, envWith, expectProblem, signedRequest, testEnvelope } from "./helpers";
+import { baseConfig, call, envWith, expectProblem, portsFor, signedRequest, testEnvelope } from "./helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -36,7 +36,7 @@ describe("missing outbound signing secrets", () => {
     if (!loaded.ok) throw new Error(loaded.problems.join("; "));
     const endpoint = loaded.config.endpoints.get("signer");
     if (endpoint === undefined) throw new Error("no endpoint");
-    const outcome = await attemptDelivery(envWith(config), loaded.config, endpoint, envelope(), systemRuntime);
+    const outcome = await attemptDelivery(portsFor(envWith(config)), loaded.config, endpoint, envelope());
     expect(outcome.decision).toEqual({ kind: "wait", delayMs: 60_000 });
     expect(outcome.attempt).toBe(2);
     expect(fetchSpy).not.toHaveBeenCalled();

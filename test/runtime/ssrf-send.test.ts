@@ -10,12 +10,12 @@ import type { Env } from "../../src/env";
 import type { Envelope } from "../../src/core/envelope";
 import { loadConfig, type Config, type Endpoint } from "../../src/config/load";
 import type { ConfigInput } from "../../src/config/schema";
-import { sendToEndpoint } from "../../src/adapters/http-sender";
+import { httpSender } from "../../src/adapters/http-sender";
 import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import { attemptDelivery } from "../../src/delivery/attempt";
 import { systemRuntime } from "../../src/runtime";
 import { setLogSink } from "../../src/log";
-import { baseConfig, call, envWith, expectProblem, signedRequest, testEnv, testEnvelope } from "./helpers";
+import { baseConfig, call, envWith, expectProblem, portsFor, signedRequest, testEnv, testEnvelope } from "./helpers";
 
 /** Every blocked form the Protection issue lists (the same table as test/unit/ssrf-config.test.ts). */
 const BLOCKED: readonly string[] = [
@@ -94,17 +94,17 @@ interface Row {
   last_error: string | null;
 }
 
-describe("sendToEndpoint with allowPrivateNetworks false", () => {
+describe("the HTTP sender with allowPrivateNetworks false", () => {
   const input = (url: string) => ({ url, allowPrivateNetworks: false, headers: new Headers(), body: enc.encode("{}"), timeoutMs: 1000, nowMs: Date.now() });
 
   it("calls fetch for a public https URL (the control case)", async () => {
-    const sent = await sendToEndpoint(input(PUBLIC_URL), () => Date.now());
+    const sent = await httpSender(() => Date.now()).send(input(PUBLIC_URL));
     expect(sent.result).toEqual({ kind: "response", status: 200 });
     expect(fetchSpy).toHaveBeenCalledTimes(1);
   });
 
   it.each(BLOCKED)("answers blocked_url for %s without any fetch", async (url) => {
-    const sent = await sendToEndpoint(input(url), () => Date.now());
+    const sent = await httpSender(() => Date.now()).send(input(url));
     expect(sent.result.kind).toBe("blocked_url");
     expect(sent.response).toBeNull();
     expect(fetchSpy).not.toHaveBeenCalled();
@@ -116,7 +116,7 @@ describe("attemptDelivery with a Config whose URL fails at send", () => {
     const name = unique("attempt");
     const { raw, config, endpoint } = configWithUrlAtSend(name, url);
     const env = envWith(raw);
-    const outcome = await attemptDelivery(env, config, endpoint, envelope(name), systemRuntime);
+    const outcome = await attemptDelivery(portsFor(env), config, endpoint, envelope(name));
     expect(outcome.decision).toEqual({ kind: "dead_letter", reason: "blocked_url" });
     expect(outcome).toMatchObject({ attempt: 1, lastStatus: null });
     expect(outcome.lastError).toMatch(/^blocked url: /);
