@@ -3,12 +3,13 @@
 // Each step runs on its own so one failing never stops the others; the run fails (and shows as
 // failed in the Cron Events) only after all steps were tried.
 import type { Env } from "./env";
+import { stringBinding } from "./env";
 import { loadConfig, type Config } from "./config/load";
 import { breakerConfig } from "./adapters/endpoint-guard-client";
-import { countByRoute, releaseStaleClaims } from "./adapters/dead-letter-store";
+import { cloudflareStores } from "./adapters/d1";
 import type { GuardSnapshot } from "./objects/endpoint-guard";
 import { purgeExpired, type PurgeReport } from "./delivery/retention";
-import { breakerAlerts, dlqAlerts, fireAlerts, sloAlerts } from "./delivery/alerts";
+import { breakerAlerts, dlqAlerts, fireAlerts, sloAlerts, type AlertWebhook } from "./delivery/alerts";
 import { autoReplay } from "./delivery/auto-replay";
 import type { Runtime } from "./runtime";
 import { errorMessage, log } from "./log";
@@ -30,6 +31,8 @@ export async function runScheduled(env: Env, runtime: Runtime): Promise<Schedule
     return { purge: null, alerts: null, autoReplayed: null };
   }
   const config = loaded.config;
+  // This invocation's storage, built once; the steps get only the stores they use.
+  const stores = cloudflareStores(env);
   const failures: string[] = [];
   const step = async <T>(name: string, run: () => Promise<T>): Promise<T | null> => {
     try {
@@ -40,9 +43,9 @@ export async function runScheduled(env: Env, runtime: Runtime): Promise<Schedule
       return null;
     }
   };
-  const purge = await step("retention", () => purgeExpired(env, config.dlqRetentionHours, runtime.now()));
+  const purge = await step("retention", () => purgeExpired(stores, config.dlqRetentionHours, runtime.now()));
   await step("stale_replay_claims", async () => {
-    const released = await releaseStaleClaims(env.DB, runtime.now() - STALE_CLAIM_MS, 500);
+    const released = await stores.deadLetters.releaseStaleClaims(runtime.now() - STALE_CLAIM_MS, 500);
     if (released > 0) log("warn", "replay_claims_released", { dead_letters: released });
     return released;
   });
@@ -51,12 +54,17 @@ export async function runScheduled(env: Env, runtime: Runtime): Promise<Schedule
     const found = breakerAlerts(snapshots, runtime.now());
     const objectives = new Map([...config.endpoints.values()].map((e) => [e.name, e.availability_objective] as const));
     found.push(...sloAlerts(snapshots, objectives, runtime.now()));
-    if (config.dlqAlertThreshold !== undefined) found.push(...dlqAlerts(await countByRoute(env.DB), config.dlqAlertThreshold));
-    return fireAlerts(env, found, runtime, config.allowPrivateNetworks);
+    if (config.dlqAlertThreshold !== undefined) found.push(...dlqAlerts(await stores.deadLetters.countWaitingByRoute(), config.dlqAlertThreshold));
+    return fireAlerts({ alerts: stores.alerts, webhook: alertWebhook(env) }, found, runtime, config.allowPrivateNetworks);
   });
-  const autoReplayed = await step("auto_replay", () => autoReplay(env, config, snapshots, runtime));
+  const autoReplayed = await step("auto_replay", () => autoReplay({ deadLetters: stores.deadLetters, env }, config, snapshots, runtime));
   if (failures.length > 0) throw new Error(`scheduled steps failed: ${failures.join(", ")}`);
   return { purge, alerts, autoReplayed };
+}
+
+function alertWebhook(env: Env): AlertWebhook | undefined {
+  const url = stringBinding(env, "ALERT_WEBHOOK_URL");
+  return url === undefined ? undefined : { url, signingSecret: stringBinding(env, "ALERT_SIGNING_SECRET") };
 }
 
 /** Each endpoint's guard snapshot (null when its object could not be reached). */

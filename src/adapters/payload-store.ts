@@ -1,11 +1,7 @@
-// R2 claim check: bodies too large for a queue message are stored by message id and fetched back.
-import { payloadKey, type BodyRef } from "../core/envelope";
-
-export interface PayloadStore {
-  put(messageId: string, bytes: Uint8Array, contentType: string | null): Promise<BodyRef>;
-  get(ref: BodyRef): Promise<Uint8Array | undefined>;
-  delete(ref: BodyRef): Promise<void>;
-}
+// R2 claim check (ports/payloads): bodies too large for a queue message are stored by message id
+// and fetched back.
+import { payloadKey } from "../core/envelope";
+import type { PayloadStore } from "../ports/payloads";
 
 export function r2PayloadStore(bucket: R2Bucket): PayloadStore {
   return {
@@ -22,6 +18,9 @@ export function r2PayloadStore(bucket: R2Bucket): PayloadStore {
     },
     async delete(ref) {
       if (ref.kind === "r2") await bucket.delete(ref.key);
+    },
+    async deleteKeys(keys) {
+      if (keys.length > 0) await bucket.delete([...keys]);
     },
   };
 }

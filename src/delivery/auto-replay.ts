@@ -1,12 +1,11 @@
 // Automated replay (opt-in per rule, `auto_replay: true`): once a route's endpoint has been closed
 // and healthy for a while, the scheduled handler replays the route's `exhausted` dead letters at a
 // bounded rate. Rejected (4xx) and gone (410) events would only fail again, so they wait for an operator.
-import type { Env } from "../env";
 import type { Config } from "../config/load";
 import type { GuardSnapshot } from "../objects/endpoint-guard";
 import type { Runtime } from "../runtime";
 import { log } from "../log";
-import { replayMatching } from "./replay";
+import { replayMatching, type ReplayDeps } from "./replay";
 
 /** The breaker must have been closed, with no transition, for this long. */
 export const AUTO_REPLAY_HEALTHY_MS = 5 * 60_000;
@@ -35,7 +34,7 @@ export function isHealthy(snapshot: GuardSnapshot, now: number): boolean {
 }
 
 /** Replays dead letters of auto-replay routes whose endpoint is healthy; returns how many were replayed. */
-export async function autoReplay(env: Env, config: Config, snapshots: ReadonlyMap<string, GuardSnapshot | null>, runtime: Runtime): Promise<number> {
+export async function autoReplay(deps: ReplayDeps, config: Config, snapshots: ReadonlyMap<string, GuardSnapshot | null>, runtime: Runtime): Promise<number> {
   let budget = AUTO_REPLAY_PER_RUN;
   let total = 0;
   for (const rule of config.rules) {
@@ -43,13 +42,12 @@ export async function autoReplay(env: Env, config: Config, snapshots: ReadonlyMa
     const snapshot = snapshots.get(rule.endpoint);
     if (snapshot === undefined || snapshot === null || !isHealthy(snapshot, runtime.now())) continue;
     const result = await replayMatching(
-      env,
-      { route: rule.name, endpoint: rule.endpoint, reason: "exhausted" },
+      deps,
+      // Ordered dead letters are left to an operator: replaying one changes what its key delivers next.
+      { route: rule.name, endpoint: rule.endpoint, reason: "exhausted", maxReplayCount: AUTO_REPLAY_MAX_REPLAYS, unorderedOnly: true },
       Math.min(AUTO_REPLAY_PER_ROUTE, budget),
       runtime,
       { trigger: "auto", spreadOverS: AUTO_REPLAY_SPREAD_S },
-      // Ordered dead letters are left to an operator: replaying one changes what its key delivers next.
-      { maxReplayCount: AUTO_REPLAY_MAX_REPLAYS, unorderedOnly: true },
     );
     budget -= result.replayed + result.failed;
     total += result.replayed;

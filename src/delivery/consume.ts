@@ -1,13 +1,16 @@
 // Queue consumers. Delivery queue: one attempt per message, then ack only after the next step is
-// durable (re-enqueued with the next attempt count, or written to D1). Dead-letter queue: land in D1.
+// durable (re-enqueued with the next attempt count, or written to the dead-letter store). Dead-letter
+// queue: land in the dead-letter store.
 import type { Env } from "../env";
 import { loadConfig } from "../config/load";
 import { parseEnvelope, type Envelope } from "../core/envelope";
 import { toQueueDelaySeconds } from "../core/retry";
 import { sendEnvelope } from "../adapters/queue";
 import { flushGuards } from "../adapters/endpoint-guard-client";
-import { writeDeadLetter, type DeadLetterReason } from "../adapters/dead-letter-store";
-import { r2PayloadStore } from "../adapters/payload-store";
+import { cloudflareStores } from "../adapters/d1";
+import type { DeadLetterReason } from "../core/dead-letter";
+import type { PayloadStore } from "../ports/payloads";
+import type { DeadLetterStore } from "../ports/storage";
 import type { Background, Runtime } from "../runtime";
 import { errorMessage, log } from "../log";
 import { attemptDelivery } from "./attempt";
@@ -20,9 +23,17 @@ export function isDeadLetterQueue(queueName: string): boolean {
   return queueName.endsWith("-dlq");
 }
 
+/** The stores a consumer writes to. */
+export interface ConsumeStores {
+  deadLetters: DeadLetterStore;
+  payloads: PayloadStore;
+}
+
 export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, ctx: Background, runtime: Runtime): Promise<void> {
+  // Built once per batch here until the queue entry hands in its ports object.
+  const stores: ConsumeStores = cloudflareStores(env);
   const handler = isDeadLetterQueue(batch.queue) ? consumeDeadLetter : consumeDelivery;
-  await Promise.all(batch.messages.map((message) => handler(message, env, ctx, runtime).catch((error: unknown) => {
+  await Promise.all(batch.messages.map((message) => handler(message, env, stores, ctx, runtime).catch((error: unknown) => {
     // Never ack in a catch: an unexpected error means "try again later".
     log("error", "consumer_error", { queue: batch.queue, queue_message_id: message.id, error: errorMessage(error) });
     message.retry({ delaySeconds: 5 });
@@ -31,10 +42,10 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, ctx: 
   ctx.waitUntil(flushGuards(env, () => runtime.now()));
 }
 
-async function consumeDelivery(message: Message<unknown>, env: Env, ctx: Background, runtime: Runtime): Promise<void> {
+async function consumeDelivery(message: Message<unknown>, env: Env, stores: ConsumeStores, ctx: Background, runtime: Runtime): Promise<void> {
   const parsed = parseEnvelope(message.body);
   if (!parsed.ok) {
-    await storeMalformed(env, message, parsed.problem, runtime.now());
+    await storeMalformed(stores.deadLetters, message, parsed.problem, runtime.now());
     message.ack();
     return;
   }
@@ -47,7 +58,7 @@ async function consumeDelivery(message: Message<unknown>, env: Env, ctx: Backgro
   }
   const endpoint = loaded.config.endpoints.get(envelope.endpoint);
   if (endpoint === undefined) {
-    await deadLetter(env, ctx, envelope, "rejected", envelope.attempt, envelope.last_status, `endpoint "${envelope.endpoint}" is no longer configured`, runtime.now());
+    await deadLetter(env, stores.deadLetters, ctx, envelope, "rejected", envelope.attempt, envelope.last_status, `endpoint "${envelope.endpoint}" is no longer configured`, runtime.now());
     message.ack();
     return;
   }
@@ -56,7 +67,7 @@ async function consumeDelivery(message: Message<unknown>, env: Env, ctx: Backgro
   switch (decision.kind) {
     case "delivered":
       message.ack();
-      if (envelope.body.kind === "r2") ctx.waitUntil(r2PayloadStore(env.PAYLOADS).delete(envelope.body).catch(() => undefined));
+      if (envelope.body.kind === "r2") ctx.waitUntil(stores.payloads.delete(envelope.body).catch(() => undefined));
       return;
     case "retry":
     case "wait": {
@@ -66,27 +77,30 @@ async function consumeDelivery(message: Message<unknown>, env: Env, ctx: Backgro
       return;
     }
     case "dead_letter":
-      await deadLetter(env, ctx, envelope, decision.reason, outcome.attempt, outcome.lastStatus, outcome.lastError, runtime.now());
+      await deadLetter(env, stores.deadLetters, ctx, envelope, decision.reason, outcome.attempt, outcome.lastStatus, outcome.lastError, runtime.now());
       message.ack();
       return;
   }
 }
 
-/** Messages that exhausted Queues' own retries (the handler kept crashing) are kept in D1, never dropped. */
-async function consumeDeadLetter(message: Message<unknown>, env: Env, ctx: Background, runtime: Runtime): Promise<void> {
+/** Messages that exhausted Queues' own retries (the handler kept crashing) are kept as dead letters, never dropped. */
+async function consumeDeadLetter(message: Message<unknown>, env: Env, stores: ConsumeStores, ctx: Background, runtime: Runtime): Promise<void> {
   const parsed = parseEnvelope(message.body);
   if (!parsed.ok) {
-    await storeMalformed(env, message, parsed.problem, runtime.now());
+    await storeMalformed(stores.deadLetters, message, parsed.problem, runtime.now());
     message.ack();
     return;
   }
   const e = parsed.envelope;
-  await deadLetter(env, ctx, e, "exhausted", e.attempt, e.last_status, `delivery kept failing inside the gateway (Queues dead-letter queue)${e.last_error ? `; last: ${e.last_error}` : ""}`, runtime.now());
+  await deadLetter(env, stores.deadLetters, ctx, e, "exhausted", e.attempt, e.last_status, `delivery kept failing inside the gateway (Queues dead-letter queue)${e.last_error ? `; last: ${e.last_error}` : ""}`, runtime.now());
   message.ack();
 }
 
-async function deadLetter(env: Env, ctx: Background, envelope: Envelope, reason: DeadLetterReason, attempts: number, lastStatus: number | null, lastError: string | null, now: number): Promise<void> {
-  await writeDeadLetter(env.DB, { envelope, reason, attempts, lastStatus, lastError, failedAt: now });
+async function deadLetter(
+  env: Env, deadLetters: DeadLetterStore, ctx: Background, envelope: Envelope, reason: DeadLetterReason,
+  attempts: number, lastStatus: number | null, lastError: string | null, now: number,
+): Promise<void> {
+  await deadLetters.write({ envelope, reason, attempts, lastStatus, lastError, failedAt: now });
   log("warn", "dead_lettered", {
     trace_id: envelope.trace_id, message_id: envelope.id, source: envelope.source, event_type: envelope.event_type,
     route: envelope.route, endpoint: envelope.endpoint, reason, attempt: attempts, status: lastStatus,
@@ -94,14 +108,9 @@ async function deadLetter(env: Env, ctx: Background, envelope: Envelope, reason:
   ctx.waitUntil(noteDeadLetter(env, envelope, now));
 }
 
-async function storeMalformed(env: Env, message: Message<unknown>, problem: string, now: number): Promise<void> {
+async function storeMalformed(deadLetters: DeadLetterStore, message: Message<unknown>, problem: string, now: number): Promise<void> {
   log("error", "malformed_envelope", { queue_message_id: message.id, problem });
-  const raw = safeJson(message.body);
-  await env.DB.prepare(
-    `INSERT INTO dead_letters (id, source, event_type, route, endpoint, queue, reason, attempts, last_error, trace_id, headers, body, body_size, policy, created_at, failed_at)
-     VALUES (?, '', '', '', '', 'DELIVERY_QUEUE', 'malformed', 0, ?, '00000000000000000000000000000000', '[]', ?, ?, '{"matrix":[],"max_attempts":1}', ?, ?)
-     ON CONFLICT(id) DO NOTHING`,
-  ).bind(`queue_${message.id}`, `malformed envelope: ${problem}`.slice(0, 1000), raw, raw.length, now, now).run();
+  await deadLetters.writeMalformed({ queueMessageId: message.id, problem, raw: safeJson(message.body), at: now });
 }
 
 function safeJson(value: unknown): string {

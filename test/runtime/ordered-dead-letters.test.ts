@@ -3,6 +3,7 @@ import type { Env } from "../../src/env";
 import { releaseDeletedDeadLetter, resolveTarget } from "../../src/delivery/ordered";
 import { envelopeFromRow, replayOne, replayOrdered } from "../../src/delivery/replay";
 import { deleteDeadLetterById } from "../../src/delivery/retention";
+import { cloudflareStores } from "../../src/adapters/d1";
 import { setLogSink } from "../../src/log";
 import { systemRuntime } from "../../src/runtime";
 import { envWith, testEnv } from "./helpers";
@@ -64,7 +65,7 @@ describe("dead letters on ordered routes", () => {
     expect(endpoint.delivered("blk-1").map((c) => c.sequence)).toEqual([1]);
 
     healthy = true;
-    expect(await replayOne(e, ids[1] ?? "", systemRuntime)).toMatchObject({ kind: "queued" });
+    expect(await replayOne({ ...cloudflareStores(e), env: e }, ids[1] ?? "", systemRuntime)).toMatchObject({ kind: "queued" });
     await waitForStatus(e, "blk-1", (s) => s.pending === 0);
     const delivered = endpoint.delivered("blk-1");
     expect(delivered.map((c) => c.sequence)).toEqual([1, 2, 3, 4, 5]);
@@ -79,7 +80,7 @@ describe("dead letters on ordered routes", () => {
     const first = await sendOrder(e, "blk-3", 1);
     await sendOrder(e, "blk-3", 2);
     await waitForStatus(e, "blk-3", (s) => s.blocked);
-    expect(await replayOne(e, first.id, systemRuntime)).toMatchObject({ kind: "queued" });
+    expect(await replayOne({ ...cloudflareStores(e), env: e }, first.id, systemRuntime)).toMatchObject({ kind: "queued" });
     await vi.waitFor(async () => expect(await rowOf(e, first.id)).toMatchObject({ status: "dead", replay_count: 1 }));
     expect(await waitForStatus(e, "blk-3", (s) => s.blocked)).toMatchObject({ pending: 2, head: { sequence: 1 } });
   });
@@ -104,7 +105,7 @@ describe("dead letters on ordered routes", () => {
     await sendOrder(e, "blk-4", 2);
     await sendOrder(e, "blk-4", 3);
     await waitForStatus(e, "blk-4", (s) => s.blocked);
-    expect(await deleteDeadLetterById(e, first.id)).toEqual({ kind: "deleted" });
+    expect(await deleteDeadLetterById({ ...cloudflareStores(e), env: e }, first.id)).toEqual({ kind: "deleted" });
     expect(await deadLetter(e, first.id)).toBeNull();
     await waitForStatus(e, "blk-4", (s) => s.pending === 0);
     expect(endpoint.delivered("blk-4").map((c) => c.sequence)).toEqual([2, 3]);

@@ -4,13 +4,14 @@ import type * as z from "zod";
 import type { Env } from "../../env";
 import type { Endpoint } from "../../config/load";
 import { breakerConfig } from "../../adapters/endpoint-guard-client";
-import { countByRoute, decodeCursor, listFallbacks } from "../../adapters/dead-letter-store";
 import type { GuardSnapshot, RouteStats } from "../../objects/endpoint-guard";
 import { errorMessage, log } from "../../log";
 import { configOrProblem } from "../ingress";
 import { problem } from "../problem";
+import { decodeCursor, encodeCursor } from "./cursor";
 import type { AdminRouter } from "./router";
 import { FallbackPageSchema, FallbackQuerySchema, StatsResponseSchema } from "./schemas";
+import { storesOf } from "./stores";
 
 const unauthorized = { description: "Missing or wrong bearer token", problem: true } as const;
 const EMPTY: Omit<RouteStats, "route"> = { delivered: 0, failed: 0, dead_lettered: 0, success_rate: null, p50_ms: null, p95_ms: null };
@@ -26,7 +27,7 @@ export function registerStatsRoutes(router: AdminRouter): void {
     if (config instanceof Response) return config;
     const [snapshots, waiting] = await Promise.all([
       Promise.all([...config.endpoints.values()].map(async (e) => [e.name, await snapshotOrNull(c.env, e)] as const)),
-      countByRoute(c.env.DB),
+      storesOf(c.env).deadLetters.countWaitingByRoute(),
     ]);
     const byEndpoint = new Map(snapshots);
     const dlqOfEndpoint = (name: string) => waiting.filter((w) => w.endpoint === name).reduce((n, w) => n + w.count, 0);
@@ -50,15 +51,15 @@ export function registerStatsRoutes(router: AdminRouter): void {
     summary: "Sync calls answered by the async fallback, newest first (reconcile with the consumer's records)",
     responses: { 200: { description: "A page of fallbacks", schema: FallbackPageSchema }, 400: { description: "Invalid query", problem: true }, 401: unauthorized },
   }, async (c, { query }) => {
-    const decoded = query.cursor === undefined ? null : decodeCursor(query.cursor);
-    if (decoded === null && query.cursor !== undefined) {
+    const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    if (cursor === null && query.cursor !== undefined) {
       return problem(c, { kind: "invalid-input", detail: "Invalid query: cursor: not a next_cursor returned by this API" });
     }
-    const cursor = decoded === null ? null : { at: decoded.failedAt, id: decoded.id };
-    const page = await listFallbacks(c.env.DB, { source: query.source, endpoint: query.endpoint, reason: query.reason }, query.limit, cursor);
+    const filter = { source: query.source, endpoint: query.endpoint, reason: query.reason };
+    const page = await storesOf(c.env).fallbacks.list({ filter, limit: query.limit, after: cursor });
     const body: z.input<typeof FallbackPageSchema> = {
-      items: page.rows.map((r) => ({ ...r, reason: r.reason as z.input<typeof FallbackPageSchema>["items"][number]["reason"], at: new Date(r.at).toISOString() })),
-      next_cursor: page.next,
+      items: page.rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
+      next_cursor: page.next === null ? null : encodeCursor(page.next),
     };
     return c.json(body);
   });

@@ -3,9 +3,9 @@
 import type { Env } from "../../env";
 import type { Config, Endpoint } from "../../config/load";
 import { breakerConfig } from "../../adapters/endpoint-guard-client";
-import { countByRoute } from "../../adapters/dead-letter-store";
 import type { GuardSnapshot } from "../../objects/endpoint-guard";
 import { errorMessage, log } from "../../log";
+import { storesOf } from "../admin/stores";
 
 export function guardOf(env: Env, name: string) {
   return env.ENDPOINT_GUARD.get(env.ENDPOINT_GUARD.idFromName(name));
@@ -30,7 +30,7 @@ export interface Health {
 export async function loadHealth(env: Env, config: Config): Promise<Health> {
   const [snapshots, waiting] = await Promise.all([
     Promise.all([...config.endpoints.values()].map(async (e) => [e.name, await snapshotOrNull(env, e)] as const)),
-    countByRoute(env.DB),
+    storesOf(env).deadLetters.countWaitingByRoute(),
   ]);
   const byEndpoint = new Map<string, number>();
   const byRoute = new Map<string, number>();

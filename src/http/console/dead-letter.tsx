@@ -2,11 +2,11 @@
 // detail) and body (pretty JSON, text, or hex); replay and delete with confirmation (post/redirect/get);
 // the raw body as a download.
 import type { Hono } from "hono";
-import { getDeadLetter } from "../../adapters/dead-letter-store";
 import { replayOne } from "../../delivery/replay";
 import { deleteDeadLetterById } from "../../delivery/retention";
 import { detail } from "../admin/dlq";
 import { IdParamsSchema } from "../admin/schemas";
+import { storesOf } from "../admin/stores";
 import { sessionOf, type ConsoleContext, type ConsoleEnv } from "./context";
 import { listHref } from "./dead-letters";
 import { showBody, utc } from "./format";
@@ -19,15 +19,17 @@ type Detail = Awaited<ReturnType<typeof detail>>;
 
 export function registerDeadLetterActions(app: Hono<ConsoleEnv>): void {
   app.get("/dlq/:id", async (c) => {
-    const row = IdParamsSchema.safeParse(c.req.param()).success ? await getDeadLetter(c.env.DB, c.req.param("id")) : null;
+    const stores = storesOf(c.env);
+    const row = IdParamsSchema.safeParse(c.req.param()).success ? await stores.deadLetters.get(c.req.param("id")) : null;
     if (row === null) return notFound(c);
-    return detailPage(c, await detail(c.env, row));
+    return detailPage(c, await detail(stores.payloads, row));
   });
 
   app.get("/dlq/:id/body", async (c) => {
-    const row = IdParamsSchema.safeParse(c.req.param()).success ? await getDeadLetter(c.env.DB, c.req.param("id")) : null;
+    const stores = storesOf(c.env);
+    const row = IdParamsSchema.safeParse(c.req.param()).success ? await stores.deadLetters.get(c.req.param("id")) : null;
     if (row === null) return notFound(c);
-    const d = await detail(c.env, row);
+    const d = await detail(stores.payloads, row);
     if (d.body === null) return notFound(c);
     const data = d.body_encoding === "base64" ? Uint8Array.from(atob(d.body), (ch) => ch.charCodeAt(0)) : d.body;
     return c.body(data, 200, {
@@ -38,7 +40,7 @@ export function registerDeadLetterActions(app: Hono<ConsoleEnv>): void {
 
   app.post("/dlq/:id/replay", async (c) => {
     const id = c.req.param("id");
-    const result = await replayOne(c.env, id, c.get("runtime"));
+    const result = await replayOne({ deadLetters: storesOf(c.env).deadLetters, env: c.env }, id, c.get("runtime"));
     switch (result.kind) {
       case "queued":
         setFlash(c, { kind: "ok", text: `Replayed ${id}: queued for delivery (replay ${result.replayCount}).` });
@@ -57,7 +59,7 @@ export function registerDeadLetterActions(app: Hono<ConsoleEnv>): void {
 
   app.post("/dlq/:id/delete", async (c) => {
     const id = c.req.param("id");
-    const result = await deleteDeadLetterById(c.env, id);
+    const result = await deleteDeadLetterById({ ...storesOf(c.env), env: c.env }, id);
     if (result.kind === "conflict") {
       setFlash(c, { kind: "error", text: "Not deleted: it is being replayed right now." });
       return c.redirect(detailHref(id), 303);
