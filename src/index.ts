@@ -3,7 +3,7 @@
 import type { Env } from "./env";
 import { loadConfig } from "./config/load";
 import { consumeBatch } from "./delivery/consume";
-import { runScheduled } from "./scheduled";
+import { runScheduled } from "./delivery/scheduled";
 import { systemRuntime } from "./runtime";
 import { buildPorts, createWorkerApp } from "./wiring";
 

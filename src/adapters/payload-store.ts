@@ -1,4 +1,5 @@
-// R2 claim check: bodies too large for a queue message are stored by message id and fetched back.
+// R2 claim check (ports/payloads): bodies too large for a queue message are stored by message id
+// and fetched back.
 import { payloadKey } from "../core/envelope";
 import type { PayloadStore } from "../ports/payloads";
 
@@ -17,6 +18,9 @@ export function r2PayloadStore(bucket: R2Bucket): PayloadStore {
     },
     async delete(ref) {
       if (ref.kind === "r2") await bucket.delete(ref.key);
+    },
+    async deleteKeys(keys) {
+      if (keys.length > 0) await bucket.delete([...keys]);
     },
   };
 }

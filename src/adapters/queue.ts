@@ -1,5 +1,4 @@
 // Queue producer: sends a v1 envelope to the producer binding it names, with an optional delay.
-import type { Envelope } from "../core/envelope";
 import type { DeliveryQueue } from "../ports/queue";
 
 export class QueueMissingError extends Error {

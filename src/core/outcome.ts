@@ -1,6 +1,7 @@
 // One classifier for the result of a delivery attempt (CONTRACT §3): delivered, retried,
 // dead-lettered or left waiting for the breaker. Unknown outcomes retry; nothing is acked silently.
 
+import type { DeadLetterReason } from "./dead-letter";
 import { nextDelay, type RetryPolicy } from "./retry";
 
 export type AttemptResult =
@@ -10,12 +11,10 @@ export type AttemptResult =
   | { kind: "blocked_url"; detail: string }
   | { kind: "breaker_open"; retryInMs: number };
 
-export type DeadLetterReason = "exhausted" | "rejected" | "gone" | "blocked_url";
-
 export type Decision =
   | { kind: "delivered" }
   | { kind: "retry"; delayMs: number }
-  | { kind: "dead_letter"; reason: DeadLetterReason }
+  | { kind: "dead_letter"; reason: Exclude<DeadLetterReason, "malformed"> }
   | { kind: "wait"; delayMs: number }; // breaker open: does not spend an attempt
 
 export type OutcomeClass = "success" | "retryable" | "final" | "blocked" | "wait";

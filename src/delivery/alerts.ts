@@ -1,22 +1,31 @@
 // Operator alerts, checked by the scheduled handler: a route's dead letters past dlq_alert_threshold,
 // an endpoint's breaker not closed for longer than BREAKER_OPEN_ALERT_MS, an endpoint burning its
 // availability error budget (SLO, multi-window burn rate). Each condition fires at
-// most once per hour (a compare-and-swap on D1 `alerts`): a log line, and a signed POST to ALERT_WEBHOOK_URL.
-import type { Env } from "../env";
-import { stringBinding } from "../env";
+// most once per hour (a compare-and-swap in the alert store): a log line, and a signed POST to ALERT_WEBHOOK_URL.
 import { messageId } from "../core/ids";
 import { signStandardWebhook } from "../core/signatures";
-import { checkEndpointUrl } from "../core/url-guard";
+import { describeResult } from "../core/outcome";
 import { budgetBurning, DEFAULT_OBJECTIVE } from "../core/slo";
 import type { GuardSnapshot } from "../ports/guard";
-import type { Runtime } from "../runtime";
-import { errorMessage, log } from "../log";
+import type { Ports } from "../ports";
+import { log } from "../log";
 
 export const ALERT_INTERVAL_MS = 3_600_000;
 export const BREAKER_OPEN_ALERT_MS = 5 * 60_000;
 const ALERT_TIMEOUT_MS = 5_000;
 /** A POST that failed is tried again after this long instead of an hour. */
 const FAILED_POST_RETRY_MS = 5 * 60_000;
+
+/** Where alerts are POSTed (ALERT_WEBHOOK_URL) and the Standard Webhooks secret that signs them (ALERT_SIGNING_SECRET). */
+export interface AlertWebhook {
+  url: string;
+  signingSecret: string | undefined;
+}
+
+export interface AlertDeps extends Pick<Ports, "alerts" | "http" | "clock"> {
+  /** Undefined when no webhook is configured: alerts are logged only. */
+  webhook: AlertWebhook | undefined;
+}
 
 export type Alert =
   | { kind: "dlq_threshold"; route: string; endpoint: string; count: number; threshold: number }
@@ -80,12 +89,12 @@ function summary(alert: Alert): string {
 }
 
 /** Fires every alert not fired in the last hour; returns how many fired. */
-export async function fireAlerts(env: Env, alerts: readonly Alert[], runtime: Runtime, allowPrivateNetworks: boolean): Promise<number> {
+export async function fireAlerts(deps: AlertDeps, alerts: readonly Alert[], allowPrivateNetworks: boolean): Promise<number> {
   let fired = 0;
   for (const alert of alerts) {
-    const now = runtime.now();
+    const now = deps.clock.now();
     const key = alertKey(alert);
-    if (!(await claimAlert(env.DB, key, alert.kind, summary(alert), now))) continue;
+    if (!(await deps.alerts.claim({ key, kind: alert.kind, detail: summary(alert) }, now, ALERT_INTERVAL_MS))) continue;
     fired += 1;
     log("error", "alert", {
       alert: alert.kind, summary: summary(alert), endpoint: alert.endpoint,
@@ -96,23 +105,11 @@ export async function fireAlerts(env: Env, alerts: readonly Alert[], runtime: Ru
       burn_rate: alert.kind === "slo_burn" ? Number(alert.longRate.toFixed(2)) : undefined,
       window: alert.kind === "slo_burn" ? alert.window : undefined,
     });
-    const url = stringBinding(env, "ALERT_WEBHOOK_URL");
-    if (url === undefined) continue;
-    const ok = await postAlert(env, url, alert, runtime, allowPrivateNetworks);
-    if (!ok) await env.DB.prepare("UPDATE alerts SET last_fired_at = ? WHERE key = ? AND last_fired_at = ?")
-      .bind(now - ALERT_INTERVAL_MS + FAILED_POST_RETRY_MS, key, now).run();
+    if (deps.webhook === undefined) continue;
+    const ok = await postAlert(deps, deps.webhook, alert, allowPrivateNetworks);
+    if (!ok) await deps.alerts.backdate(key, now, now - ALERT_INTERVAL_MS + FAILED_POST_RETRY_MS);
   }
   return fired;
-}
-
-/** True when this caller won the right to fire `key` now (no firing in the last hour). */
-async function claimAlert(db: D1Database, key: string, kind: string, detail: string, now: number): Promise<boolean> {
-  const row = await db.prepare(
-    `INSERT INTO alerts (key, kind, last_fired_at, fire_count, detail) VALUES (?, ?, ?, 1, ?)
-     ON CONFLICT(key) DO UPDATE SET last_fired_at = excluded.last_fired_at, fire_count = alerts.fire_count + 1, detail = excluded.detail
-     WHERE alerts.last_fired_at <= ? RETURNING key`,
-  ).bind(key, kind, now, detail, now - ALERT_INTERVAL_MS).first<{ key: string }>();
-  return row !== null;
 }
 
 export function alertPayload(alert: Alert, id: string, now: number): Record<string, unknown> {
@@ -126,26 +123,19 @@ export function alertPayload(alert: Alert, id: string, now: number): Record<stri
   };
 }
 
-async function postAlert(env: Env, url: string, alert: Alert, runtime: Runtime, allowPrivateNetworks: boolean): Promise<boolean> {
-  const verdict = checkEndpointUrl(url, { allowPrivateNetworks });
-  if (!verdict.ok) {
-    log("error", "alert_webhook_blocked", { alert: alert.kind, reason: verdict.reason });
-    return false;
-  }
-  const now = runtime.now();
-  const id = messageId(now, runtime.randomBytes(10)).replace(/^msg_/, "alert_");
+async function postAlert(deps: AlertDeps, webhook: AlertWebhook, alert: Alert, allowPrivateNetworks: boolean): Promise<boolean> {
+  const now = deps.clock.now();
+  const id = messageId(now, deps.clock.randomBytes(10)).replace(/^msg_/, "alert_");
   const body = new TextEncoder().encode(JSON.stringify(alertPayload(alert, id, now)));
   const timestampS = Math.floor(now / 1000);
   const headers = new Headers({ "Content-Type": "application/json", "User-Agent": "Hookgate/1", "webhook-id": id, "webhook-timestamp": String(timestampS) });
-  const secret = stringBinding(env, "ALERT_SIGNING_SECRET");
+  const secret = webhook.signingSecret;
   if (secret !== undefined) headers.set("webhook-signature", await signStandardWebhook({ id, timestampS, body, secrets: [secret] }));
-  try {
-    const res = await fetch(verdict.url.toString(), { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(ALERT_TIMEOUT_MS) });
-    await res.body?.cancel().catch(() => undefined);
-    if (res.status >= 200 && res.status < 300) return true;
-    log("error", "alert_webhook_failed", { alert: alert.kind, status: res.status });
-  } catch (error) {
-    log("error", "alert_webhook_failed", { alert: alert.kind, error: errorMessage(error).replace(/https?:\/\/\S+/g, "[url]") });
-  }
+  const sent = await deps.http.send({ url: webhook.url, allowPrivateNetworks, headers, body, timeoutMs: ALERT_TIMEOUT_MS, nowMs: now });
+  await sent.response?.body?.cancel().catch(() => undefined);
+  const result = sent.result;
+  if (result.kind === "response" && result.status >= 200 && result.status < 300) return true;
+  if (result.kind === "blocked_url") log("error", "alert_webhook_blocked", { alert: alert.kind, reason: result.detail });
+  else log("error", "alert_webhook_failed", { alert: alert.kind, ...(result.kind === "response" ? { status: result.status } : { error: describeResult(result).lastError }) });
   return false;
 }

@@ -1,12 +1,10 @@
 // Automated replay (opt-in per rule, `auto_replay: true`): once a route's endpoint has been closed
 // and healthy for a while, the scheduled handler replays the route's `exhausted` dead letters at a
 // bounded rate. Rejected (4xx) and gone (410) events would only fail again, so they wait for an operator.
-import type { Env } from "../env";
 import type { Config } from "../config/load";
 import type { GuardSnapshot } from "../ports/guard";
-import type { Runtime } from "../runtime";
 import { log } from "../log";
-import { replayMatching } from "./replay";
+import { replayMatching, type ReplayDeps } from "./replay";
 
 /** The breaker must have been closed, with no transition, for this long. */
 export const AUTO_REPLAY_HEALTHY_MS = 5 * 60_000;
@@ -35,21 +33,19 @@ export function isHealthy(snapshot: GuardSnapshot, now: number): boolean {
 }
 
 /** Replays dead letters of auto-replay routes whose endpoint is healthy; returns how many were replayed. */
-export async function autoReplay(env: Env, config: Config, snapshots: ReadonlyMap<string, GuardSnapshot | null>, runtime: Runtime): Promise<number> {
+export async function autoReplay(deps: ReplayDeps, config: Config, snapshots: ReadonlyMap<string, GuardSnapshot | null>): Promise<number> {
   let budget = AUTO_REPLAY_PER_RUN;
   let total = 0;
   for (const rule of config.rules) {
     if (!rule.auto_replay || budget <= 0) continue;
     const snapshot = snapshots.get(rule.endpoint);
-    if (snapshot === undefined || snapshot === null || !isHealthy(snapshot, runtime.now())) continue;
+    if (snapshot === undefined || snapshot === null || !isHealthy(snapshot, deps.clock.now())) continue;
     const result = await replayMatching(
-      env,
-      { route: rule.name, endpoint: rule.endpoint, reason: "exhausted" },
-      Math.min(AUTO_REPLAY_PER_ROUTE, budget),
-      runtime,
-      { trigger: "auto", spreadOverS: AUTO_REPLAY_SPREAD_S },
+      deps,
       // Ordered dead letters are left to an operator: replaying one changes what its key delivers next.
-      { maxReplayCount: AUTO_REPLAY_MAX_REPLAYS, unorderedOnly: true },
+      { route: rule.name, endpoint: rule.endpoint, reason: "exhausted", maxReplayCount: AUTO_REPLAY_MAX_REPLAYS, unorderedOnly: true },
+      Math.min(AUTO_REPLAY_PER_ROUTE, budget),
+      { trigger: "auto", spreadOverS: AUTO_REPLAY_SPREAD_S },
     );
     budget -= result.replayed + result.failed;
     total += result.replayed;

@@ -1,17 +1,12 @@
-// Replay of dead letters: claim rows by a status compare-and-swap in D1, rebuild each envelope
-// (attempt 0, same id, trace, body reference, headers, policy and queue), hand it back to async
-// delivery, then record the replay (count and time) on the row. A hand-off that fails gives the row back.
+// Replay of dead letters: claim rows by a status compare-and-swap in the dead-letter store, rebuild
+// each envelope (attempt 0, same id, trace, body reference, headers, policy and queue), hand it back to
+// async delivery, then record the replay (count and time) on the row. A hand-off that fails gives the row back.
 import * as z from "zod";
-import type { Env } from "../env";
 import type { BodyRef, Envelope } from "../core/envelope";
 import { spanId } from "../core/ids";
-import {
-  claimForReplay, getDeadLetter, markReplayedStatement, unclaimStatement,
-  type ClaimOptions, type DeadLetterFilter, type DeadLetterRow,
-} from "../adapters/dead-letter-store";
-import { sendEnvelope } from "../adapters/queue";
+import type { Ports } from "../ports";
+import type { ClaimFilter, DeadLetterRow } from "../ports/storage";
 import { replayIntoStream } from "./ordered";
-import type { Runtime } from "../runtime";
 import { errorMessage, log } from "../log";
 
 /** Hand-offs in flight at once during a bulk replay. */
@@ -33,20 +28,13 @@ export interface ReplayOptions {
   spreadOverS?: number;
 }
 
-/** The bytes of a stored body: D1 returns a BLOB as an array of byte values (or a buffer). */
-export function storedBytes(body: DeadLetterRow["body"]): Uint8Array | null {
-  if (body === null) return null;
-  if (typeof body === "string") return new TextEncoder().encode(body);
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-  return Uint8Array.from(body);
-}
+export type ReplayDeps = Pick<Ports, "deadLetters" | "queue" | "ordering" | "clock">;
 
 /** The envelope a dead letter is replayed with: a fresh start (attempt 0) of the same message. */
 export function envelopeFromRow(row: DeadLetterRow, parentSpanId: string): Envelope {
   const body: BodyRef = row.body_ref !== null
     ? { kind: "r2", key: row.body_ref, size: row.body_size }
-    : { kind: "inline", bytes: storedBytes(row.body) ?? new Uint8Array(0) };
+    : { kind: "inline", bytes: row.body ?? new Uint8Array(0) };
   return {
     v: 1,
     id: row.id,
@@ -77,58 +65,54 @@ export function envelopeFromRow(row: DeadLetterRow, parentSpanId: string): Envel
  * object, not the plain queue, under their original sequence: a key blocked on this dead letter
  * resumes with it (docs/ordering.md). Throws when the object did not take it (the row is given back).
  */
-export async function replayOrdered(env: Env, envelope: Envelope): Promise<void> {
-  await replayIntoStream(env, envelope);
+export async function replayOrdered(deps: Pick<Ports, "ordering">, envelope: Envelope): Promise<void> {
+  await replayIntoStream(deps, envelope);
 }
 
 /** Replays one dead letter by id: 404 when unknown, 409 when it is not `dead` (already replaying or replayed). */
-export async function replayOne(env: Env, id: string, runtime: Runtime): Promise<ReplayOneResult> {
-  const [row] = await claimForReplay(env.DB, { id }, 1);
+export async function replayOne(deps: ReplayDeps, id: string): Promise<ReplayOneResult> {
+  const [row] = await deps.deadLetters.claimForReplay({ id }, 1, deps.clock.now());
   if (row === undefined) {
-    const existing = await getDeadLetter(env.DB, id);
+    const existing = await deps.deadLetters.get(id);
     if (existing === null) return { kind: "not_found" };
     if (existing.reason === "malformed") return { kind: "conflict", detail: "A malformed queue message cannot be replayed; inspect and delete it." };
     return { kind: "conflict", detail: `This dead letter is ${existing.status === "replaying" ? "being replayed" : "already replayed"}.` };
   }
-  const { replayed } = await replayClaimed(env, [row], runtime, { trigger: "admin" });
+  const { replayed } = await replayClaimed(deps, [row], { trigger: "admin" });
   return replayed === 1 ? { kind: "queued", id: row.id, replayCount: row.replay_count + 1 } : { kind: "failed" };
 }
 
 /** Claims up to `limit` dead letters matching the filter and replays each exactly once. */
 export async function replayMatching(
-  env: Env,
-  filter: DeadLetterFilter,
+  deps: ReplayDeps,
+  filter: ClaimFilter,
   limit: number,
-  runtime: Runtime,
   options: ReplayOptions,
-  claim: ClaimOptions = {},
 ): Promise<{ replayed: number; failed: number }> {
-  const rows = await claimForReplay(env.DB, filter, limit, claim);
+  const rows = await deps.deadLetters.claimForReplay(filter, limit, deps.clock.now());
   if (rows.length === 0) return { replayed: 0, failed: 0 };
-  return replayClaimed(env, rows, runtime, options);
+  return replayClaimed(deps, rows, options);
 }
 
 /** Hands claimed rows to delivery, then marks the sent ones replayed and gives the others back. */
-async function replayClaimed(env: Env, rows: readonly DeadLetterRow[], runtime: Runtime, options: ReplayOptions): Promise<{ replayed: number; failed: number }> {
+async function replayClaimed(deps: ReplayDeps, rows: readonly DeadLetterRow[], options: ReplayOptions): Promise<{ replayed: number; failed: number }> {
   const sent: DeadLetterRow[] = [];
   const failed: DeadLetterRow[] = [];
   await forEachLimited(rows, HANDOFF_CONCURRENCY, async (row, index) => {
     const delaySeconds = options.spreadOverS === undefined ? 0 : Math.floor((index * options.spreadOverS) / rows.length);
     try {
-      await handOff(env, row, runtime, delaySeconds);
+      await handOff(deps, row, delaySeconds);
       sent.push(row);
     } catch (error) {
       failed.push(row);
       log("error", "dead_letter_replay_failed", { message_id: row.id, route: row.route, endpoint: row.endpoint, trigger: options.trigger, error: errorMessage(error) });
     }
   });
-  const now = runtime.now();
-  const statements = [...sent.map((r) => markReplayedStatement(env.DB, r.id, now)), ...failed.map((r) => unclaimStatement(env.DB, r.id))];
   try {
-    await env.DB.batch(statements);
+    await deps.deadLetters.settleReplays({ replayed: sent.map((r) => r.id), released: failed.map((r) => r.id), at: deps.clock.now() });
   } catch (error) {
     // The hand-offs already happened; the rows stay `replaying` (visible with ?status=replaying).
-    log("error", "dead_letter_replay_mark_failed", { count: statements.length, error: errorMessage(error) });
+    log("error", "dead_letter_replay_mark_failed", { count: sent.length + failed.length, error: errorMessage(error) });
   }
   for (const row of sent) {
     log("info", "dead_letter_replayed", {
@@ -139,10 +123,10 @@ async function replayClaimed(env: Env, rows: readonly DeadLetterRow[], runtime: 
   return { replayed: sent.length, failed: failed.length };
 }
 
-async function handOff(env: Env, row: DeadLetterRow, runtime: Runtime, delaySeconds: number): Promise<void> {
-  const envelope = envelopeFromRow(row, spanId(runtime.randomBytes(8)));
-  if (row.ordering_key !== null) return replayOrdered(env, envelope);
-  await sendEnvelope(env, envelope, delaySeconds);
+async function handOff(deps: ReplayDeps, row: DeadLetterRow, delaySeconds: number): Promise<void> {
+  const envelope = envelopeFromRow(row, spanId(deps.clock.randomBytes(8)));
+  if (row.ordering_key !== null) return replayOrdered(deps, envelope);
+  await deps.queue.send(envelope, delaySeconds);
 }
 
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {

@@ -1,8 +1,7 @@
-// Removing dead letters together with their R2 bodies: the scheduled retention purge (bounded
-// batches, D1 rows first so no row ever points at a deleted body) and an operator's delete.
-import type { Env } from "../env";
+// Removing dead letters together with their stored bodies: the scheduled retention purge (bounded
+// batches, rows first so no row ever points at a deleted body) and an operator's delete.
+import type { Ports } from "../ports";
 import { releaseDeletedDeadLetter } from "./ordered";
-import { deleteDeadLetter, getDeadLetter, purgeOlderThan } from "../adapters/dead-letter-store";
 import { log } from "../log";
 
 /** Rows deleted per statement, and statements per scheduled run (at most 2,000 rows a minute). */
@@ -16,15 +15,17 @@ export interface PurgeReport {
   more: boolean;
 }
 
+export type PurgeDeps = Pick<Ports, "deadLetters" | "payloads">;
+
 /** Purges dead letters older than `retentionHours` (failed, and last replayed, before the cutoff). */
-export async function purgeExpired(env: Env, retentionHours: number, now: number): Promise<PurgeReport> {
+export async function purgeExpired(deps: PurgeDeps, retentionHours: number, now: number): Promise<PurgeReport> {
   const before = now - retentionHours * 3_600_000;
   const report: PurgeReport = { deleted: 0, bodies: 0, more: false };
   for (let batch = 0; batch < PURGE_MAX_BATCHES; batch++) {
-    const { deleted, bodyRefs } = await purgeOlderThan(env.DB, before, PURGE_BATCH);
+    const { deleted, bodyRefs } = await deps.deadLetters.purgeOlderThan(before, PURGE_BATCH);
     report.deleted += deleted;
     if (bodyRefs.length > 0) {
-      await env.PAYLOADS.delete(bodyRefs);
+      await deps.payloads.deleteKeys(bodyRefs);
       report.bodies += bodyRefs.length;
     }
     if (deleted < PURGE_BATCH) {
@@ -39,19 +40,21 @@ export async function purgeExpired(env: Env, retentionHours: number, now: number
 
 export type DeleteResult = { kind: "deleted" } | { kind: "not_found" } | { kind: "conflict" };
 
+export type DeleteDeps = Pick<Ports, "deadLetters" | "payloads" | "ordering">;
+
 /**
- * An operator's delete. The R2 body goes with a `dead` row; a `replayed` row's body belongs to its
- * replay, which deletes it once delivered (or lands on a new row with it if it fails again).
+ * An operator's delete. The stored body goes with a `dead` row; a `replayed` row's body belongs to
+ * its replay, which deletes it once delivered (or lands on a new row with it if it fails again).
  */
-export async function deleteDeadLetterById(env: Env, id: string): Promise<DeleteResult> {
+export async function deleteDeadLetterById(deps: DeleteDeps, id: string): Promise<DeleteResult> {
   // An ordered key blocked on this dead letter is released first: if that fails nothing is deleted
   // and the operator can try again, so a key is never left blocked on a row that no longer exists.
-  const row = await getDeadLetter(env.DB, id);
+  const row = await deps.deadLetters.get(id);
   if (row === null) return { kind: "not_found" };
-  if (row.ordering_key !== null && row.status === "dead") await releaseDeletedDeadLetter(env, row);
-  const deleted = await deleteDeadLetter(env.DB, id);
-  if (deleted === null) return (await getDeadLetter(env.DB, id)) === null ? { kind: "not_found" } : { kind: "conflict" };
-  if (deleted.body_ref !== null && deleted.status === "dead") await env.PAYLOADS.delete(deleted.body_ref);
+  if (row.ordering_key !== null && row.status === "dead") await releaseDeletedDeadLetter(deps, row);
+  const deleted = await deps.deadLetters.delete(id);
+  if (deleted === null) return (await deps.deadLetters.get(id)) === null ? { kind: "not_found" } : { kind: "conflict" };
+  if (deleted.body_ref !== null && deleted.status === "dead") await deps.payloads.deleteKeys([deleted.body_ref]);
   log("info", "dead_letter_deleted", { message_id: deleted.id, route: deleted.route, endpoint: deleted.endpoint });
   return { kind: "deleted" };
 }

@@ -8,7 +8,6 @@ import { findIdempotencyKey, type KeyResult } from "../core/idempotency";
 import { messageId } from "../core/ids";
 import { sha256Hex } from "../core/signatures";
 import type { Problem } from "../core/problems";
-import { log } from "../log";
 import { readBodyLimited } from "./body";
 import { problem } from "./problem";
 import { verifyRequest } from "./verify-request";

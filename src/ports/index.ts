@@ -10,6 +10,7 @@ import type { PayloadStore } from "./payloads";
 import type { DeliveryQueue } from "./queue";
 import type { AdminRateLimit, RateLimiter } from "./rate-limit";
 import type { Secrets } from "./secrets";
+import type { AlertStore, DeadLetterStore, FallbackStore } from "./storage";
 
 export interface Ports {
   /** Time and randomness. */
@@ -19,6 +20,9 @@ export interface Ports {
   secrets: Secrets;
   queue: DeliveryQueue;
   payloads: PayloadStore;
+  deadLetters: DeadLetterStore;
+  fallbacks: FallbackStore;
+  alerts: AlertStore;
   idempotency: IdempotencyStore;
   guard: EndpointGuardPort;
   ordering: OrderingPort;

@@ -1,7 +1,7 @@
 // Ordered delivery: what the use cases ask of the per-(route, key) stream, the OrderedStream object's
 // RPC surface, and the head step the object runs through (a use case handed to it, never imported by it).
 import type { Endpoint } from "../config/load";
-import type { DeadLetterReason } from "../core/outcome";
+import type { DeadLetterReason } from "../core/dead-letter";
 import type { Envelope } from "../core/envelope";
 
 export type OnFailure = "dead_letter_and_continue" | "block";

@@ -3,10 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Env } from "../../src/env";
 import type { Envelope } from "../../src/core/envelope";
 import { messageId } from "../../src/core/ids";
-import { getDeadLetter, writeDeadLetter, type DeadLetterReason } from "../../src/adapters/dead-letter-store";
+import { d1DeadLetterStore } from "../../src/adapters/d1";
+import type { DeadLetterReason } from "../../src/core/dead-letter";
 import { DeadLetterDetailSchema, DeadLetterPageSchema, ReplayQueuedSchema } from "../../src/http/admin/schemas";
 import { setLogSink } from "../../src/log";
 import { baseConfig, call, envWith, testEnv } from "./helpers";
+
+const deadLetters = d1DeadLetterStore(testEnv.DB);
 
 const TOKEN = "test-admin-token";
 const NOW = Date.now();
@@ -25,7 +28,7 @@ function envelope(overrides: Partial<Envelope> = {}): Envelope {
 }
 
 async function seed(e: Envelope, failedAt = NOW - seq * 1000, reason: DeadLetterReason = "exhausted"): Promise<Envelope> {
-  await writeDeadLetter(testEnv.DB, { envelope: e, reason, attempts: 3, lastStatus: 503, lastError: "HTTP 503", failedAt });
+  await deadLetters.write({ envelope: e, reason, attempts: 3, lastStatus: 503, lastError: "HTTP 503", failedAt });
   return e;
 }
 
@@ -161,7 +164,7 @@ describe("replay", () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ id: e.id, trace_id: e.trace_id, attempt: 0, replay_count: 1, last_status: null, queue: "DELIVERY_QUEUE" });
     expect(sent[0]?.body).toEqual(e.body);
-    const row = await getDeadLetter(testEnv.DB, e.id);
+    const row = await deadLetters.get(e.id);
     expect(row).toMatchObject({ status: "replayed", replay_count: 1 });
     expect(row?.replayed_at).toBeGreaterThanOrEqual(NOW);
     const listed = DeadLetterPageSchema.parse(await (await call(adminRequest("/dlq"), env)).json());
@@ -184,7 +187,7 @@ describe("replay", () => {
     await call(adminRequest(`/dlq/${e.id}/replay`, { method: "POST" }), env);
     const redelivered = sent[0];
     if (redelivered === undefined) throw new Error("nothing was sent");
-    await writeDeadLetter(testEnv.DB, { envelope: { ...redelivered, attempt: 3 }, reason: "exhausted", attempts: 3, lastStatus: 500, lastError: "HTTP 500", failedAt: Date.now() });
+    await deadLetters.write({ envelope: { ...redelivered, attempt: 3 }, reason: "exhausted", attempts: 3, lastStatus: 500, lastError: "HTTP 500", failedAt: Date.now() });
     const page = DeadLetterPageSchema.parse(await (await call(adminRequest("/dlq"), env)).json());
     expect(page.items).toHaveLength(1);
     expect(page.items[0]).toMatchObject({ id: e.id, replay_count: 1, last_status: 500 });
@@ -195,7 +198,7 @@ describe("replay", () => {
     const failing = envWith(baseConfig(), { DELIVERY_QUEUE: { send: async () => { throw new Error("queue down"); } } });
     const res = await call(adminRequest(`/dlq/${e.id}/replay`, { method: "POST" }), failing);
     expect(res.status).toBe(503);
-    expect(await getDeadLetter(testEnv.DB, e.id)).toMatchObject({ status: "dead", replay_count: 0 });
+    expect(await deadLetters.get(e.id)).toMatchObject({ status: "dead", replay_count: 0 });
   });
 
   it("bulk-replays only the dead letters matching the filter, up to limit", async () => {
@@ -207,7 +210,7 @@ describe("replay", () => {
     expect(sent.map((m) => m.endpoint)).toEqual(["payments", "payments"]);
     const rest = await call(adminRequest("/dlq/replay", { method: "POST", json: { endpoint: "payments" } }), env);
     expect(await rest.json()).toEqual({ replayed: 1 });
-    expect(await getDeadLetter(testEnv.DB, untouched.id)).toMatchObject({ status: "dead" });
+    expect(await deadLetters.get(untouched.id)).toMatchObject({ status: "dead" });
   });
 
   it("replays each dead letter exactly once when two bulk replays run at the same time", async () => {
@@ -245,7 +248,7 @@ describe("replay", () => {
     const res = await call(adminRequest(`/dlq/${e.id}/replay`, { method: "POST" }), env);
     expect(res.status).toBe(202);
     expect(sent).toHaveLength(0);
-    expect(await getDeadLetter(testEnv.DB, e.id)).toMatchObject({ status: "replayed", replay_count: 1 });
+    expect(await deadLetters.get(e.id)).toMatchObject({ status: "replayed", replay_count: 1 });
   });
 });
 
@@ -256,7 +259,7 @@ describe("DELETE /admin/dlq/{id}", () => {
     await seed(envelope({ id, body: { kind: "r2", key: `payloads/${id}`, size: 10 } }));
     const res = await call(adminRequest(`/dlq/${id}`, { method: "DELETE" }), env);
     expect(res.status).toBe(204);
-    expect(await getDeadLetter(testEnv.DB, id)).toBeNull();
+    expect(await deadLetters.get(id)).toBeNull();
     expect(await testEnv.PAYLOADS.head(`payloads/${id}`)).toBeNull();
     expect((await call(adminRequest(`/dlq/${id}`, { method: "DELETE" }), env)).status).toBe(404);
   });

@@ -8,10 +8,12 @@ import type { Envelope } from "../../src/core/envelope";
 import type { CallReport } from "../../src/core/endpoint-report";
 import type { ConfigInput } from "../../src/config/schema";
 import { messageId } from "../../src/core/ids";
-import { getDeadLetter, writeDeadLetter } from "../../src/adapters/dead-letter-store";
+import { d1DeadLetterStore } from "../../src/adapters/d1";
 import { createWorkerApp } from "../../src/wiring";
 import { setLogSink } from "../../src/log";
 import { baseConfig, envWith, testEnv } from "./helpers";
+
+const deadLetters = d1DeadLetterStore(testEnv.DB);
 
 const ORIGIN = "https://gateway.test";
 const UI = `${ORIGIN}/admin/ui`;
@@ -97,7 +99,7 @@ function envelope(overrides: Partial<Envelope> = {}): Envelope {
 }
 
 async function seed(e: Envelope, failedAt = NOW - seq * 1000): Promise<Envelope> {
-  await writeDeadLetter(testEnv.DB, { envelope: e, reason: "exhausted", attempts: 3, lastStatus: 503, lastError: "HTTP 503", failedAt });
+  await deadLetters.write({ envelope: e, reason: "exhausted", attempts: 3, lastStatus: 503, lastError: "HTTP 503", failedAt });
   return e;
 }
 
@@ -225,7 +227,7 @@ describe("dead letters", () => {
     const detail = await browser.page(`/dlq/${doomed.id}`);
     expect(detail).toMatch(/<details class="confirm"><summary>Delete…<\/summary><form method="post" action="\/admin\/ui\/dlq\/[^"]+\/delete">/);
     expect(await browser.submit(`/dlq/${doomed.id}/delete`)).toBe("/dlq");
-    expect(await getDeadLetter(testEnv.DB, doomed.id)).toBeNull();
+    expect(await deadLetters.get(doomed.id)).toBeNull();
     expect(await browser.page("/dlq")).toContain(`Deleted ${doomed.id}.`);
     await browser.submit(`/dlq/${doomed.id}/delete`);
     expect(await browser.page("/dlq")).toContain(`No dead letter ${doomed.id}.`);

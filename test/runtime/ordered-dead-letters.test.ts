@@ -4,7 +4,6 @@ import { releaseDeletedDeadLetter, resolveTarget } from "../../src/delivery/orde
 import { envelopeFromRow, replayOne, replayOrdered } from "../../src/delivery/replay";
 import { deleteDeadLetterById } from "../../src/delivery/retention";
 import { setLogSink } from "../../src/log";
-import { systemRuntime } from "../../src/runtime";
 import { envWith, portsFor, testEnv } from "./helpers";
 import { loadConfig } from "../../src/config/load";
 import { deadLetter, fakeEndpoint, orderedConfig, orderEnvelope, ORDERS_SETTINGS, sendOrder, streamOf, testEnvWith, waitForStatus } from "./ordered-helpers";
@@ -44,7 +43,7 @@ describe("dead letters on ordered routes", () => {
     const row = await rowOf(e, first.id);
     expect(row).toMatchObject({ reason: "rejected", sequence: 1 });
     endpoint.spy.mockImplementation(async () => new Response("ok", { status: 200 }));
-    await replayOrdered(e, envelopeFromRow(row, "00f067aa0ba902b7"));
+    await replayOrdered(portsFor(e), envelopeFromRow(row, "00f067aa0ba902b7"));
     await waitForStatus(e, "dlc-2", (s) => s.pending === 0);
     const last = new Headers(endpoint.spy.mock.calls.at(-1)?.[1]?.headers);
     expect([last.get("webhook-id"), last.get("X-Sequence"), last.get("X-Retry-Attempt")]).toEqual([first.id, "1", "1"]);
@@ -65,7 +64,7 @@ describe("dead letters on ordered routes", () => {
     expect(endpoint.delivered("blk-1").map((c) => c.sequence)).toEqual([1]);
 
     healthy = true;
-    expect(await replayOne(e, ids[1] ?? "", systemRuntime)).toMatchObject({ kind: "queued" });
+    expect(await replayOne(portsFor(e), ids[1] ?? "")).toMatchObject({ kind: "queued" });
     await waitForStatus(e, "blk-1", (s) => s.pending === 0);
     const delivered = endpoint.delivered("blk-1");
     expect(delivered.map((c) => c.sequence)).toEqual([1, 2, 3, 4, 5]);
@@ -80,7 +79,7 @@ describe("dead letters on ordered routes", () => {
     const first = await sendOrder(e, "blk-3", 1);
     await sendOrder(e, "blk-3", 2);
     await waitForStatus(e, "blk-3", (s) => s.blocked);
-    expect(await replayOne(e, first.id, systemRuntime)).toMatchObject({ kind: "queued" });
+    expect(await replayOne(portsFor(e), first.id)).toMatchObject({ kind: "queued" });
     await vi.waitFor(async () => expect(await rowOf(e, first.id)).toMatchObject({ status: "dead", replay_count: 1 }));
     expect(await waitForStatus(e, "blk-3", (s) => s.blocked)).toMatchObject({ pending: 2, head: { sequence: 1 } });
   });
@@ -105,7 +104,7 @@ describe("dead letters on ordered routes", () => {
     await sendOrder(e, "blk-4", 2);
     await sendOrder(e, "blk-4", 3);
     await waitForStatus(e, "blk-4", (s) => s.blocked);
-    expect(await deleteDeadLetterById(e, first.id)).toEqual({ kind: "deleted" });
+    expect(await deleteDeadLetterById(portsFor(e), first.id)).toEqual({ kind: "deleted" });
     expect(await deadLetter(e, first.id)).toBeNull();
     await waitForStatus(e, "blk-4", (s) => s.pending === 0);
     expect(endpoint.delivered("blk-4").map((c) => c.sequence)).toEqual([2, 3]);

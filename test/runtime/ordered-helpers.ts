@@ -4,7 +4,8 @@ import { vi } from "vitest";
 import type { Env } from "../../src/env";
 import type { ConfigInput } from "../../src/config/schema";
 import type { Envelope } from "../../src/core/envelope";
-import { getDeadLetter, type DeadLetterRow } from "../../src/adapters/dead-letter-store";
+import { d1DeadLetterStore } from "../../src/adapters/d1";
+import type { DeadLetterRow } from "../../src/ports/storage";
 import { orderingObjectName } from "../../src/adapters/ordering-client";
 import type { StreamSettings, StreamStatus } from "../../src/ports/ordering";
 import { baseConfig, call, envWith, signedRequest } from "./helpers";
@@ -116,7 +117,7 @@ export function testEnvWith(onFailure: "dead_letter_and_continue" | "block", ret
 
 /** The D1 dead letter of a message id, as the admin API reads it. */
 export async function deadLetter(e: Env, id: string): Promise<DeadLetterRow | null> {
-  return getDeadLetter(e.DB, id);
+  return d1DeadLetterStore(e.DB).get(id);
 }
 
 export function deferred(): { promise: Promise<void>; resolve: () => void } {

@@ -6,13 +6,15 @@ import type { Env } from "../../src/env";
 import type { ConfigInput } from "../../src/config/schema";
 import type { Envelope } from "../../src/core/envelope";
 import { toWire, type Problem } from "../../src/core/problems";
-import { writeDeadLetter } from "../../src/adapters/dead-letter-store";
+import { d1DeadLetterStore } from "../../src/adapters/d1";
 import { forgetRateLeases } from "../../src/adapters/rate-limit-client";
 import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import type { ClaimResult } from "../../src/ports/idempotency";
 import { loadConfig } from "../../src/config/load";
 import { setLogSink } from "../../src/log";
 import { baseConfig, call, envWith, expectProblem, recordingQueue, signedRequest, testEnv } from "./helpers";
+
+const deadLetters = d1DeadLetterStore(testEnv.DB);
 
 beforeEach(() => {
   forgetRateLeases();
@@ -207,7 +209,7 @@ const ROWS: readonly Row[] = [
         body: { kind: "inline", bytes: new TextEncoder().encode("{}") }, received_at: Date.now(), attempt: 3, policy: { matrix: [0, 0], max_attempts: 3 },
         last_status: 503, last_error: "HTTP 503", fallback: null, replay_count: 0, ordering: null,
       };
-      await writeDeadLetter(testEnv.DB, { envelope, reason: "exhausted", attempts: 3, lastStatus: 503, lastError: "HTTP 503", failedAt: Date.now() });
+      await deadLetters.write({ envelope, reason: "exhausted", attempts: 3, lastStatus: 503, lastError: "HTTP 503", failedAt: Date.now() });
       const env = envWith(baseConfig(), { DELIVERY_QUEUE: recordingQueue({ fail: true }).queue });
       return call(new Request(`https://gateway.test/admin/dlq/${id}/replay`, { method: "POST", headers: { Authorization: "Bearer test-admin-token" } }), env);
     },

@@ -8,10 +8,15 @@ import type { Envelope } from "../../src/core/envelope";
 import { messageId } from "../../src/core/ids";
 import { signStandardWebhook } from "../../src/core/signatures";
 import type { CallReport } from "../../src/core/endpoint-report";
-import { claimForReplay, getDeadLetter, writeDeadLetter, type DeadLetterReason } from "../../src/adapters/dead-letter-store";
-import { runScheduled } from "../../src/scheduled";
+import { d1DeadLetterStore } from "../../src/adapters/d1";
+import type { DeadLetterReason } from "../../src/core/dead-letter";
+import { runScheduled } from "../../src/delivery/scheduled";
 import { setLogSink } from "../../src/log";
-import { baseConfig, envWith, noSleep, testEnv } from "./helpers";
+import { baseConfig, envWith, noSleep, portsFor, testEnv } from "./helpers";
+import { loadConfig } from "../../src/config/load";
+import type { Runtime } from "../../src/runtime";
+
+const deadLetters = d1DeadLetterStore(testEnv.DB);
 
 const HOUR = 3_600_000;
 const ALERT_SECRET = "whsec_YWxlcnQtc2lnbmluZy1zZWNyZXQtZm9yLXRlc3Rz";
@@ -28,7 +33,7 @@ function envelope(overrides: Partial<Envelope> = {}): Envelope {
 }
 
 async function seed(e: Envelope, failedAt: number, reason: DeadLetterReason = "exhausted"): Promise<Envelope> {
-  await writeDeadLetter(testEnv.DB, { envelope: e, reason, attempts: 2, lastStatus: 503, lastError: "HTTP 503", failedAt });
+  await deadLetters.write({ envelope: e, reason, attempts: 2, lastStatus: 503, lastError: "HTTP 503", failedAt });
   return e;
 }
 
@@ -71,11 +76,11 @@ describe("stale replay claims", () => {
     const stale = await seed(envelope(), Date.now() - HOUR);
     const fresh = await seed(envelope(), Date.now() - HOUR);
     const now = Date.now();
-    await claimForReplay(testEnv.DB, { id: stale.id }, 1, { now: now - 11 * 60_000 });
-    await claimForReplay(testEnv.DB, { id: fresh.id }, 1, { now: now - 60_000 });
-    await runScheduled(envWith(baseConfig()), { now: () => now, random: Math.random, randomBytes: (n: number) => crypto.getRandomValues(new Uint8Array(n)), sleep: noSleep });
-    expect((await getDeadLetter(testEnv.DB, stale.id))?.status).toBe("dead");
-    expect((await getDeadLetter(testEnv.DB, fresh.id))?.status).toBe("replaying");
+    await deadLetters.claimForReplay({ id: stale.id }, 1, now - 11 * 60_000);
+    await deadLetters.claimForReplay({ id: fresh.id }, 1, now - 60_000);
+    await runScheduledOn(envWith(baseConfig()), { now: () => now, random: Math.random, randomBytes: (n: number) => crypto.getRandomValues(new Uint8Array(n)), sleep: noSleep });
+    expect((await deadLetters.get(stale.id))?.status).toBe("dead");
+    expect((await deadLetters.get(fresh.id))?.status).toBe("replaying");
     expect(logs.some((l) => l.includes('"event":"replay_claims_released"'))).toBe(true);
   });
 });
@@ -91,12 +96,12 @@ describe("retention", () => {
 
     await runCron(envWith(baseConfig({ dlq_retention_hours: 48 })));
 
-    expect(await getDeadLetter(testEnv.DB, old.id)).toBeNull();
-    expect(await getDeadLetter(testEnv.DB, oldInline.id)).toBeNull();
+    expect(await deadLetters.get(old.id)).toBeNull();
+    expect(await deadLetters.get(oldInline.id)).toBeNull();
     expect(await testEnv.PAYLOADS.head(`payloads/${old.id}`)).toBeNull();
-    expect(await getDeadLetter(testEnv.DB, fresh.id)).not.toBeNull();
+    expect(await deadLetters.get(fresh.id)).not.toBeNull();
     expect(await testEnv.PAYLOADS.head(`payloads/${fresh.id}`)).not.toBeNull();
-    expect(await getDeadLetter(testEnv.DB, replayedLately.id)).not.toBeNull();
+    expect(await deadLetters.get(replayedLately.id)).not.toBeNull();
   });
 
   it("keeps 720 hours by default and purges nothing while the config is invalid", async () => {
@@ -104,10 +109,10 @@ describe("retention", () => {
     const month = await seed(envelope(), now - 700 * HOUR);
     const older = await seed(envelope(), now - 721 * HOUR);
     await runCron(envWith("{ not json"));
-    expect(await getDeadLetter(testEnv.DB, older.id)).not.toBeNull();
+    expect(await deadLetters.get(older.id)).not.toBeNull();
     await runCron(envWith(baseConfig()));
-    expect(await getDeadLetter(testEnv.DB, older.id)).toBeNull();
-    expect(await getDeadLetter(testEnv.DB, month.id)).not.toBeNull();
+    expect(await deadLetters.get(older.id)).toBeNull();
+    expect(await deadLetters.get(month.id)).not.toBeNull();
   });
 });
 
@@ -135,8 +140,8 @@ describe("automated replay", () => {
     expect(spy.sent.map((s) => s.body.id).sort()).toEqual([a.id, b.id].sort());
     expect(spy.sent.every((s) => s.body.attempt === 0 && s.body.replay_count === 1)).toBe(true);
     expect(spy.sent.map((s) => s.delaySeconds).sort((x, y) => x - y)).toEqual([0, 30]);
-    for (const id of [a.id, b.id]) expect(await getDeadLetter(testEnv.DB, id)).toMatchObject({ status: "replayed", replay_count: 1 });
-    for (const id of [rejected.id, tired.id, optedOut.id]) expect(await getDeadLetter(testEnv.DB, id)).toMatchObject({ status: "dead" });
+    for (const id of [a.id, b.id]) expect(await deadLetters.get(id)).toMatchObject({ status: "replayed", replay_count: 1 });
+    for (const id of [rejected.id, tired.id, optedOut.id]) expect(await deadLetters.get(id)).toMatchObject({ status: "dead" });
 
     await runCron(envWith(cfg, { DELIVERY_QUEUE: spy.queue }));
     expect(spy.sent).toHaveLength(2);
@@ -153,9 +158,9 @@ describe("automated replay", () => {
     await runCron(envWith(cfg, { DELIVERY_QUEUE: spy.queue }));
 
     expect(spy.sent).toHaveLength(0);
-    expect(await getDeadLetter(testEnv.DB, waiting.id)).toMatchObject({ status: "dead" });
+    expect(await deadLetters.get(waiting.id)).toMatchObject({ status: "dead" });
     // Five minutes later the breaker counts as healthy again.
-    await runScheduled(envWith(cfg, { DELIVERY_QUEUE: spy.queue }), { now: () => Date.now() + 6 * 60_000, random: Math.random, randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), sleep: noSleep });
+    await runScheduledOn(envWith(cfg, { DELIVERY_QUEUE: spy.queue }), { now: () => Date.now() + 6 * 60_000, random: Math.random, randomBytes: (n: number) => crypto.getRandomValues(new Uint8Array(n)), sleep: noSleep });
     expect(spy.sent.map((s) => s.body.id)).toEqual([waiting.id]);
   });
 });
@@ -204,10 +209,10 @@ describe("alerts", () => {
     const env = envWith(baseConfig(), { ALERT_WEBHOOK_URL: "http://127.0.0.1:9/alerts" });
     const runtime = (offsetMs: number) => ({ now: () => Date.now() + offsetMs, random: Math.random, randomBytes: (n: number) => crypto.getRandomValues(new Uint8Array(n)), sleep: noSleep });
 
-    await runScheduled(env, runtime(60_000));
+    await runScheduledOn(env, runtime(60_000));
     expect(fetchSpy).not.toHaveBeenCalled();
-    await runScheduled(env, runtime(10 * 60_000));
-    await runScheduled(env, runtime(11 * 60_000));
+    await runScheduledOn(env, runtime(10 * 60_000));
+    await runScheduledOn(env, runtime(11 * 60_000));
     expect(fetchSpy).toHaveBeenCalledTimes(1);
     const payload = JSON.parse(new TextDecoder().decode(fetchSpy.mock.calls[0]?.[1]?.body as Uint8Array)) as Record<string, unknown>;
     expect(payload).toMatchObject({ alert: "breaker_open", endpoint: "payments", breaker: "open" });
@@ -232,3 +237,8 @@ describe("alerts", () => {
     expect(logs.some((l) => l.includes('"alert":"slo_burn"') && l.includes('"endpoint":"payments"'))).toBe(true);
   });
 });
+
+/** The cron handler's use case over `e`'s bindings with a given runtime. */
+function runScheduledOn(e: Env, runtime: Runtime) {
+  return runScheduled(portsFor(e, runtime), loadConfig(e.GATEWAY_CONFIG));
+}

@@ -7,8 +7,10 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import worker from "../../src/index";
 import type { Env } from "../../src/env";
 import type { Envelope } from "../../src/core/envelope";
-import { writeDeadLetter } from "../../src/adapters/dead-letter-store";
+import { d1DeadLetterStore } from "../../src/adapters/d1";
 import { baseConfig, call, captureLogsPerTest, envWith, recordingQueue, schemeHeaders, signedRequest, SIGNING_SECRET, SW_SECRET, testEnv } from "./helpers";
+
+const deadLetters = d1DeadLetterStore(testEnv.DB);
 
 const HEX_SECRET = "hex-secret-LEAKCANARY-1f3a9c";
 const OLD_SIGNING_SECRET = "whsec_b2xkLXNpZ25pbmctTEVBS0NBTkFSWS0yYjdkOQ==";
@@ -252,7 +254,7 @@ describe("admin API", () => {
       body: { kind: "inline", bytes: new TextEncoder().encode(userBody()) }, received_at: Date.now(), attempt: 1, policy: { matrix: [], max_attempts: 1 },
       last_status: 400, last_error: "HTTP 400", fallback: null, replay_count: 0, ordering: null,
     };
-    await writeDeadLetter(testEnv.DB, { envelope: e, reason: "rejected", attempts: 1, lastStatus: 400, lastError: "HTTP 400", failedAt: Date.now() });
+    await deadLetters.write({ envelope: e, reason: "rejected", attempts: 1, lastStatus: 400, lastError: "HTTP 400", failedAt: Date.now() });
     const res = await call(admin(`/dlq/${id}`), env);
     expect(res.status).toBe(200);
     const text = await expectNoLeakInResponse(res, { bodyMayEcho: BODY_TEXT });

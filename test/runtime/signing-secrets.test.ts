@@ -6,7 +6,6 @@ import { loadConfig } from "../../src/config/load";
 import type { Envelope } from "../../src/core/envelope";
 import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import { setLogSink } from "../../src/log";
-import { systemRuntime } from "../../src/runtime";
 import { baseConfig, call, envWith, expectProblem, portsFor, signedRequest, testEnvelope } from "./helpers";
 
 afterEach(() => {

@@ -13,7 +13,6 @@ import type { ConfigInput } from "../../src/config/schema";
 import { httpSender } from "../../src/adapters/http-sender";
 import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import { attemptDelivery } from "../../src/delivery/attempt";
-import { systemRuntime } from "../../src/runtime";
 import { setLogSink } from "../../src/log";
 import { baseConfig, call, envWith, expectProblem, portsFor, signedRequest, testEnv, testEnvelope } from "./helpers";
 

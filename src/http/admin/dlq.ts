@@ -1,13 +1,13 @@
 // The dead-letter routes: list (filters, cursor, newest first), inspect (headers and body, utf8 or
 // base64), replay one, bulk replay by filter (each row exactly once, whoever else is replaying), delete.
 import type * as z from "zod";
-import type { Env } from "../../env";
-import { decodeCursor, getDeadLetter, listDeadLetters, type DeadLetterRow } from "../../adapters/dead-letter-store";
-import { r2PayloadStore } from "../../adapters/payload-store";
-import { replayMatching, replayOne, storedBytes } from "../../delivery/replay";
+import type { PayloadStore } from "../../ports/payloads";
+import type { DeadLetterRow, DeadLetterSummary } from "../../ports/storage";
+import { replayMatching, replayOne } from "../../delivery/replay";
 import { deleteDeadLetterById } from "../../delivery/retention";
 import { log } from "../../log";
 import { problem } from "../problem";
+import { decodeCursor, encodeCursor } from "./cursor";
 import type { AdminRouter } from "./router";
 import {
   BulkReplayBodySchema, BulkReplayResultSchema, DeadLetterDetailSchema, DeadLetterPageSchema, DeadLetterQuerySchema,
@@ -33,8 +33,8 @@ export function registerDlqRoutes(router: AdminRouter): void {
       return problem(c, { kind: "invalid-input", detail: "Invalid query: cursor: not a next_cursor returned by this API" });
     }
     const { source, event_type, endpoint, reason } = query;
-    const page = await listDeadLetters(c.env.DB, { source, event_type, endpoint, reason }, query.limit, cursor, [query.status]);
-    const body: z.input<typeof DeadLetterPageSchema> = { items: page.rows.map(listItem), next_cursor: page.next };
+    const page = await c.env.ports.deadLetters.list({ filter: { source, event_type, endpoint, reason }, statuses: [query.status], limit: query.limit, after: cursor });
+    const body: z.input<typeof DeadLetterPageSchema> = { items: page.rows.map(listItem), next_cursor: page.next === null ? null : encodeCursor(page.next) };
     return c.json(body);
   });
 
@@ -43,9 +43,10 @@ export function registerDlqRoutes(router: AdminRouter): void {
     summary: "One dead letter with its forwarded headers and body",
     responses: { 200: { description: "The dead letter", schema: DeadLetterDetailSchema }, 401: unauthorized, 404: notFound },
   }, async (c, { params }) => {
-    const row = await getDeadLetter(c.env.DB, params.id);
+    const stores = c.env.ports;
+    const row = await stores.deadLetters.get(params.id);
     if (row === null) return problem(c, { kind: "unknown-dead-letter" });
-    return c.json(await detail(c.env, row));
+    return c.json(await detail(stores.payloads, row));
   });
 
   router.add({
@@ -57,7 +58,7 @@ export function registerDlqRoutes(router: AdminRouter): void {
       503: { description: "Could not be handed to delivery; retry", problem: true },
     },
   }, async (c, { params }) => {
-    const result = await replayOne(c.env, params.id, c.env.ports.clock);
+    const result = await replayOne(c.env.ports, params.id);
     switch (result.kind) {
       case "queued": {
         const body: z.input<typeof ReplayQueuedSchema> = { id: result.id, status: "queued", replay_count: result.replayCount };
@@ -79,7 +80,7 @@ export function registerDlqRoutes(router: AdminRouter): void {
     responses: { 200: { description: "How many were handed to delivery", schema: BulkReplayResultSchema }, 400: invalid, 401: unauthorized },
   }, async (c, { body }) => {
     const { limit, ...filter } = body;
-    const result = await replayMatching(c.env, filter, limit, c.env.ports.clock, { trigger: "admin" });
+    const result = await replayMatching(c.env.ports, filter, limit, { trigger: "admin" });
     log("info", "bulk_replay", { trace_id: c.get("trace").traceId, replayed: result.replayed, failed: result.failed, ...filter });
     const answer: z.input<typeof BulkReplayResultSchema> = { replayed: result.replayed };
     return c.json(answer);
@@ -90,7 +91,7 @@ export function registerDlqRoutes(router: AdminRouter): void {
     summary: "Remove a dead letter (and its stored body)",
     responses: { 204: { description: "Deleted" }, 401: unauthorized, 404: notFound, 409: { description: "Being replayed right now", problem: true } },
   }, async (c, { params }) => {
-    const result = await deleteDeadLetterById(c.env, params.id);
+    const result = await deleteDeadLetterById(c.env.ports, params.id);
     if (result.kind === "not_found") return problem(c, { kind: "unknown-dead-letter" });
     if (result.kind === "conflict") return problem(c, { kind: "conflict", detail: "This dead letter is being replayed right now." });
     return c.body(null, 204);
@@ -100,24 +101,24 @@ export function registerDlqRoutes(router: AdminRouter): void {
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
-export function listItem(row: DeadLetterRow): z.input<typeof DeadLetterSchema> {
+export function listItem(row: DeadLetterSummary): z.input<typeof DeadLetterSchema> {
   return {
     id: row.id, source: row.source, event_type: row.event_type, route: row.route, endpoint: row.endpoint,
-    reason: row.reason as z.input<typeof DeadLetterSchema>["reason"], attempts: row.attempts, last_status: row.last_status,
+    reason: row.reason, attempts: row.attempts, last_status: row.last_status,
     last_error: row.last_error, trace_id: row.trace_id, created_at: iso(row.created_at), failed_at: iso(row.failed_at),
     replay_count: row.replay_count, replayed_at: isoOrNull(row.replayed_at), ordering_key: row.ordering_key, sequence: row.sequence,
   };
 }
 
-export async function detail(env: Env, row: DeadLetterRow): Promise<z.input<typeof DeadLetterDetailSchema>> {
+export async function detail(payloads: PayloadStore, row: DeadLetterRow): Promise<z.input<typeof DeadLetterDetailSchema>> {
   const bytes = row.body_ref === null
-    ? (storedBytes(row.body) ?? new Uint8Array(0))
-    : await r2PayloadStore(env.PAYLOADS).get({ kind: "r2", key: row.body_ref, size: row.body_size });
+    ? (row.body ?? new Uint8Array(0))
+    : await payloads.get({ kind: "r2", key: row.body_ref, size: row.body_size });
   const headers: Record<string, string> = {};
   for (const [name, value] of JSON.parse(row.headers) as [string, string][]) headers[name] = SENSITIVE_HEADER.test(name) ? "[redacted]" : value;
   return {
     ...listItem(row),
-    status: row.status as z.input<typeof DeadLetterDetailSchema>["status"],
+    status: row.status,
     idempotency_key: row.idempotency_key,
     content_type: row.content_type,
     body_size: row.body_size,

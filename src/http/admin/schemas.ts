@@ -2,7 +2,9 @@
 // schemas document output (and are checked against real answers in tests). Named ones become
 // OpenAPI components: `responseSchemas` are described as output, `requestSchemas` as input.
 import * as z from "zod";
+import { DEAD_LETTER_REASONS } from "../../core/dead-letter";
 import { FALLBACK_REASONS } from "../../core/envelope";
+import type { DeadLetterStatus } from "../../ports/storage";
 
 export const responseSchemas = z.registry<{ id: string }>();
 export const requestSchemas = z.registry<{ id: string }>();
@@ -11,8 +13,8 @@ const int = () => z.number().int();
 const iso = () => z.iso.datetime().describe("ISO 8601 timestamp (UTC)");
 const filterValue = () => z.string().min(1, { error: "must not be empty" }).max(256, { error: "must be at most 256 characters" });
 
-export const DEAD_LETTER_REASONS = ["exhausted", "rejected", "gone", "blocked_url", "malformed"] as const;
-export const DEAD_LETTER_STATUSES = ["dead", "replaying", "replayed"] as const;
+export { DEAD_LETTER_REASONS };
+export const DEAD_LETTER_STATUSES = ["dead", "replaying", "replayed"] as const satisfies readonly DeadLetterStatus[];
 
 export const ProblemSchema = z.object({
   type: z.string(),

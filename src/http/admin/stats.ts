@@ -1,9 +1,9 @@
 // GET /admin/stats (per endpoint and route over the last hour, from each EndpointGuard object's
 // snapshot, plus the dead letters waiting) and GET /admin/fallbacks (sync-to-async fallbacks, for reconciliation).
 import type * as z from "zod";
-import { decodeCursor } from "../../adapters/dead-letter-store";
 import type { RouteStats } from "../../ports/guard";
 import { problem } from "../problem";
+import { decodeCursor, encodeCursor } from "./cursor";
 import type { AdminRouter } from "./router";
 import { FallbackPageSchema, FallbackQuerySchema, StatsResponseSchema } from "./schemas";
 
@@ -20,7 +20,7 @@ export function registerStatsRoutes(router: AdminRouter): void {
     const config = c.get("config");
     const [snapshots, waiting] = await Promise.all([
       Promise.all([...config.endpoints.values()].map(async (e) => [e.name, await c.env.ports.guard.snapshot(e)] as const)),
-      c.env.ports.deadLetters.countByRoute(),
+      c.env.ports.deadLetters.countWaitingByRoute(),
     ]);
     const byEndpoint = new Map(snapshots);
     const dlqOfEndpoint = (name: string) => waiting.filter((w) => w.endpoint === name).reduce((n, w) => n + w.count, 0);
@@ -44,15 +44,15 @@ export function registerStatsRoutes(router: AdminRouter): void {
     summary: "Sync calls answered by the async fallback, newest first (reconcile with the consumer's records)",
     responses: { 200: { description: "A page of fallbacks", schema: FallbackPageSchema }, 400: { description: "Invalid query", problem: true }, 401: unauthorized },
   }, async (c, { query }) => {
-    const decoded = query.cursor === undefined ? null : decodeCursor(query.cursor);
-    if (decoded === null && query.cursor !== undefined) {
+    const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    if (cursor === null && query.cursor !== undefined) {
       return problem(c, { kind: "invalid-input", detail: "Invalid query: cursor: not a next_cursor returned by this API" });
     }
-    const cursor = decoded === null ? null : { at: decoded.failedAt, id: decoded.id };
-    const page = await c.env.ports.fallbacks.list({ source: query.source, endpoint: query.endpoint, reason: query.reason }, query.limit, cursor);
+    const filter = { source: query.source, endpoint: query.endpoint, reason: query.reason };
+    const page = await c.env.ports.fallbacks.list({ filter, limit: query.limit, after: cursor });
     const body: z.input<typeof FallbackPageSchema> = {
-      items: page.rows.map((r) => ({ ...r, reason: r.reason as z.input<typeof FallbackPageSchema>["items"][number]["reason"], at: new Date(r.at).toISOString() })),
-      next_cursor: page.next,
+      items: page.rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
+      next_cursor: page.next === null ? null : encodeCursor(page.next),
     };
     return c.json(body);
   });

@@ -1,8 +1,8 @@
 // What the console pages read: each endpoint's EndpointGuard snapshot (the same object method the
 // admin API calls, null when the object cannot be reached) and the dead letters waiting per endpoint.
 import type { Config } from "../../config/load";
-import type { GuardSnapshot } from "../../ports/guard";
 import type { Ports } from "../../ports";
+import type { GuardSnapshot } from "../../ports/guard";
 
 export interface Health {
   snapshots: ReadonlyMap<string, GuardSnapshot | null>;
@@ -14,7 +14,7 @@ export interface Health {
 export async function loadHealth(ports: Pick<Ports, "guard" | "deadLetters">, config: Config): Promise<Health> {
   const [snapshots, waiting] = await Promise.all([
     Promise.all([...config.endpoints.values()].map(async (e) => [e.name, await ports.guard.snapshot(e)] as const)),
-    ports.deadLetters.countByRoute(),
+    ports.deadLetters.countWaitingByRoute(),
   ]);
   const byEndpoint = new Map<string, number>();
   const byRoute = new Map<string, number>();

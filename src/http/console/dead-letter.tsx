@@ -2,7 +2,6 @@
 // detail) and body (pretty JSON, text, or hex); replay and delete with confirmation (post/redirect/get);
 // the raw body as a download.
 import type { Hono } from "hono";
-import { getDeadLetter } from "../../adapters/dead-letter-store";
 import { replayOne } from "../../delivery/replay";
 import { deleteDeadLetterById } from "../../delivery/retention";
 import { detail } from "../admin/dlq";
@@ -19,15 +18,17 @@ type Detail = Awaited<ReturnType<typeof detail>>;
 
 export function registerDeadLetterActions(app: Hono<ConsoleEnv>): void {
   app.get("/dlq/:id", async (c) => {
-    const row = IdParamsSchema.safeParse(c.req.param()).success ? await getDeadLetter(c.env.DB, c.req.param("id")) : null;
+    const stores = c.env.ports;
+    const row = IdParamsSchema.safeParse(c.req.param()).success ? await stores.deadLetters.get(c.req.param("id")) : null;
     if (row === null) return notFound(c);
-    return detailPage(c, await detail(c.env, row));
+    return detailPage(c, await detail(stores.payloads, row));
   });
 
   app.get("/dlq/:id/body", async (c) => {
-    const row = IdParamsSchema.safeParse(c.req.param()).success ? await getDeadLetter(c.env.DB, c.req.param("id")) : null;
+    const stores = c.env.ports;
+    const row = IdParamsSchema.safeParse(c.req.param()).success ? await stores.deadLetters.get(c.req.param("id")) : null;
     if (row === null) return notFound(c);
-    const d = await detail(c.env, row);
+    const d = await detail(stores.payloads, row);
     if (d.body === null) return notFound(c);
     const data = d.body_encoding === "base64" ? Uint8Array.from(atob(d.body), (ch) => ch.charCodeAt(0)) : d.body;
     return c.body(data, 200, {
@@ -38,7 +39,7 @@ export function registerDeadLetterActions(app: Hono<ConsoleEnv>): void {
 
   app.post("/dlq/:id/replay", async (c) => {
     const id = c.req.param("id");
-    const result = await replayOne(c.env, id, c.env.ports.clock);
+    const result = await replayOne(c.env.ports, id);
     switch (result.kind) {
       case "queued":
         setFlash(c, { kind: "ok", text: `Replayed ${id}: queued for delivery (replay ${result.replayCount}).` });
@@ -57,7 +58,7 @@ export function registerDeadLetterActions(app: Hono<ConsoleEnv>): void {
 
   app.post("/dlq/:id/delete", async (c) => {
     const id = c.req.param("id");
-    const result = await deleteDeadLetterById(c.env, id);
+    const result = await deleteDeadLetterById(c.env.ports, id);
     if (result.kind === "conflict") {
       setFlash(c, { kind: "error", text: "Not deleted: it is being replayed right now." });
       return c.redirect(detailHref(id), 303);

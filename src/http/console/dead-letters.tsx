@@ -3,9 +3,10 @@
 import * as z from "zod";
 import type { Hono } from "hono";
 import type { Config } from "../../config/load";
-import { decodeCursor, listDeadLetters, type DeadLetterRow } from "../../adapters/dead-letter-store";
+import type { DeadLetterSummary, Page } from "../../ports/storage";
 import { replayMatching } from "../../delivery/replay";
 import { log } from "../../log";
+import { decodeCursor, encodeCursor } from "../admin/cursor";
 import { DEAD_LETTER_REASONS, DEAD_LETTER_STATUSES, DeadLetterQuerySchema } from "../admin/schemas";
 import { formOf, sessionOf, type ConsoleContext, type ConsoleEnv } from "./context";
 import { clip, duration } from "./format";
@@ -48,7 +49,7 @@ export function registerDeadLetterList(app: Hono<ConsoleEnv>): void {
     }
     const q = parsed.data;
     const filter: Filter = { source: q.source, event_type: q.event_type, endpoint: q.endpoint, reason: q.reason, route: q.route };
-    const result = await listDeadLetters(c.env.DB, filter, q.limit, cursor, [q.status]);
+    const result = await c.env.ports.deadLetters.list({ filter, statuses: [q.status], limit: q.limit, after: cursor });
     return listPage(c, config, present(c.req.query(), [...FILTER_KEYS, "status", "limit"]), result, null, q.cursor !== undefined);
   });
 
@@ -58,7 +59,7 @@ export function registerDeadLetterList(app: Hono<ConsoleEnv>): void {
       setFlash(c, { kind: "error", text: "Nothing replayed: the filter is invalid." });
       return c.redirect(listHref({}), 303);
     }
-    const result = await replayMatching(c.env, parsed.data, BULK_REPLAY_LIMIT, c.env.ports.clock, { trigger: "admin" });
+    const result = await replayMatching(c.env.ports, parsed.data, BULK_REPLAY_LIMIT, { trigger: "admin" });
     log("info", "bulk_replay", { trace_id: c.get("trace").traceId, replayed: result.replayed, failed: result.failed, via: "console", ...parsed.data });
     const more = result.replayed + result.failed >= BULK_REPLAY_LIMIT ? ` More may match: replay again (at most ${BULK_REPLAY_LIMIT} at a time).` : "";
     const failed = result.failed > 0 ? ` ${result.failed} could not be handed to delivery and stay listed; retry later.` : "";
@@ -71,7 +72,7 @@ export function registerDeadLetterList(app: Hono<ConsoleEnv>): void {
 }
 
 function listPage(
-  c: ConsoleContext, config: Config, shown: Record<string, string>, result: { rows: DeadLetterRow[]; next: string | null },
+  c: ConsoleContext, config: Config, shown: Record<string, string>, result: Page<DeadLetterSummary>,
   error: string | null, paged = false,
 ) {
   const now = c.env.ports.clock.now();
@@ -110,7 +111,7 @@ function listPage(
       </Scroll>
       <nav class="pager" aria-label="Pages">
         {paged ? <a href={listHref({ ...shown, cursor: undefined })}>First page</a> : null}
-        {result.next === null ? null : <a href={listHref({ ...shown, cursor: result.next })} rel="next">Next page</a>}
+        {result.next === null ? null : <a href={listHref({ ...shown, cursor: encodeCursor(result.next) })} rel="next">Next page</a>}
       </nav>
     </Layout>
   ), error === null ? 200 : 400);
