@@ -20,6 +20,8 @@ interface Entry {
   accepted: Record<string, number>;
   /** A timed flush is armed for the outcomes buffered since the last exchange. */
   trailing: boolean;
+  /** A view refresh is on its way: concurrent calls use the view they have instead of asking too. */
+  refreshing: boolean;
   /** The endpoint as last seen, so a flush at the end of a batch knows its breaker settings. */
   endpoint: Endpoint | null;
 }
@@ -36,7 +38,7 @@ function isolate(): string {
 function entryOf(name: string): Entry {
   let e = entries.get(name);
   if (e === undefined) {
-    e = { view: null, fetchedAt: 0, pending: [], inflight: 0, accepted: {}, trailing: false, endpoint: null };
+    e = { view: null, fetchedAt: 0, pending: [], inflight: 0, accepted: {}, trailing: false, refreshing: false, endpoint: null };
     entries.set(name, e);
   }
   return e;
@@ -85,12 +87,24 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
     } finally {
       e.trailing = false;
     }
-    if (e.pending.length > 0 || Object.keys(e.accepted).length > 0) await exchange(endpoint, e, clock.now(), false, 0);
+    if (e.pending.length === 0 && Object.keys(e.accepted).length === 0) return;
+    e.refreshing = true;
+    try {
+      await exchange(endpoint, e, clock.now(), false, 0);
+    } finally {
+      e.refreshing = false;
+    }
   }
 
   async function refresh(endpoint: Endpoint, e: Entry, leaseMs: number): Promise<void> {
     const now = clock.now();
-    if (e.view === null || now - e.fetchedAt >= CACHE_TTL_MS) await exchange(endpoint, e, now, false, leaseMs);
+    if (e.view !== null && (now - e.fetchedAt < CACHE_TTL_MS || e.refreshing)) return;
+    e.refreshing = true;
+    try {
+      await exchange(endpoint, e, now, false, leaseMs);
+    } finally {
+      e.refreshing = false;
+    }
   }
 
   function lease(endpoint: Endpoint, e: Entry, route: string, mode: "sync" | "async", probeId: string | undefined): GuardLease {

@@ -36,7 +36,7 @@ class Browser {
       init = { method: "POST", headers, body: new URLSearchParams({ _csrf: this.csrf, ...form }).toString() };
     }
     const ctx = createExecutionContext();
-    const res = await createWorkerApp().fetch(new Request(`http://localhost${UI}${path}`, init), this.env, ctx);
+    const res = await createWorkerApp().fetch(new Request(`${UI}${path}`, init), this.env, ctx);
     await waitOnExecutionContext(ctx);
     for (const line of res.headers.getSetCookie()) {
       const [pair = ""] = line.split(";");
