@@ -1,7 +1,7 @@
 // The zod schema of GATEWAY_CONFIG (CONTRACT §1): fields, defaults and cross-field rules.
 // Secrets are never in the document: it names the bindings that hold them.
 import * as z from "zod";
-import { SCHEME_NAMES, schemeOf } from "../core/signatures/registry";
+import { SCHEME_NAMES, takesSecrets } from "../core/signatures/registry";
 
 const positiveInt = (what = "a positive integer") =>
   z.number({ error: `must be ${what}` }).int({ error: `must be ${what}` }).positive({ error: `must be ${what}` });
@@ -22,7 +22,7 @@ const verifySchema = z
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (schemeOf(v.scheme).secretFormat !== "none" && v.secrets.length === 0) {
+    if (takesSecrets(v.scheme) && v.secrets.length === 0) {
       ctx.addIssue({ code: "custom", path: ["secrets"], message: `must name at least one secret binding for scheme ${v.scheme}` });
     }
   });

@@ -3,7 +3,7 @@
 import type { Env } from "../env";
 import { stringBinding } from "../env";
 import type { Source } from "../config/load";
-import { schemeOf, verifySignature } from "../core/signatures";
+import { takesSecrets, verifySignature } from "../core/signatures";
 import type { VerifyResult } from "../core/signatures/types";
 import { log } from "../log";
 
@@ -14,6 +14,6 @@ export async function verifyRequest(env: Env, source: Source, headers: Headers, 
     if (value === undefined) log("warn", "secret_binding_missing", { source: source.name, binding: name });
     else secrets.push(value);
   }
-  if (schemeOf(source.verify.scheme).secretFormat !== "none" && secrets.length === 0) return { ok: false, reason: "no_secret" };
+  if (takesSecrets(source.verify.scheme) && secrets.length === 0) return { ok: false, reason: "no_secret" };
   return verifySignature(source.verify.scheme, { headers, body, secrets, toleranceS: source.verify.tolerance_s, nowMs });
 }

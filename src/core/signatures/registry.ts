@@ -27,6 +27,11 @@ export function schemeOf(name: SchemeName): SchemeDescriptor<SchemeName> {
   return scheme;
 }
 
+/** Whether a source of this scheme must name at least one secret binding (all but `none`). */
+export function takesSecrets(name: SchemeName): boolean {
+  return schemeOf(name).secretFormat !== "none";
+}
+
 /** Every scheme's signature headers, lower case: never forwarded, whatever the source's scheme. */
 export const SIGNATURE_HEADERS: readonly string[] = [...new Set(SCHEMES.flatMap((scheme) => scheme.signatureHeaders.map((h) => h.toLowerCase())))];
 
