@@ -32,7 +32,7 @@ export async function microBenchmarks(): Promise<MicroResult[]> {
   const out: MicroResult[] = [];
   for (const [size, iterations] of [[KB, 4000], [MB, 200]] as const) {
     const body = jsonBody("user.created", size);
-    const [signed] = signedPool(secret, body, 1);
+    const [signed] = await signedPool(secret, body, 1);
     const headers = new Headers(signed);
     // As ingress reads it: one buffer with room for the signed prefix before the body.
     const bytes = viewWithRoom(new ArrayBuffer(PREFIX_ROOM + size), PREFIX_ROOM, size);

@@ -51,7 +51,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function measure(block: Block, rate: number, expected: number): Promise<Measured> {
   if (workerd === undefined) throw new Error("workerd is not running");
-  const spec = block.spec(expected);
+  const spec = await block.spec(expected);
   const cpuBefore = cpuMs(workerd.pid);
   const clientBefore = process.cpuUsage();
   const result: LoadResult = block.mode === "saturate" ? await saturate(spec, block.connections, SECONDS) : await fixedRate(spec, rate, SECONDS + 2);
@@ -68,7 +68,7 @@ async function measure(block: Block, rate: number, expected: number): Promise<Me
 
 async function sanity(list: Block[]): Promise<void> {
   for (const block of list) {
-    const spec = block.spec(1);
+    const spec = await block.spec(1);
     const res = await fetch(spec.url, { method: "POST", headers: { ...spec.headers, ...spec.next?.() }, body: spec.body });
     const text = await res.text();
     if (res.status !== spec.expectStatus) throw new Error(`sanity check of ${block.id}: expected ${spec.expectStatus}, got ${res.status} ${text.slice(0, 300)}`);

@@ -2,12 +2,12 @@
 // local gateway started by `npm start`, and prints what came back.
 import { randomUUID } from "node:crypto";
 import { readDevVars } from "./lib/dev-vars";
-import { signHeaders, type ProducerScheme } from "./lib/producer-signing";
+import { producerHeaders, type SchemeName } from "../src/core/signatures";
 
 const base = process.env["HOOKGATE_URL"] ?? "http://127.0.0.1:8787";
 const vars = readDevVars();
 
-interface Sample { title: string; source: string; scheme: ProducerScheme; secret: string; path?: string; headers?: Record<string, string>; body: unknown }
+interface Sample { title: string; source: string; scheme: SchemeName; secret: string; path?: string; headers?: Record<string, string>; body: unknown }
 
 const samples: Sample[] = [
   { title: "Standard Webhooks, async", source: "acme", scheme: "standard-webhooks", secret: "ACME_SECRET", body: { type: "user.created", user_id: "u_1", email: "ada@example.com" } },
@@ -24,7 +24,8 @@ async function send(sample: Sample): Promise<void> {
   const secret = vars[sample.secret];
   if (secret === undefined) throw new Error(`${sample.secret} is missing from .dev.vars: run npm start first`);
   const body = new TextEncoder().encode(JSON.stringify(sample.body));
-  const headers = { "Content-Type": "application/json", ...signHeaders(sample.scheme, secret, body), ...sample.headers };
+  const signed = await producerHeaders(sample.scheme, { secret, body, timestampS: Math.floor(Date.now() / 1000), id: `msg_${randomUUID()}`, deliveryIdHeader: true });
+  const headers = { "Content-Type": "application/json", ...signed, ...sample.headers };
   const url = `${base}/webhooks/${sample.source}${sample.path ?? ""}`;
   const res = await fetch(url, { method: "POST", headers, body });
   const text = await res.text();

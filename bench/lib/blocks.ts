@@ -1,7 +1,7 @@
 // The benchmark's blocks: what each one sends, where, how (saturation or fixed rate), and the
 // answer it expects. A block is measured as one run; `run.ts` repeats them in alternating rounds.
 import type { LoadSpec } from "./load";
-import { forgedHeaders, freshKeys, fromPool, jsonBody, KB, MB, signedPool } from "./fixtures";
+import { forgedHeaders, freshKeys, jsonBody, KB, MB, signedSupply } from "./fixtures";
 
 export type BlockId =
   | "floor_1k" | "floor_send_1k" | "floor_claim_send_1k" | "async_1k" | "async_1k_open_key" | "async_1k_open"
@@ -15,7 +15,7 @@ export interface Block {
   mode: "saturate" | "rate";
   connections: number;
   /** Builds the request spec just before the run; `expected` sizes the presigned pool. */
-  spec(expected: number): LoadSpec;
+  spec(expected: number): LoadSpec | Promise<LoadSpec>;
 }
 
 export interface Targets {
@@ -32,7 +32,7 @@ export function blocks(t: Targets): Block[] {
   const user1m = jsonBody("user.created", MB);
   const pay1k = jsonBody("payment.authorize", KB);
   const asyncHeaders = { ...JSON_CT, "X-Event-Type": "user.created" };
-  const signed = (body: Buffer, expected: number) => fromPool(signedPool(t.secret, body, expected), t.secret, body);
+  const signed = (body: Buffer, expected: number) => signedSupply(t.secret, body, expected);
   return [
     {
       id: "floor_1k", title: "floor: bare Hono Worker, 202 to a 1 KB POST", bytes: KB, mode: "saturate", connections: 16,
@@ -48,7 +48,7 @@ export function blocks(t: Targets): Block[] {
     },
     {
       id: "async_1k", title: "async accept, signed 1 KB (verify + route + dedup + enqueue)", bytes: KB, mode: "saturate", connections: 16,
-      spec: (n) => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: user1k, headers: asyncHeaders, next: signed(user1k, n), expectStatus: 202 }),
+      spec: async (n) => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: user1k, headers: asyncHeaders, next: await signed(user1k, n), expectStatus: 202 }),
     },
     {
       id: "async_1k_open_key", title: "async accept, unsigned 1 KB with idempotency key (route + dedup + enqueue)", bytes: KB, mode: "saturate", connections: 16,
@@ -72,7 +72,7 @@ export function blocks(t: Targets): Block[] {
     },
     {
       id: "async_1m", title: "async accept, signed 1 MB (+ R2 claim check)", bytes: MB, mode: "saturate", connections: 4,
-      spec: (n) => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: user1m, headers: asyncHeaders, next: signed(user1m, n), expectStatus: 202 }),
+      spec: async (n) => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: user1m, headers: asyncHeaders, next: await signed(user1m, n), expectStatus: 202 }),
     },
     {
       id: "reject_1m", title: "1 MB with a wrong signature (read + full HMAC, 401)", bytes: MB, mode: "saturate", connections: 4,
@@ -80,19 +80,19 @@ export function blocks(t: Targets): Block[] {
     },
     {
       id: "sync_max", title: "sync pass-through, signed 1 KB, saturation", bytes: KB, mode: "saturate", connections: 16,
-      spec: (n) => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: pay1k, headers: { ...JSON_CT, "X-Event-Type": "payment.authorize" }, next: signed(pay1k, n), expectStatus: 200 }),
+      spec: async (n) => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: pay1k, headers: { ...JSON_CT, "X-Event-Type": "payment.authorize" }, next: await signed(pay1k, n), expectStatus: 200 }),
     },
     {
       id: "sync_rate", title: "sync pass-through at half the sync maximum", bytes: KB, mode: "rate", connections: 0,
-      spec: (n) => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: pay1k, headers: { ...JSON_CT, "X-Event-Type": "payment.authorize" }, next: signed(pay1k, n), expectStatus: 200 }),
+      spec: async (n) => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: pay1k, headers: { ...JSON_CT, "X-Event-Type": "payment.authorize" }, next: await signed(pay1k, n), expectStatus: 200 }),
     },
     {
       id: "floor_relay_rate", title: "platform floor: dedup claim + the same upstream call, same rate", bytes: KB, mode: "rate", connections: 0,
-      spec: (n) => ({ url: `${t.floorUrl}/relay`, body: pay1k, headers: JSON_CT, next: signed(pay1k, n), expectStatus: 200 }),
+      spec: async (n) => ({ url: `${t.floorUrl}/relay`, body: pay1k, headers: JSON_CT, next: await signed(pay1k, n), expectStatus: 200 }),
     },
     {
       id: "direct_rate", title: "the upstream called directly, same rate", bytes: KB, mode: "rate", connections: 0,
-      spec: (n) => ({ url: `${t.upstreamUrl}/authorize`, body: pay1k, headers: JSON_CT, next: signed(pay1k, n), expectStatus: 200 }),
+      spec: async (n) => ({ url: `${t.upstreamUrl}/authorize`, body: pay1k, headers: JSON_CT, next: await signed(pay1k, n), expectStatus: 200 }),
     },
   ];
 }

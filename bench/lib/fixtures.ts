@@ -2,7 +2,7 @@
 // JSON bodies of an exact size, and pools of signed Standard Webhooks headers, one distinct
 // `webhook-id` per request (else every request after the first would be a duplicate).
 import { randomBytes, randomUUID } from "node:crypto";
-import { signHeaders } from "../../scripts/lib/producer-signing";
+import { producerHeaders } from "../../src/core/signatures";
 
 export const KB = 1024;
 export const MB = 1024 * 1024;
@@ -58,21 +58,34 @@ export function jsonBody(type: string, size: number): Buffer {
   return Buffer.from(head + "x".repeat(pad) + tail, "utf8");
 }
 
-/** Signed headers for `count` requests carrying `body`, each with its own webhook-id. */
-export function signedPool(secret: string, body: Buffer, count: number): Record<string, string>[] {
-  const now = Math.floor(Date.now() / 1000);
+/** Signed headers for `count` requests carrying `body`, each with its own webhook-id (signed one at a time). */
+export async function signedPool(secret: string, body: Buffer, count: number): Promise<Record<string, string>[]> {
+  const timestampS = Math.floor(Date.now() / 1000);
   const pool: Record<string, string>[] = [];
-  for (let i = 0; i < count; i++) pool.push(signHeaders("standard-webhooks", secret, body, now, `msg_${randomUUID()}`));
+  for (let i = 0; i < count; i++) pool.push(await producerHeaders("standard-webhooks", { secret, body, timestampS, id: `msg_${randomUUID()}` }));
   return pool;
 }
 
 /**
- * Per-request headers from a presigned pool, signing more on the spot when the pool runs out
- * (only in a round that sends more than the previous one did).
+ * Per-request headers from a pool of `expected` presigned ones. Signing is asynchronous, so when
+ * half the pool is left another `expected` are signed in the background (only in a round that sends
+ * more than the previous one did); should the load still outrun that, a request goes out unsigned
+ * and is counted as an unexpected 401.
  */
-export function fromPool(pool: Record<string, string>[], secret: string, body: Buffer): () => Record<string, string> {
+export async function signedSupply(secret: string, body: Buffer, expected: number): Promise<() => Record<string, string>> {
+  const pool = await signedPool(secret, body, expected);
   let i = 0;
-  return () => pool[i++] ?? signedPool(secret, body, 1)[0] ?? {};
+  let refilling = false;
+  return () => {
+    if (!refilling && pool.length - i < expected / 2) {
+      refilling = true;
+      void signedPool(secret, body, expected).then((more) => {
+        pool.push(...more);
+        refilling = false;
+      });
+    }
+    return pool[i++] ?? {};
+  };
 }
 
 /** A fresh `X-Idempotency-Key` per request. */

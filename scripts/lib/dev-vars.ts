@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { parseConfig } from "../../src/config/load";
+import { schemeOf } from "../../src/core/signatures";
 
 export const DEV_VARS = ".dev.vars";
 
@@ -20,7 +21,7 @@ export function readDevVars(path = DEV_VARS): Record<string, string> {
   return out;
 }
 
-/** A secret in the format its scheme expects: Standard Webhooks wants `whsec_` + base64. */
+/** A secret in the format its scheme expects (the registry's `secretFormat`): `whsec_` + base64, or hex text. */
 function newSecret(name: string, standardWebhooks: boolean): string {
   if (name === "ADMIN_TOKEN") return randomBytes(24).toString("base64url");
   return standardWebhooks ? `whsec_${randomBytes(24).toString("base64")}` : randomBytes(24).toString("hex");
@@ -35,7 +36,7 @@ export function ensureDevVars(configFile: string, path = DEV_VARS, fromEnv: Node
   if (!parsed.ok) throw new Error(`${inline ? "GATEWAY_CONFIG" : configFile} is invalid:\n  ${parsed.problems.join("\n  ")}`);
   const vars = readDevVars(path);
   const wanted = new Map<string, boolean>([["ADMIN_TOKEN", false]]);
-  for (const s of parsed.config.sources.values()) for (const n of s.verify.secrets) wanted.set(n, s.verify.scheme === "standard-webhooks");
+  for (const s of parsed.config.sources.values()) for (const n of s.verify.secrets) wanted.set(n, schemeOf(s.verify.scheme).secretFormat === "whsec-base64");
   for (const e of parsed.config.endpoints.values()) for (const n of e.signing_secrets) wanted.set(n, true);
   // A secret given in the environment wins; otherwise one generated earlier is kept.
   for (const [name, sw] of wanted) vars[name] = fromEnv[name] ?? vars[name] ?? newSecret(name, sw);

@@ -6,6 +6,7 @@ import { checkEndpointUrl } from "../core/url-guard";
 import { routeName } from "../core/routing";
 import { retryPolicy, type RetryPolicy } from "../core/retry";
 import type { BreakerConfig } from "../core/breaker";
+import { schemeOf } from "../core/signatures/registry";
 
 export interface Rule extends RuleConfig {
   index: number;
@@ -42,11 +43,6 @@ export interface Config {
 export type LoadResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 export const DEFAULT_SYNC_TIMEOUT_MS = 1500;
-
-const DEFAULT_EVENT_TYPE_HEADER: Record<string, string> = {
-  github: "X-GitHub-Event",
-  shopify: "X-Shopify-Topic",
-};
 
 /** `routing_rules[1].timeout_ms` from a zod path. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -129,7 +125,7 @@ function build(cfg: ParsedConfig): Config {
     sources.set(name, {
       ...s,
       name,
-      eventTypeHeader: s.event_type_header ?? DEFAULT_EVENT_TYPE_HEADER[s.verify.scheme] ?? "X-Event-Type",
+      eventTypeHeader: s.event_type_header ?? schemeOf(s.verify.scheme).eventTypeHeader ?? "X-Event-Type",
       eventTypeField: s.event_type_field ?? "type",
     });
   }

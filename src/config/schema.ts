@@ -1,6 +1,7 @@
 // The zod schema of GATEWAY_CONFIG (CONTRACT §1): fields, defaults and cross-field rules.
 // Secrets are never in the document: it names the bindings that hold them.
 import * as z from "zod";
+import { SCHEME_NAMES, takesSecrets } from "../core/signatures/registry";
 
 const positiveInt = (what = "a positive integer") =>
   z.number({ error: `must be ${what}` }).int({ error: `must be ${what}` }).positive({ error: `must be ${what}` });
@@ -13,17 +14,15 @@ const name = z
   .string({ error: "must be a name" })
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { error: "must be 1-64 characters of letters, digits, _ . -" });
 
-export const SCHEMES = ["standard-webhooks", "hmac-sha256-hex", "stripe", "github", "shopify", "slack", "none"] as const;
-
 const verifySchema = z
   .object({
-    scheme: z.enum(SCHEMES, { error: `must be one of ${SCHEMES.join(", ")}` }),
+    scheme: z.enum(SCHEME_NAMES, { error: `must be one of ${SCHEME_NAMES.join(", ")}` }),
     secrets: z.array(bindingName, { error: "must be a list of binding names" }).max(8, { error: "at most 8 secrets" }),
     tolerance_s: positiveInt().max(86_400, { error: "must be at most 86400" }).default(300),
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (v.scheme !== "none" && v.secrets.length === 0) {
+    if (takesSecrets(v.scheme) && v.secrets.length === 0) {
       ctx.addIssue({ code: "custom", path: ["secrets"], message: `must name at least one secret binding for scheme ${v.scheme}` });
     }
   });

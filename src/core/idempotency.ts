@@ -1,34 +1,45 @@
 // Which idempotency key a request carries (CONTRACT §2): X-Idempotency-Key, the source's own header,
-// webhook-id, then the provider's delivery id. Also the shard of the dedup store a key lives in.
+// then the providers' delivery ids from the scheme registry. Also the shard of the dedup store a key lives in.
+import { DELIVERY_ID_HEADERS, schemeOf, type SchemeName } from "./signatures/registry";
 
 export const IDEMPOTENCY_SHARDS = 64;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
-export type KeyResult = { kind: "none" } | { kind: "key"; key: string; from: string } | { kind: "invalid"; header: string };
+/**
+ * `from`: the header (or `body:<field>`) the key came from. `signed`: the source's signature covers
+ * it (its scheme's own delivery id, when the scheme signs that), so it cannot change without a new
+ * signature.
+ */
+export type KeyResult =
+  | { kind: "none" }
+  | { kind: "key"; key: string; from: string; signed: boolean }
+  | { kind: "invalid"; header: string };
 
 export interface KeySources {
   headers: Headers;
   idempotencyHeader: string | undefined;
-  scheme: string;
-  /** Lazily parsed JSON body (for Stripe's event id). */
+  scheme: SchemeName;
+  /** Lazily parsed JSON body (for delivery ids in the body, like Stripe's event id). */
   json: () => unknown;
 }
 
 export function findIdempotencyKey(s: KeySources): KeyResult {
-  const candidates = ["X-Idempotency-Key", s.idempotencyHeader, "webhook-id", "X-GitHub-Delivery", "X-Shopify-Webhook-Id"];
+  const own = schemeOf(s.scheme).deliveryId;
+  const ownHeader = own !== undefined && "header" in own && own.signed ? own.header.toLowerCase() : undefined;
+  const candidates = ["X-Idempotency-Key", s.idempotencyHeader, ...DELIVERY_ID_HEADERS];
   for (const header of candidates) {
     if (header === undefined) continue;
     const value = s.headers.get(header);
     if (value === null) continue;
     const trimmed = value.trim();
     if (!KEY.test(trimmed)) return { kind: "invalid", header };
-    return { kind: "key", key: trimmed, from: header };
+    return { kind: "key", key: trimmed, from: header, signed: header.toLowerCase() === ownHeader };
   }
-  if (s.scheme === "stripe") {
+  if (own !== undefined && "bodyField" in own) {
     const json = s.json();
     if (json !== null && typeof json === "object" && !Array.isArray(json)) {
-      const id = (json as Record<string, unknown>)["id"];
-      if (typeof id === "string" && KEY.test(id)) return { kind: "key", key: id, from: "stripe event id" };
+      const id = (json as Record<string, unknown>)[own.bodyField];
+      if (typeof id === "string" && KEY.test(id)) return { kind: "key", key: id, from: `body:${own.bodyField}`, signed: own.signed };
     }
   }
   return { kind: "none" };

@@ -1,6 +1,7 @@
 // An event accepted at ingress, as the use cases see it (verified, routed, with its message id).
 import type { Endpoint, Rule, Source } from "../config/load";
 import type { TraceContext } from "../core/trace";
+import { SIGNATURE_HEADERS } from "../core/signatures";
 
 export interface AcceptedEvent {
   messageId: string;
@@ -18,12 +19,10 @@ export interface AcceptedEvent {
   ordering: { key: string } | null;
 }
 
-/** Headers never passed through, whatever forward_headers says: credentials and producer signatures. */
+/** Headers never passed through, whatever forward_headers says: credentials and every scheme's signature headers. */
 const NEVER_FORWARD = new Set([
   "authorization", "cookie", "set-cookie", "proxy-authorization",
-  "webhook-signature", "webhook-id", "webhook-timestamp",
-  "x-signature", "x-timestamp", "stripe-signature", "x-hub-signature", "x-hub-signature-256",
-  "x-shopify-hmac-sha256", "x-slack-signature", "x-slack-request-timestamp",
+  ...SIGNATURE_HEADERS,
   "content-length", "host", "content-type", "traceparent", "tracestate",
 ]);
 

@@ -131,14 +131,13 @@ function splitOrderingKey(spec: string): ["body" | "header", string] {
 }
 
 /**
- * Dedup keys of a request. A key inside the signed content (Standard Webhooks' webhook-id, Stripe's
- * event id in the body) cannot change without a new signature; any other key can, so the accepted
- * signature is aliased to it and a replay under a fresh key is still a duplicate.
+ * Dedup keys of a request. A key inside the signed content (a delivery id the scheme signs, such as
+ * Standard Webhooks' webhook-id or Stripe's event id in the body) cannot change without a new
+ * signature; any other key can, so the accepted signature is aliased to it and a replay under a
+ * fresh key is still a duplicate.
  */
 async function dedupKeys(source: Source, key: KeyResult, signatureDigest: string, bodyHash: () => string | Promise<string>): Promise<DedupKeys | null> {
   const signature = signatureDigest === "" ? null : `${source.name}:s:${signatureDigest}`;
   if (key.kind !== "key") return signature === null ? null : { key: signature, bodyHash: await bodyHash(), alias: null };
-  const scheme = source.verify.scheme;
-  const covered = (key.from === "webhook-id" && scheme === "standard-webhooks") || key.from === "stripe event id";
-  return { key: `${source.name}:k:${key.key}`, bodyHash: await bodyHash(), alias: covered ? null : signature };
+  return { key: `${source.name}:k:${key.key}`, bodyHash: await bodyHash(), alias: key.signed ? null : signature };
 }

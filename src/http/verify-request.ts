@@ -2,7 +2,7 @@
 // Missing bindings are skipped (rotation leftovers) and logged; none at all fails closed.
 import type { Source } from "../config/load";
 import type { Secrets } from "../ports/secrets";
-import { verifySignature } from "../core/signatures";
+import { takesSecrets, verifySignature } from "../core/signatures";
 import type { VerifyResult } from "../core/signatures/types";
 import { log } from "../log";
 
@@ -13,6 +13,6 @@ export async function verifyRequest(bindings: Secrets, source: Source, headers: 
     if (value === undefined) log("warn", "secret_binding_missing", { source: source.name, binding: name });
     else secrets.push(value);
   }
-  if (source.verify.scheme !== "none" && secrets.length === 0) return { ok: false, reason: "no_secret" };
+  if (takesSecrets(source.verify.scheme) && secrets.length === 0) return { ok: false, reason: "no_secret" };
   return verifySignature(source.verify.scheme, { headers, body, secrets, toleranceS: source.verify.tolerance_s, nowMs });
 }

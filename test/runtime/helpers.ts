@@ -9,7 +9,7 @@ import type { Ports } from "../../src/ports";
 import { systemRuntime, type Runtime } from "../../src/runtime";
 import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import { setLogSink } from "../../src/log";
-import { signStandardWebhook } from "../../src/core/signatures";
+import { producerHeaders, SCHEME_NAMES, schemeOf, type SchemeName } from "../../src/core/signatures";
 import type { ConfigInput } from "../../src/config/schema";
 import type { Envelope } from "../../src/core/envelope";
 import { PROBLEM_TYPE_BASE } from "../../src/core/problems";
@@ -76,15 +76,15 @@ export async function signedRequest(
   const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
   const id = opts.id ?? `msg_test_${Date.now()}_${counter++}`;
   const ts = opts.timestampS ?? Math.floor(Date.now() / 1000);
-  const signature = await signStandardWebhook({ id, timestampS: ts, body: bytes, secrets: [opts.secret ?? SW_SECRET] });
+  const signed = await producerHeaders("standard-webhooks", { secret: opts.secret ?? SW_SECRET, body: bytes, timestampS: ts, id });
   return new Request(`https://gateway.test${path}`, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": signature, ...opts.headers },
+    headers: { "Content-Type": "application/json", ...signed, ...opts.headers },
     body: bytes,
   });
 }
 
-// ---- Recording bindings, problem assertions and per-scheme signers (ingress, dedup and sync tests).
+// ---- Recording bindings, problem assertions and per-scheme signed headers (ingress, dedup and sync tests).
 
 export const HSTS_VALUE = "max-age=31536000; includeSubDomains";
 
@@ -147,57 +147,24 @@ export async function expectProblem(res: Response, status: number, kind: string)
   return body;
 }
 
-const enc = new TextEncoder();
-
-async function hmacBytes(key: Uint8Array, parts: readonly (string | Uint8Array)[]): Promise<Uint8Array> {
-  const k = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const chunks = parts.map((p) => (typeof p === "string" ? enc.encode(p) : p));
-  const data = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    data.set(c, at);
-    at += c.byteLength;
-  }
-  return new Uint8Array(await crypto.subtle.sign("HMAC", k, data));
-}
-
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-const b64 = (b: Uint8Array): string => btoa(String.fromCharCode(...b));
-
-export type SignedScheme = "standard-webhooks" | "hmac-sha256-hex" | "stripe" | "github" | "shopify" | "slack";
-export const SIGNED_SCHEMES: readonly SignedScheme[] = ["standard-webhooks", "hmac-sha256-hex", "stripe", "github", "shopify", "slack"];
+export type SignedScheme = Exclude<SchemeName, "none">;
+/** Every registered scheme that signs, so each new scheme runs through the ingress tests. */
+export const SIGNED_SCHEMES: readonly SignedScheme[] = SCHEME_NAMES.filter((name): name is SignedScheme => name !== "none");
 
 /** A secret value that suits each scheme (Standard Webhooks secrets are whsec_ + base64). */
 export function secretFor(scheme: SignedScheme, n = 1): string {
-  return scheme === "standard-webhooks" ? `whsec_${btoa(`secret-number-${n}-for-tests!!`)}` : `${scheme}-secret-${n}`;
+  return schemeOf(scheme).secretFormat === "whsec-base64" ? `whsec_${btoa(`secret-number-${n}-for-tests!!`)}` : `${scheme}-secret-${n}`;
 }
 
-/** The signature headers a correct producer of `scheme` sends (independent of src/core/signatures). */
-export async function schemeHeaders(
+/** The signature headers a correct producer of `scheme` sends (the shared producer signer; its output is pinned by known-answer vectors). */
+export function schemeHeaders(
   scheme: SignedScheme,
   secret: string,
   body: Uint8Array,
   opts: { timestampS?: number; id?: string } = {},
 ): Promise<Record<string, string>> {
-  const ts = String(opts.timestampS ?? Math.floor(Date.now() / 1000));
-  const key = enc.encode(secret);
-  switch (scheme) {
-    case "standard-webhooks": {
-      const id = opts.id ?? `msg_${crypto.randomUUID()}`;
-      const raw = Uint8Array.from(atob(secret.replace(/^whsec_/, "")), (c) => c.charCodeAt(0));
-      return { "webhook-id": id, "webhook-timestamp": ts, "webhook-signature": `v1,${b64(await hmacBytes(raw, [`${id}.${ts}.`, body]))}` };
-    }
-    case "hmac-sha256-hex":
-      return { "X-Signature": hex(await hmacBytes(key, [body])), "X-Timestamp": ts };
-    case "stripe":
-      return { "Stripe-Signature": `t=${ts},v1=${hex(await hmacBytes(key, [`${ts}.`, body]))}` };
-    case "github":
-      return { "X-Hub-Signature-256": `sha256=${hex(await hmacBytes(key, [body]))}` };
-    case "shopify":
-      return { "X-Shopify-Hmac-Sha256": b64(await hmacBytes(key, [body])) };
-    case "slack":
-      return { "X-Slack-Signature": `v0=${hex(await hmacBytes(key, [`v0:${ts}:`, body]))}`, "X-Slack-Request-Timestamp": ts };
-  }
+  const timestampS = opts.timestampS ?? Math.floor(Date.now() / 1000);
+  return producerHeaders(scheme, { secret, body, timestampS, id: opts.id ?? `msg_${crypto.randomUUID()}` });
 }
 
 // ---- A queue envelope for consumer-level tests.

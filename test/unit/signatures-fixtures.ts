@@ -1,14 +1,8 @@
-// Shared fixtures for the signature tests: an independent signer per scheme built on node:crypto,
-// the clock and tolerance the tests use, and a Headers whose `get` hands back any string.
-import { createHmac } from "node:crypto";
-import {
-  verifyGitHub,
-  verifyHmacSha256Hex,
-  verifyShopify,
-  verifySlack,
-  verifyStandardWebhooks,
-  verifyStripe,
-} from "../../src/core/signatures/index";
+// Shared fixtures for the signature tests, one entry per registered scheme: a known-answer vector
+// (computed outside src/: the provider's documented example or node:crypto), two secrets for
+// rotation, the timestamp header and malformed headers; plus the clock and a Headers that hands
+// back any string. The compiler asks for an entry for every scheme in the registry.
+import { producerHeaders, SCHEME_NAMES, schemeOf } from "../../src/core/signatures/index";
 import type { SchemeName, VerifyInput, VerifyResult } from "../../src/core/signatures/index";
 
 export const T = 1_700_000_000;
@@ -38,46 +32,61 @@ export class RawHeaders extends Headers {
   }
 }
 
-function hmac(key: string | Buffer, parts: readonly (string | Uint8Array)[]): Buffer {
-  const mac = createHmac("sha256", key);
-  for (const part of parts) mac.update(part);
-  return mac.digest();
+export type SignedScheme = Exclude<SchemeName, "none">;
+
+/** One request signed outside src/, and the exact headers its producer sends. */
+export interface KnownAnswer {
+  /** Where the numbers come from. */
+  origin: string;
+  secret: string;
+  body: string;
+  timestampS: number;
+  id: string;
+  headers: Record<string, string>;
 }
 
-export function standardWebhooksKey(secret: string): Buffer {
-  return Buffer.from(secret.replace(/^whsec_/, ""), "base64");
-}
-
-export interface SchemeFixture {
-  scheme: Exclude<SchemeName, "none">;
-  verify: (input: VerifyInput) => Promise<VerifyResult>;
+interface SchemeVectors {
+  vector: KnownAnswer;
   /** Two valid secrets for the scheme, old and new. */
   secrets: readonly [string, string];
-  /** Headers a correct producer sends (timestamp ignored by schemes without one). */
-  sign: (secret: string, body: Uint8Array, timestamp: number | string) => Record<string, string>;
-  /** Every header the scheme requires. */
+  /** The header holding the signed timestamp, for schemes that check one against the tolerance. */
+  timestampHeader?: string;
+  /** Header overrides, applied over a correctly signed request, that are malformed. */
+  malformed: readonly Record<string, string>[];
+}
+
+export interface SchemeFixture extends SchemeVectors {
+  scheme: SignedScheme;
+  verify: (input: VerifyInput) => Promise<VerifyResult>;
+  /** Headers a correct producer sends, from the shared signer (message id `msg_1`). */
+  sign: (secret: string, body: Uint8Array, timestampS: number) => Promise<Record<string, string>>;
+  /** Every header the scheme requires: the ones its vector carries. */
   required: readonly string[];
   /** Whether the scheme checks a timestamp against the tolerance. */
   timed: boolean;
-  /** Header overrides, applied over a correctly signed request, that are malformed. */
-  malformed: readonly Record<string, string>[];
+  /** `headers` (signed at `T`) with the timestamp written as `text` instead. */
+  retime: (headers: Record<string, string>, text: string) => Record<string, string>;
 }
 
 const hex64 = "ab".repeat(32);
 const base64Mac = Buffer.alloc(32, 7).toString("base64");
 
-export const fixtures: readonly SchemeFixture[] = [
-  {
-    scheme: "standard-webhooks",
-    verify: verifyStandardWebhooks,
+const vectors: { [S in SignedScheme]: SchemeVectors } = {
+  "standard-webhooks": {
+    vector: {
+      origin: "the Standard Webhooks specification's example",
+      secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+      body: '{"test": 2432232314}',
+      timestampS: 1614265330,
+      id: "msg_p5jXN8AQM9LWM0D4loKWxJek",
+      headers: {
+        "webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJek",
+        "webhook-timestamp": "1614265330",
+        "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+      },
+    },
     secrets: [`whsec_${Buffer.alloc(32, 1).toString("base64")}`, `whsec_${Buffer.alloc(24, 2).toString("base64")}`],
-    sign: (secret, body, ts) => ({
-      "webhook-id": "msg_1",
-      "webhook-timestamp": String(ts),
-      "webhook-signature": `v1,${hmac(standardWebhooksKey(secret), [`msg_1.${ts}.`, body]).toString("base64")}`,
-    }),
-    required: ["webhook-id", "webhook-timestamp", "webhook-signature"],
-    timed: true,
+    timestampHeader: "webhook-timestamp",
     malformed: [
       { "webhook-signature": "" },
       { "webhook-signature": "v1" },
@@ -92,16 +101,17 @@ export const fixtures: readonly SchemeFixture[] = [
       { "webhook-id": "m".repeat(257) },
     ],
   },
-  {
-    scheme: "hmac-sha256-hex",
-    verify: verifyHmacSha256Hex,
+  "hmac-sha256-hex": {
+    vector: {
+      origin: "computed once with node:crypto's createHmac",
+      secret: "legacy-secret",
+      body: '{"type":"payment.authorize"}',
+      timestampS: 1700000000,
+      id: "unused",
+      headers: { "X-Signature": "f8cb2fa10322f6d0a08f524c9f1068e661e4bebc695cd8c775663a630cd148ef", "X-Timestamp": "1700000000" },
+    },
     secrets: ["legacy-secret-old", "legacy-secret-new"],
-    sign: (secret, body, ts) => ({
-      "X-Signature": hmac(secret, [body]).toString("hex"),
-      "X-Timestamp": String(ts),
-    }),
-    required: ["X-Signature", "X-Timestamp"],
-    timed: true,
+    timestampHeader: "X-Timestamp",
     malformed: [
       { "X-Signature": "" },
       { "X-Signature": "sha256=" },
@@ -113,15 +123,17 @@ export const fixtures: readonly SchemeFixture[] = [
       { "X-Signature": base64Mac },
     ],
   },
-  {
-    scheme: "stripe",
-    verify: verifyStripe,
+  stripe: {
+    vector: {
+      origin: "computed once with node:crypto's createHmac",
+      secret: "whsec_test_secret",
+      body: '{"id":"evt_1","object":"event"}',
+      timestampS: 1700000000,
+      id: "unused",
+      headers: { "Stripe-Signature": "t=1700000000,v1=0c8670ed117751cc551a20e35839447075c42800ea3cf3e8a2fbda99cd1e6edd" },
+    },
     secrets: ["whsec_stripe_old", "whsec_stripe_new"],
-    sign: (secret, body, ts) => ({
-      "Stripe-Signature": `t=${ts},v1=${hmac(secret, [`${ts}.`, body]).toString("hex")}`,
-    }),
-    required: ["Stripe-Signature"],
-    timed: true,
+    timestampHeader: "Stripe-Signature",
     malformed: [
       { "Stripe-Signature": "" },
       { "Stripe-Signature": "garbage" },
@@ -133,13 +145,16 @@ export const fixtures: readonly SchemeFixture[] = [
       { "Stripe-Signature": `t=${T},v1=${hex64.slice(1)}` },
     ],
   },
-  {
-    scheme: "github",
-    verify: verifyGitHub,
+  github: {
+    vector: {
+      origin: "GitHub's documented example",
+      secret: "It's a Secret to Everybody",
+      body: "Hello, World!",
+      timestampS: 0,
+      id: "unused",
+      headers: { "X-Hub-Signature-256": "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17" },
+    },
     secrets: ["github-old", "github-new"],
-    sign: (secret, body) => ({ "X-Hub-Signature-256": `sha256=${hmac(secret, [body]).toString("hex")}` }),
-    required: ["X-Hub-Signature-256"],
-    timed: false,
     malformed: [
       { "X-Hub-Signature-256": "" },
       { "X-Hub-Signature-256": hex64 },
@@ -149,13 +164,16 @@ export const fixtures: readonly SchemeFixture[] = [
       { "X-Hub-Signature-256": `sha256=${base64Mac}` },
     ],
   },
-  {
-    scheme: "shopify",
-    verify: verifyShopify,
+  shopify: {
+    vector: {
+      origin: "computed once with node:crypto's createHmac",
+      secret: "shpss_test_secret",
+      body: '{"id":820982911946154500}',
+      timestampS: 0,
+      id: "unused",
+      headers: { "X-Shopify-Hmac-Sha256": "yYDzzGXpa38/AEhKuoflSKD+8mPXiMc4goA7uHZ4dYw=" },
+    },
     secrets: ["shopify-old", "shopify-new"],
-    sign: (secret, body) => ({ "X-Shopify-Hmac-Sha256": hmac(secret, [body]).toString("base64") }),
-    required: ["X-Shopify-Hmac-Sha256"],
-    timed: false,
     malformed: [
       { "X-Shopify-Hmac-Sha256": "" },
       { "X-Shopify-Hmac-Sha256": hex64 },
@@ -164,16 +182,17 @@ export const fixtures: readonly SchemeFixture[] = [
       { "X-Shopify-Hmac-Sha256": Buffer.alloc(31).toString("base64") },
     ],
   },
-  {
-    scheme: "slack",
-    verify: verifySlack,
+  slack: {
+    vector: {
+      origin: "computed once with node:crypto's createHmac, with the secret of Slack's documented example",
+      secret: "8f742231b10e8888abcd99yyyzzz85a5",
+      body: "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J",
+      timestampS: 1531420618,
+      id: "unused",
+      headers: { "X-Slack-Signature": "v0=bca5eef5dd737ed259b428b18cd24f679baa18c3fc5f1cb2a6ac9f03e717969a", "X-Slack-Request-Timestamp": "1531420618" },
+    },
     secrets: ["slack-old", "slack-new"],
-    sign: (secret, body, ts) => ({
-      "X-Slack-Signature": `v0=${hmac(secret, [`v0:${ts}:`, body]).toString("hex")}`,
-      "X-Slack-Request-Timestamp": String(ts),
-    }),
-    required: ["X-Slack-Signature", "X-Slack-Request-Timestamp"],
-    timed: true,
+    timestampHeader: "X-Slack-Request-Timestamp",
     malformed: [
       { "X-Slack-Signature": "" },
       { "X-Slack-Signature": hex64 },
@@ -182,4 +201,25 @@ export const fixtures: readonly SchemeFixture[] = [
       { "X-Slack-Signature": `v0=${"zz".repeat(32)}` },
     ],
   },
-];
+};
+
+function fixtureFor(scheme: SignedScheme): SchemeFixture {
+  const entry = vectors[scheme];
+  const at = entry.timestampHeader;
+  return {
+    ...entry,
+    scheme,
+    verify: (request) => schemeOf(scheme).verify(request),
+    sign: (secret, body, timestampS) => producerHeaders(scheme, { secret, body, timestampS, id: "msg_1" }),
+    required: Object.keys(entry.vector.headers),
+    timed: at !== undefined,
+    retime: (headers, text) => (at === undefined ? headers : { ...headers, [at]: (headers[at] ?? "").replace(String(T), text) }),
+  };
+}
+
+/** Every signing scheme of the registry, in registry order. */
+export const fixtures: readonly SchemeFixture[] = SCHEME_NAMES.filter((name): name is SignedScheme => name !== "none").map(fixtureFor);
+
+export function fixtureOf(scheme: SignedScheme): SchemeFixture {
+  return fixtureFor(scheme);
+}

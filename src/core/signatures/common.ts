@@ -1,9 +1,9 @@
-// Steps every inbound scheme shares: bounded header splitting, timestamp parsing and tolerance,
-// and the final match of candidate MACs against each secret in rotation order.
+// Steps every scheme shares: bounded header splitting, timestamp parsing and tolerance, the final
+// match of candidate MACs against each secret in rotation order, and the producer's MAC.
 import { hmacSha256, importHmacKey, sha256Hex, timingSafeEqual, utf8 } from "./hmac";
 import { joinPrefix } from "../bytes";
 import type { SecretDecoding } from "./hmac";
-import type { SchemeName, VerifyFailure, VerifyResult } from "./types";
+import type { VerifyFailure, VerifyResult } from "./types";
 
 /** Most signature entries one header may carry; more is refused before any crypto. */
 export const MAX_SIGNATURE_ENTRIES = 16;
@@ -63,7 +63,8 @@ export function checkTolerance(
 }
 
 export interface MatchRequest {
-  scheme: SchemeName;
+  /** The scheme's name, part of the replay digest. */
+  scheme: string;
   secrets: readonly string[];
   decoding: SecretDecoding;
   /** The MAC covers `prefix` (UTF-8, "" for body-only schemes) followed by the exact body bytes. */
@@ -104,6 +105,16 @@ export async function matchSecrets(request: MatchRequest): Promise<VerifyResult>
  * `X-Timestamp` of hmac-sha256-hex) cannot be changed to evade it. Unambiguous: scheme names and
  * header values hold no newline, and the body hash has a fixed length.
  */
-function signedDigest(scheme: SchemeName, prefix: string, bodySha256: string): Promise<string> {
+function signedDigest(scheme: string, prefix: string, bodySha256: string): Promise<string> {
   return sha256Hex(utf8(`${scheme}\n${prefix}\n${bodySha256}`));
+}
+
+/**
+ * A producer's HMAC-SHA256 over `prefix` (UTF-8) followed by `body`, keyed with `secret` read under
+ * `decoding`. Throws when the secret yields no key (empty, or not base64 where base64 is required).
+ */
+export async function producerMac(secret: string, decoding: SecretDecoding, prefix: string, body: Uint8Array): Promise<Uint8Array> {
+  const key = await importHmacKey(secret, decoding);
+  if (key === null) throw new Error("a signing secret is empty or not in the scheme's format");
+  return hmacSha256(key, joinPrefix(utf8(prefix), body));
 }

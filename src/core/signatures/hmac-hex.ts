@@ -1,10 +1,11 @@
-// Inbound `hmac-sha256-hex`, the source document's scheme: `X-Signature` is the hex HMAC-SHA256 of
+// `hmac-sha256-hex`, the source document's scheme: `X-Signature` is the hex HMAC-SHA256 of
 // the raw body keyed with the secret's UTF-8 bytes (a `sha256=` prefix allowed), and `X-Timestamp`
 // (unix seconds) must be within tolerance. The MAC does not cover the timestamp.
-import { checkTolerance, fail, matchSecrets, parseTimestamp } from "./common";
-import { decodeHex } from "./hmac";
-import type { VerifyInput, VerifyResult } from "./types";
+import { checkTolerance, fail, matchSecrets, parseTimestamp, producerMac } from "./common";
+import { decodeHex, toHex } from "./hmac";
+import { defineScheme, type VerifyInput, type VerifyResult } from "./types";
 
+const NAME = "hmac-sha256-hex";
 const PREFIX = "sha256=";
 
 export async function verifyHmacSha256Hex(input: VerifyInput): Promise<VerifyResult> {
@@ -23,7 +24,7 @@ export async function verifyHmacSha256Hex(input: VerifyInput): Promise<VerifyRes
   if (skew !== null) return fail(skew);
 
   return matchSecrets({
-    scheme: "hmac-sha256-hex",
+    scheme: NAME,
     secrets: input.secrets,
     decoding: "utf8",
     prefix: "",
@@ -31,3 +32,14 @@ export async function verifyHmacSha256Hex(input: VerifyInput): Promise<VerifyRes
     candidates: [mac],
   });
 }
+
+export const hmacSha256Hex = defineScheme({
+  name: NAME,
+  verify: verifyHmacSha256Hex,
+  secretFormat: "text",
+  signatureHeaders: ["x-signature", "x-timestamp"],
+  sign: async ({ secret, body, timestampS }) => ({
+    "X-Signature": toHex(await producerMac(secret, "utf8", "", body)),
+    "X-Timestamp": String(timestampS),
+  }),
+});

@@ -1,10 +1,11 @@
-// Inbound Slack (https://api.slack.com/authentication/verifying-requests-from-slack):
+// Slack (https://api.slack.com/authentication/verifying-requests-from-slack):
 // `X-Slack-Signature: v0=<hex>`, the HMAC-SHA256 of `v0:{ts}:{body}` keyed with the signing secret's
 // UTF-8 bytes, where `X-Slack-Request-Timestamp` is `ts` and must be within tolerance.
-import { checkTolerance, fail, matchSecrets, parseTimestamp } from "./common";
-import { decodeHex } from "./hmac";
-import type { VerifyInput, VerifyResult } from "./types";
+import { checkTolerance, fail, matchSecrets, parseTimestamp, producerMac } from "./common";
+import { decodeHex, toHex } from "./hmac";
+import { defineScheme, type VerifyInput, type VerifyResult } from "./types";
 
+const NAME = "slack";
 const PREFIX = "v0=";
 
 export async function verifySlack(input: VerifyInput): Promise<VerifyResult> {
@@ -23,7 +24,7 @@ export async function verifySlack(input: VerifyInput): Promise<VerifyResult> {
   if (skew !== null) return fail(skew);
 
   return matchSecrets({
-    scheme: "slack",
+    scheme: NAME,
     secrets: input.secrets,
     decoding: "utf8",
     prefix: `v0:${timestamp}:`,
@@ -31,3 +32,14 @@ export async function verifySlack(input: VerifyInput): Promise<VerifyResult> {
     candidates: [mac],
   });
 }
+
+export const slack = defineScheme({
+  name: NAME,
+  verify: verifySlack,
+  secretFormat: "text",
+  signatureHeaders: ["x-slack-signature", "x-slack-request-timestamp"],
+  sign: async ({ secret, body, timestampS }) => ({
+    "X-Slack-Signature": `${PREFIX}${toHex(await producerMac(secret, "utf8", `v0:${timestampS}:`, body))}`,
+    "X-Slack-Request-Timestamp": String(timestampS),
+  }),
+});

@@ -1,9 +1,11 @@
-// Inbound Stripe (https://docs.stripe.com/webhooks#verify-manually): `Stripe-Signature:
+// Stripe (https://docs.stripe.com/webhooks#verify-manually): `Stripe-Signature:
 // t=<ts>,v1=<hex>[,v1=...]` where each v1 is the HMAC-SHA256 of `{t}.{body}` keyed with the whole
 // secret string (`whsec_...`) as UTF-8. Other schemes (v0) are ignored.
-import { checkTolerance, fail, matchSecrets, parseTimestamp, splitEntries, splitPair } from "./common";
-import { decodeHex } from "./hmac";
-import type { VerifyInput, VerifyResult } from "./types";
+import { checkTolerance, fail, matchSecrets, parseTimestamp, producerMac, splitEntries, splitPair } from "./common";
+import { decodeHex, toHex } from "./hmac";
+import { defineScheme, type VerifyInput, type VerifyResult } from "./types";
+
+const NAME = "stripe";
 
 export async function verifyStripe(input: VerifyInput): Promise<VerifyResult> {
   if (input.secrets.length === 0) return fail("no_secret");
@@ -35,7 +37,7 @@ export async function verifyStripe(input: VerifyInput): Promise<VerifyResult> {
   if (skew !== null) return fail(skew);
 
   return matchSecrets({
-    scheme: "stripe",
+    scheme: NAME,
     secrets: input.secrets,
     decoding: "utf8",
     prefix: `${timestamp}.`,
@@ -43,3 +45,15 @@ export async function verifyStripe(input: VerifyInput): Promise<VerifyResult> {
     candidates,
   });
 }
+
+export const stripe = defineScheme({
+  name: NAME,
+  verify: verifyStripe,
+  secretFormat: "text",
+  signatureHeaders: ["stripe-signature"],
+  // The event id sits in the signed body.
+  deliveryId: { bodyField: "id", signed: true },
+  sign: async ({ secret, body, timestampS }) => ({
+    "Stripe-Signature": `t=${timestampS},v1=${toHex(await producerMac(secret, "utf8", `${timestampS}.`, body))}`,
+  }),
+});

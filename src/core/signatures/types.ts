@@ -1,14 +1,6 @@
-// Types shared by the inbound signature schemes: what a verifier gets, and what it answers.
-// A failure reason is for logs only; the wire always answers the same `invalid-signature`.
-
-export type SchemeName =
-  | "standard-webhooks"
-  | "hmac-sha256-hex"
-  | "stripe"
-  | "github"
-  | "shopify"
-  | "slack"
-  | "none";
+// Types shared by the signature schemes: what a verifier gets and answers, what a producer signs,
+// and the descriptor each scheme exports. A failure reason is for logs only; the wire always
+// answers the same `invalid-signature`.
 
 export interface VerifyInput {
   /** Request headers. */
@@ -44,3 +36,56 @@ export type VerifyFailure =
   | "mismatch"
   | "no_secret"
   | "too_many_signatures";
+
+/** What a producer signs: one request, at one time, with one secret. */
+export interface SignInput {
+  /** The producer's signing key: the shared secret (a public-key scheme would take its private key). */
+  secret: string;
+  /** The exact body bytes sent. */
+  body: Uint8Array;
+  /** Unix seconds of the signature; schemes without a timestamp ignore it. */
+  timestampS: number;
+  /** The message id, for schemes whose signature covers one (Standard Webhooks' `webhook-id`). */
+  id: string;
+}
+
+/**
+ * Where a provider names its delivery, used as the idempotency key when the producer sends no
+ * `X-Idempotency-Key`. `signed`: the signature covers it, so it cannot change without a new
+ * signature (and a replay under a fresh key is then impossible, see dedup).
+ */
+export type DeliveryIdSource =
+  /** A request header. */
+  | { header: string; signed: boolean }
+  /** A top-level string field of the JSON body. */
+  | { bodyField: string; signed: boolean };
+
+/**
+ * Every fact about one signature scheme; config, idempotency, dedup, forwarding and producers all
+ * read it from here. New members may be added as optional ones (a handshake answered at the edge,
+ * the request URL in `VerifyInput` for schemes that sign it), so existing schemes stay untouched.
+ */
+export interface SchemeDescriptor<N extends string = string> {
+  /** The `verify.scheme` value in the config. */
+  name: N;
+  /** Verifies an inbound request. Resolves for any header content; never rejects on bad input. */
+  verify(input: VerifyInput): Promise<VerifyResult>;
+  /**
+   * What a secret of this scheme looks like, so tools can generate one: `whsec_` + base64, any
+   * text, or `none` when the scheme takes no secrets (then the config needs none).
+   */
+  secretFormat: "whsec-base64" | "text" | "none";
+  /** Headers that carry the producer's signature material (lower case); never forwarded downstream. */
+  signatureHeaders: readonly string[];
+  /** The event type header read when the source names none. */
+  eventTypeHeader?: string;
+  /** The provider's own delivery id, when it sends one. */
+  deliveryId?: DeliveryIdSource;
+  /** The signature headers a correct producer sends for `input` (the delivery-id header aside). */
+  sign(input: SignInput): Promise<Record<string, string>>;
+}
+
+/** A descriptor with its literal name kept, so the registry can derive the union of names. */
+export function defineScheme<const N extends string>(descriptor: SchemeDescriptor<N>): SchemeDescriptor<N> {
+  return descriptor;
+}

@@ -1,6 +1,7 @@
-// A webhook producer for end-to-end tests: signs Standard Webhooks requests with node:crypto and
-// posts them to the gateway, returning the answer (status, JSON body, headers).
-import { createHmac, randomUUID } from "node:crypto";
+// A webhook producer for end-to-end tests: signs Standard Webhooks requests with the shared producer
+// signer and posts them to the gateway, returning the answer (status, JSON body, headers).
+import { randomUUID } from "node:crypto";
+import { producerHeaders } from "../../../src/core/signatures";
 
 export interface SendOptions {
   /** Standard Webhooks secret (`whsec_...`) of the source. */
@@ -17,24 +18,13 @@ export interface Accepted {
   headers: Headers;
 }
 
-export function signStandardWebhooks(secret: string, id: string, timestampS: number, body: Uint8Array): string {
-  const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
-  return `v1,${createHmac("sha256", key).update(`${id}.${timestampS}.`).update(body).digest("base64")}`;
-}
-
 export async function sendEvent(gatewayUrl: string, path: string, body: string | Uint8Array, options: SendOptions): Promise<Accepted> {
   const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
   const id = options.id ?? `evt_${randomUUID()}`;
-  const ts = Math.floor(Date.now() / 1000);
+  const signed = await producerHeaders("standard-webhooks", { secret: options.secret, body: bytes, timestampS: Math.floor(Date.now() / 1000), id });
   const res = await fetch(`${gatewayUrl}${path}`, {
     method: "POST",
-    headers: {
-      "Content-Type": options.contentType ?? "application/json",
-      "webhook-id": id,
-      "webhook-timestamp": String(ts),
-      "webhook-signature": signStandardWebhooks(options.secret, id, ts, bytes),
-      ...options.headers,
-    },
+    headers: { "Content-Type": options.contentType ?? "application/json", ...signed, ...options.headers },
     body: bytes,
   });
   const text = await res.text();
