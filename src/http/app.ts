@@ -1,4 +1,5 @@
-// The Hono app: trace + HSTS on everything, webhook ingress, the operator console, the admin API, a health probe.
+// The Hono app: every request body settled before its answer, trace + HSTS on everything, webhook
+// ingress, the operator console, the admin API, a health probe.
 import { Hono } from "hono";
 import type { Runtime } from "../runtime";
 import { systemRuntime } from "../runtime";
@@ -7,12 +8,15 @@ import type { AppEnv } from "./context";
 import { traceMiddleware, stamp } from "./trace";
 import { configOrProblem, ingress } from "./ingress";
 import { requestLogMiddleware } from "./request-log";
+import { settleRequestBody } from "./drain";
 import { problem, problemResponse } from "./problem";
 import { createAdminApp } from "./admin/app";
 import { createConsoleApp } from "./console/app";
 
 export function createApp(runtime: Runtime = systemRuntime): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Outermost, so no answer (early, error or not) leaves an unread body on the connection.
+  app.use("*", settleRequestBody());
   app.use("*", traceMiddleware(runtime));
   // CONTRACT §1: with an invalid GATEWAY_CONFIG every request answers 500 config-invalid.
   app.use("*", async function configGate(c, next) {

@@ -32,10 +32,7 @@ export function configOrProblem(c: Context<AppEnv>): Config | Response {
 }
 
 export async function ingress(c: Context<AppEnv>): Promise<Response> {
-  if (c.req.method !== "POST") {
-    await c.req.raw.body?.cancel().catch(() => undefined);
-    return problem(c, { kind: "method-not-allowed" });
-  }
+  if (c.req.method !== "POST") return problem(c, { kind: "method-not-allowed" });
   const config = configOrProblem(c);
   if (config instanceof Response) return config;
   const trace = c.get("trace");
