@@ -26,11 +26,23 @@ const NEVER_FORWARD = new Set([
   "content-length", "host", "content-type", "traceparent", "tracestate",
 ]);
 
+/**
+ * Headers that describe the body's bytes, forwarded with them whatever forward_headers says: a gzip
+ * body is delivered (and signed) as received, so it must stay labelled as gzip.
+ */
+const BODY_HEADERS = ["Content-Encoding"];
+
+/**
+ * The producer's headers an event carries to its endpoint: the body's own headers, then the rule's
+ * forward_headers (each name once). The queue envelope, dead letters and replays keep this list.
+ */
 export function forwardedHeaders(rule: Rule, headers: Headers): [string, string][] {
   const out: [string, string][] = [];
-  for (const name of rule.forward_headers) {
+  const seen = new Set<string>();
+  for (const name of [...BODY_HEADERS, ...rule.forward_headers]) {
     const lower = name.toLowerCase();
-    if (NEVER_FORWARD.has(lower) || lower.startsWith("x-gateway-")) continue;
+    if (seen.has(lower) || NEVER_FORWARD.has(lower) || lower.startsWith("x-gateway-")) continue;
+    seen.add(lower);
     const value = headers.get(name);
     if (value !== null) out.push([name, value]);
   }

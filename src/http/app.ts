@@ -1,11 +1,13 @@
-// The Hono app: trace + HSTS on everything, the config gate, webhook ingress, the operator console,
-// the admin API, a health probe. Ports and config arrive per request from the entry (GatewayBindings).
+// The Hono app: every request body settled before its answer, trace + HSTS on everything, the config
+// gate, webhook ingress, the operator console, the admin API, a health probe. Ports and config arrive
+// per request from the entry (GatewayBindings).
 import { Hono } from "hono";
 import { errorMessage, log } from "../log";
 import type { AppEnv } from "./context";
 import { traceMiddleware, stamp } from "./trace";
 import { ingress } from "./ingress";
 import { requestLogMiddleware } from "./request-log";
+import { settleRequestBody } from "./drain";
 import { problem, problemResponse } from "./problem";
 import { createAdminApp } from "./admin/app";
 import { createConsoleApp } from "./console/app";
@@ -14,6 +16,8 @@ const loggedInvalid = new WeakSet<object>();
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Outermost, so no answer (early, error or not) leaves an unread body on the connection.
+  app.use("*", settleRequestBody());
   app.use("*", traceMiddleware());
   // docs/contract.md §1: with an invalid GATEWAY_CONFIG every request answers 500 config-invalid.
   app.use("*", async function configGate(c, next) {

@@ -1,6 +1,7 @@
 // Reads a request body under a byte limit, counting what is actually streamed: a declared
 // Content-Length is checked first, chunked bodies and lying lengths are cut off at the limit.
 // Bytes land once, in one buffer with room for a signed prefix before them (core/bytes.ts).
+// A refused body is left unread (or released mid-way) for the app to settle (http/drain.ts).
 import { PREFIX_ROOM, viewWithRoom } from "../core/bytes";
 
 export type BodyRead =
@@ -23,14 +24,8 @@ export function declaredLength(header: string | null): number | undefined | null
 
 export async function readBodyLimited(request: Request, limit: number): Promise<BodyRead> {
   const declared = declaredLength(request.headers.get("Content-Length"));
-  if (declared === null) {
-    await discard(request);
-    return { kind: "bad_length", detail: "Content-Length must be a non-negative integer." };
-  }
-  if (declared !== undefined && declared > limit) {
-    await discard(request);
-    return { kind: "too_large" };
-  }
+  if (declared === null) return { kind: "bad_length", detail: "Content-Length must be a non-negative integer." };
+  if (declared !== undefined && declared > limit) return { kind: "too_large" };
   const stream = request.body;
   if (stream === null) return { kind: "ok", bytes: new Uint8Array(0) };
   const byob = byobReader(stream);
@@ -61,7 +56,7 @@ async function readInto(reader: ReadableStreamBYOBReader, declared: number | und
   for (;;) {
     if (total === capacity) {
       if (total > limit) {
-        await reader.cancel().catch(() => undefined);
+        reader.releaseLock();
         return { kind: "too_large" };
       }
       capacity = Math.min(limit, capacity * 2) + 1;
@@ -87,7 +82,7 @@ async function readChunks(reader: ReadableStreamDefaultReader<Uint8Array>, limit
     if (done) break;
     total += value.byteLength;
     if (total > limit) {
-      await reader.cancel().catch(() => undefined);
+      reader.releaseLock();
       return { kind: "too_large" };
     }
     chunks.push(value);
@@ -100,8 +95,4 @@ async function readChunks(reader: ReadableStreamDefaultReader<Uint8Array>, limit
     offset += chunk.byteLength;
   }
   return { kind: "ok", bytes };
-}
-
-async function discard(request: Request): Promise<void> {
-  await request.body?.cancel().catch(() => undefined);
 }

@@ -17,10 +17,7 @@ import { dispatchOnce, type DedupKeys } from "../delivery/dispatch";
 import { toResponse } from "../delivery/answer";
 
 export async function ingress(c: Context<AppEnv>): Promise<Response> {
-  if (c.req.method !== "POST") {
-    await c.req.raw.body?.cancel().catch(() => undefined);
-    return problem(c, { kind: "method-not-allowed" });
-  }
+  if (c.req.method !== "POST") return problem(c, { kind: "method-not-allowed" });
   const config = c.get("config");
   const ports = c.env.ports;
   const trace = c.get("trace");

@@ -54,7 +54,6 @@ function consoleGate(): MiddlewareHandler<ConsoleEnv> {
     if (adminToken === undefined) return problem(c, { kind: "not-found" });
     if (!(await c.env.ports.adminRateLimit.allow(c.req.header("CF-Connecting-IP")))) {
       log("warn", "admin_rate_limited", { trace_id: c.get("trace").traceId, via: "console" });
-      await c.req.raw.body?.cancel().catch(() => undefined);
       const res = await refuse(c, "Too many requests from this address. Wait a minute and try again.", 429);
       res.headers.set("Retry-After", "60");
       return res;
@@ -72,20 +71,14 @@ function postGuard(): MiddlewareHandler<ConsoleEnv> {
   return async function postGuard(c, next) {
     const isLogin = c.req.path === LOGIN_PATH;
     if (c.req.method === "POST") {
-      if (!sameOrigin(c)) {
-        await c.req.raw.body?.cancel().catch(() => undefined);
-        return refuse(c, "This form was not sent from this console (cross-origin request refused).");
-      }
+      if (!sameOrigin(c)) return refuse(c, "This form was not sent from this console (cross-origin request refused).");
       const form = await readForm(c);
       if (form instanceof Response) return form;
       c.set("form", form);
     }
     if (isLogin) return next();
     const session = await readSession(c, adminTokenOf(c));
-    if (session === null) {
-      await c.req.raw.body?.cancel().catch(() => undefined);
-      return c.redirect(LOGIN_PATH, 303);
-    }
+    if (session === null) return c.redirect(LOGIN_PATH, 303);
     c.set("session", session);
     if (c.req.method === "POST" && !(await csrfValid(session, formOf(c)["_csrf"]))) {
       return refuse(c, "The form's security token is missing or stale. Reload the page and try again.");
@@ -96,10 +89,7 @@ function postGuard(): MiddlewareHandler<ConsoleEnv> {
 
 async function readForm(c: ConsoleContext): Promise<Record<string, string> | Response> {
   const type = c.req.header("Content-Type") ?? "";
-  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
-    await c.req.raw.body?.cancel().catch(() => undefined);
-    return refuse(c, "Expected a form submission.", 400);
-  }
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return refuse(c, "Expected a form submission.", 400);
   const read = await readBodyLimited(c.req.raw, MAX_FORM_BYTES);
   if (read.kind !== "ok") return refuse(c, "The form is too large or malformed.", 400);
   const form: Record<string, string> = {};
