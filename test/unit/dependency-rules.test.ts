@@ -22,16 +22,20 @@ const FIXTURE: Record<string, string> = {
   "src/core/cycle-2.ts": 'import type { One } from "./cycle-1";\nexport type Two = One | 2;',
   "src/config/schema.ts": 'import type { A } from "../core/a";\nimport { log } from "../log";\nexport const schema = { log, a: undefined as A | undefined };',
   "src/config/bad.ts": 'import type { Port } from "../ports/port";\nexport type X = Port;',
-  "src/ports/port.ts": 'import type { A } from "../core/a";\nimport type { Runtime } from "../runtime";\nimport type { schema } from "../config/schema";\nexport interface Port { a: A; r: Runtime; s: typeof schema }',
+  "src/ports/port.ts":
+    'import type { A } from "../core/a";\nimport type { Runtime } from "../runtime";\nimport type { schema } from "../config/schema";\nexport interface Port { a: A; r: Runtime; s: typeof schema }',
   "src/ports/bad.ts": 'import type { Store } from "../adapters/store";\nexport type Y = Store;',
   "src/adapters/store.ts": 'import type { Port } from "../ports/port";\nimport { log } from "../log";\nexport class Store { port?: Port; log = log }',
   "src/adapters/bad.ts": 'import type { Guard } from "../objects/guard";\nimport type { Env } from "../env";\nexport type Z = Guard | Env;',
   "src/objects/guard.ts": 'import type { Port } from "../ports/port";\nexport class Guard { port?: Port }',
-  "src/objects/bad.ts": 'import { accept } from "../delivery/accept";\nimport type { Store } from "../adapters/store";\nexport const w = { accept, s: undefined as Store | undefined };',
+  "src/objects/bad.ts":
+    'import { accept } from "../delivery/accept";\nimport type { Store } from "../adapters/store";\nexport const w = { accept, s: undefined as Store | undefined };',
   "src/delivery/accept.ts": 'import type { Port } from "../ports/port";\nimport type { A } from "../core/a";\nexport const accept = (p: Port): A => p.a;',
-  "src/delivery/bad.ts": 'import type { Store } from "../adapters/store";\nimport type { Guard } from "../objects/guard";\nimport { app } from "../http/app";\nexport const v = { app, s: undefined as Store | Guard | undefined };',
+  "src/delivery/bad.ts":
+    'import type { Store } from "../adapters/store";\nimport type { Guard } from "../objects/guard";\nimport { app } from "../http/app";\nexport const v = { app, s: undefined as Store | Guard | undefined };',
   "src/http/app.ts": 'import { accept } from "../delivery/accept";\nimport type { Port } from "../ports/port";\nexport const app = { accept, p: undefined as Port | undefined };',
-  "src/http/bad.ts": 'import type { Store } from "../adapters/store";\nimport type { Guard } from "../objects/guard";\nimport type { Env } from "../env";\nexport type W = Store | Guard | Env;',
+  "src/http/bad.ts":
+    'import type { Store } from "../adapters/store";\nimport type { Guard } from "../objects/guard";\nimport type { Env } from "../env";\nexport type W = Store | Guard | Env;',
   "src/elsewhere/x.ts": 'import type { A } from "../core/a";\nexport type E = A;',
 };
 
