@@ -5,10 +5,13 @@
 /** Leaf utilities at the top of src/ that any layer above core may import. */
 const LEAVES = String.raw`^src/(log|runtime)\.ts$`;
 
-/** `pathNot` for a layer that may import only the given folders of src/ (plus the leaves). */
-function onlyInto(folders, { leaves = true } = {}) {
-  const into = String.raw`^src/(${folders.join("|")})/`;
-  return leaves ? [into, LEAVES] : [into];
+/**
+ * A rule: modules under src/<folder>/ import only their own folder and the `allowed` folders of src/,
+ * plus the leaf utilities unless `leaves` is false.
+ */
+function layer(name, folder, allowed, comment, { leaves = true } = {}) {
+  const into = String.raw`^src/(${[folder, ...allowed].join("|")})/`;
+  return { name, severity: "error", comment, from: { path: `^src/${folder}/` }, to: { path: "^src/", pathNot: leaves ? [into, LEAVES] : [into] } };
 }
 
 export default {
@@ -20,13 +23,7 @@ export default {
       from: { path: "^src/" },
       to: { circular: true },
     },
-    {
-      name: "core-imports-only-core",
-      severity: "error",
-      comment: "core/ is pure and sits below everything: it imports core/ only (not even log.ts or runtime.ts).",
-      from: { path: "^src/core/" },
-      to: { path: "^src/", pathNot: onlyInto(["core"], { leaves: false }) },
-    },
+    layer("core-imports-only-core", "core", [], "core/ is pure and sits below everything: it imports core/ only (not even log.ts or runtime.ts).", { leaves: false }),
     {
       name: "core-not-platform",
       severity: "error",
@@ -41,48 +38,37 @@ export default {
       from: { path: LEAVES },
       to: { path: "^src/" },
     },
-    {
-      name: "config-imports-only-core",
-      severity: "error",
-      comment: "config/ is imported by every layer, so it imports only core/ (and the leaves).",
-      from: { path: "^src/config/" },
-      to: { path: "^src/", pathNot: onlyInto(["config", "core"]) },
-    },
-    {
-      name: "ports-import-only-core-config",
-      severity: "error",
-      comment: "ports/ holds the interfaces and types shared by objects, adapters and their clients: it imports only core/ and config/.",
-      from: { path: "^src/ports/" },
-      to: { path: "^src/", pathNot: onlyInto(["ports", "core", "config"]) },
-    },
-    {
-      name: "adapters-below-use-cases",
-      severity: "error",
-      comment: "adapters/ implement ports/: they import ports/, core/, config/ and the leaves, never delivery/, http/, objects/ or the entry.",
-      from: { path: "^src/adapters/" },
-      to: { path: "^src/", pathNot: onlyInto(["adapters", "ports", "core", "config"]) },
-    },
-    {
-      name: "objects-below-use-cases",
-      severity: "error",
-      comment: "Durable Objects keep state and alarms: they import ports/, core/, config/ and the leaves, never delivery/, http/, adapters/ or the entry.",
-      from: { path: "^src/objects/" },
-      to: { path: "^src/", pathNot: onlyInto(["objects", "ports", "core", "config"]) },
-    },
-    {
-      name: "delivery-through-ports",
-      severity: "error",
-      comment: "The use cases reach storage, queues and objects through ports/ only: never http/, adapters/, objects/ or the entry (env.ts included).",
-      from: { path: "^src/delivery/" },
-      to: { path: "^src/", pathNot: onlyInto(["delivery", "ports", "core", "config"]) },
-    },
-    {
-      name: "http-through-delivery",
-      severity: "error",
-      comment: "Routes call the use cases in delivery/ and the ports they are handed: never adapters/, objects/ or the entry.",
-      from: { path: "^src/http/" },
-      to: { path: "^src/", pathNot: onlyInto(["http", "delivery", "ports", "core", "config"]) },
-    },
+    layer("config-imports-only-core", "config", ["core"], "config/ is imported by every layer, so it imports only core/ (and the leaves)."),
+    layer(
+      "ports-import-only-core-config",
+      "ports",
+      ["core", "config"],
+      "ports/ holds the interfaces and types shared by objects, adapters and their clients: it imports only core/ and config/.",
+    ),
+    layer(
+      "adapters-below-use-cases",
+      "adapters",
+      ["ports", "core", "config"],
+      "adapters/ implement ports/: they import ports/, core/, config/ and the leaves, never delivery/, http/, objects/ or the entry.",
+    ),
+    layer(
+      "objects-below-use-cases",
+      "objects",
+      ["ports", "core", "config"],
+      "Durable Objects keep state and alarms: they import ports/, core/, config/ and the leaves, never delivery/, http/, adapters/ or the entry.",
+    ),
+    layer(
+      "delivery-through-ports",
+      "delivery",
+      ["ports", "core", "config"],
+      "The use cases reach storage, queues and objects through ports/ only: never http/, adapters/, objects/ or the entry (env.ts included).",
+    ),
+    layer(
+      "http-through-delivery",
+      "http",
+      ["delivery", "ports", "core", "config"],
+      "Routes call the use cases in delivery/ and the ports they are handed: never adapters/, objects/ or the entry.",
+    ),
     {
       name: "known-layers-only",
       severity: "error",
@@ -97,6 +83,5 @@ export default {
     tsPreCompilationDeps: true,
     enhancedResolveOptions: { extensions: [".ts", ".tsx", ".js", ".mjs", ".cjs", ".json"] },
     builtInModules: { add: ["cloudflare:workers", "cloudflare:test", "cloudflare:email", "cloudflare:sockets"] },
-    reporterOptions: { text: { highlightFocused: true } },
   },
 };
