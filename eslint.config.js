@@ -1,5 +1,7 @@
-// Lint rules: typescript-eslint's recommended type-aware set, plus the house rules of STYLE.md.
+// Lint rules: typescript-eslint's recommended type-aware set, plus the house rules of STYLE.md; layout is
+// Prettier's (eslint-config-prettier, last, turns off any rule that would fight it).
 import js from "@eslint/js";
+import prettier from "eslint-config-prettier/flat";
 import tseslint from "typescript-eslint";
 
 // `import { z } from "zod"` (and libraries that do it, like @hono/zod-openapi) bundles every zod
@@ -40,4 +42,5 @@ export default tseslint.config(
       "no-restricted-globals": ["error", { name: "fetch", message: "core/ is pure: no I/O" }],
     },
   },
+  prettier,
 );

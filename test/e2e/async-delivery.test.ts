@@ -1,4 +1,4 @@
-// End to end, async delivery (CONTRACT §3): the real gateway under wrangler dev delivers to a real
+// End to end, async delivery (docs/contract.md §3): the real gateway under wrangler dev delivers to a real
 // consumer on 127.0.0.1 with exact bytes and every delivery header, retries through the queue,
 // never follows redirects, and dead-letters final and exhausted events into local D1.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -17,7 +17,7 @@ const SHOTS = path.join(ROOT, "test-results/console");
 const SOURCE_SECRET = "whsec_Y29uc29sZS1zb3VyY2Utc2VjcmV0LWZvci1lMmU=";
 const ADMIN_TOKEN = "console-e2e-admin-token-0123456789";
 const MAX_PAGE_BYTES = 50 * 1024;
-/** Launch flags from /work/shared/PLATFORM.md (the closed network refuses Chromium's background calls). */
+/** Headless flags, and no background calls: a closed network refuses them and Chromium keeps retrying (CI has no internet). */
 const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -1,4 +1,4 @@
-// End to end, ordered routes (CONTRACT §3): the real gateway under wrangler dev delivers each key's
+// End to end, ordered routes (docs/contract.md §3): the real gateway under wrangler dev delivers each key's
 // events through its OrderedStream object to a real, slow and flaky consumer on 127.0.0.1, one at a
 // time and in send order with X-Sequence 1..n; keys run in parallel; `block` holds a key until replay.
 // Also measures delivered events per second for one key and for ten keys (printed, not asserted).

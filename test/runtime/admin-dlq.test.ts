@@ -85,7 +85,7 @@ describe("GET /admin/dlq", () => {
     expect(seen).toEqual(seeded.map((e) => e.id));
   });
 
-  it("shapes each item exactly as CONTRACT §4, with ISO timestamps", async () => {
+  it("shapes each item exactly as docs/contract.md §4, with ISO timestamps", async () => {
     const e = await seed(envelope({ ordering: { key: "u1", sequence: 4 } }), NOW - 5000);
     const res = await call(adminRequest("/dlq"), env);
     const body = (await res.json()) as { items: Record<string, unknown>[] };

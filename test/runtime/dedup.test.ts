@@ -1,4 +1,4 @@
-// Dedup at ingress (CONTRACT §2): duplicates replay the first answer and enqueue nothing, also when
+// Dedup at ingress (docs/contract.md §2): duplicates replay the first answer and enqueue nothing, also when
 // 50 arrive at once; a reused key with another body is a conflict; signature replays without a key
 // are duplicates; a failed hand-off gives the key back so the producer's retry goes through.
 import { describe, expect, it } from "vitest";

@@ -9,6 +9,7 @@ import type { Ports } from "../../src/ports";
 import { systemRuntime, type Runtime } from "../../src/runtime";
 import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import { setLogSink } from "../../src/log";
+import { keepForFailure } from "../log-capture";
 import { producerHeaders, SCHEME_NAMES, schemeOf, type SchemeName } from "../../src/core/signatures";
 import type { ConfigInput } from "../../src/config/schema";
 import type { Envelope } from "../../src/core/envelope";
@@ -204,15 +205,19 @@ export function testEnvelope(overrides: Partial<Envelope> = {}, idPrefix = "msg_
 // ---- Per-test isolation for files that read the log lines.
 
 /**
- * Before each test: forget the isolate's endpoint-guard cache and capture log lines afresh; after:
- * stop capturing and restore spies. Read `captured.lines` inside a test.
+ * Before each test: forget the isolate's endpoint-guard cache and capture log lines afresh (kept for
+ * the failure report too, see test/log-capture.ts); after: stop capturing and restore spies. Read
+ * `captured.lines` inside a test.
  */
 export function captureLogsPerTest(): { lines: string[] } {
   const captured = { lines: [] as string[] };
   beforeEach(() => {
     forgetGuardCache();
     captured.lines = [];
-    setLogSink((line) => captured.lines.push(line));
+    setLogSink((line) => {
+      captured.lines.push(line);
+      keepForFailure(line);
+    });
   });
   afterEach(() => {
     setLogSink(undefined);

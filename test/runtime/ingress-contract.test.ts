@@ -1,4 +1,4 @@
-// CONTRACT §2 row by row, through the real app (createApp().fetch) in workerd: each error's status,
+// docs/contract.md §2 row by row, through the real app (createApp().fetch) in workerd: each error's status,
 // problem type and headers, the stamp on every response, trace adoption, and the async 202.
 import { describe, expect, it } from "vitest";
 import type { Envelope } from "../../src/core/envelope";

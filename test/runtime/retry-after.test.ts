@@ -1,4 +1,4 @@
-// Retry-After on every 429 and 503 the gateway answers (CONTRACT §2, §4): one row per way to get
+// Retry-After on every 429 and 503 the gateway answers (docs/contract.md §2, §4): one row per way to get
 // one, each driven through the real app, plus a completeness check over the Problem union. Then the
 // per-source rate limit: limits are per source, and Retry-After counts down to the bucket's refill.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";

@@ -179,7 +179,7 @@ describe("sync calls", () => {
     for (const type of ["payment.authorize", "payment.capture"]) {
       const res = await call(await signedRequest("/webhooks/acme", paymentBody(type), { headers: { "X-Idempotency-Key": crypto.randomUUID() } }), env);
       expect(res.status).not.toBe(401);
-      // A passed-through answer is the endpoint's own body, by design (CONTRACT §2).
+      // A passed-through answer is the endpoint's own body, by design (docs/contract.md §2).
       await expectNoLeakInResponse(res, { bodyMayEcho: ENDPOINT_BODY_TEXT });
     }
     expect(urls.length).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-// SSRF guard at send time (CONTRACT §1, §4 reason `blocked_url`): whatever config the sender is
+// SSRF guard at send time (docs/contract.md §1, §4 reason `blocked_url`): whatever config the sender is
 // handed, a blocked URL never reaches `fetch`: the sender answers blocked_url, an async attempt
 // dead-letters with reason blocked_url, and a sync call answers 502, each with zero outbound fetches.
 // Config load already refuses these URLs, so the delivery cases feed the real consumer a Config

@@ -1,4 +1,4 @@
-// Sync routes (CONTRACT §2 "Sync routes", §3 headers): pass-through, the delivered request, redirects,
+// Sync routes (docs/contract.md §2 "Sync routes", §3 headers): pass-through, the delivered request, redirects,
 // timeouts, fallback to async, the breaker, shedding and dedup. The endpoint is a fetch stub keyed on
 // its URL; each test uses its own endpoint name so the per-isolate guard state never leaks between tests.
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -89,7 +89,7 @@ describe("bodiless answers", () => {
 });
 
 describe("the delivered request", () => {
-  it("carries the exact body, the CONTRACT §3 headers and a signature verifiable with the endpoint's secret", async () => {
+  it("carries the exact body, the docs/contract.md §3 headers and a signature verifiable with the endpoint's secret", async () => {
     const { env, calls } = syncRoute(async () => new Response("ok"), { rule: { forward_headers: ["Authorization", "Cookie", "X-Custom", "webhook-signature"] } });
     const bytes = new Uint8Array([...new TextEncoder().encode(payment), 0xff, 0x00, 0xc3]);
     const producer = await pay({

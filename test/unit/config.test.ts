@@ -1,4 +1,4 @@
-// GATEWAY_CONFIG loading (src/config/load.ts): CONTRACT §1 defaults, problems with JSON paths,
+// GATEWAY_CONFIG loading (src/config/load.ts): docs/contract.md §1 defaults, problems with JSON paths,
 // unknown fields, cross references, the URL guard at load time, both binding forms and memoisation.
 import { describe, expect, it } from "vitest";
 import { formatPath, loadConfig, parseConfig, type Config } from "../../src/config/load";
@@ -24,7 +24,7 @@ function problems(raw: unknown): string[] {
   return result.problems;
 }
 
-describe("defaults (CONTRACT §1)", () => {
+describe("defaults (docs/contract.md §1)", () => {
   it("fills every documented default", () => {
     const config = ok(minimal());
     expect(config.maxBodyBytes).toBe(2_097_152);

@@ -1,4 +1,4 @@
-// SSRF guard at config load (CONTRACT §1): with allow_private_networks false, an endpoint URL in any
+// SSRF guard at config load (docs/contract.md §1): with allow_private_networks false, an endpoint URL in any
 // blocked form makes the whole document invalid, with one problem at `endpoints.<name>.url`.
 import { describe, expect, it } from "vitest";
 import { loadConfig, parseConfig } from "../../src/config/load";

@@ -1,6 +1,7 @@
 // Starts the real gateway under `wrangler dev --local` in its own process group, on free 127.0.0.1
 // ports, with a given GATEWAY_CONFIG and secrets and a fresh persisted state (D1 migrated first);
-// captures the worker's JSON log lines; queries local D1; stops the whole group.
+// captures the worker's JSON log lines (printed only in a failing test's report); queries local D1;
+// stops the whole group.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -42,6 +43,16 @@ export interface Gateway {
 }
 
 const ANSI = new RegExp(String.raw`\u001b\[[0-9;]*m`, "g");
+
+/** Gateways started and not yet stopped, for the failure report of test/e2e/setup.ts. */
+const running = new Set<Gateway>();
+
+/** The last `count` output lines of every running gateway, for a failing test's report. */
+export function recentGatewayLines(count = 60): string {
+  return [...running]
+    .map((g) => [`── last ${Math.min(count, g.lines.length)} of ${g.lines.length} lines of the gateway on port ${g.port} ──`, ...g.lines.slice(-count)].join("\n"))
+    .join("\n");
+}
 
 function baseEnv(): NodeJS.ProcessEnv {
   return { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" };
@@ -97,6 +108,10 @@ export function parseWorkerLog(line: string): WorkerLog | undefined {
 async function bundle(dir: string): Promise<string> {
   await runWrangler(["deploy", "--dry-run", "--outdir", dir, "-c", CONFIG]);
   return path.join(dir, "index.js");
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function stopGroup(child: ChildProcess): Promise<void> {
@@ -182,11 +197,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       { timeoutMs: options.startTimeoutMs ?? 60_000, intervalMs: 100, what: "gateway /health" },
     );
   } catch (error) {
+    const early = exited; // its message already holds the output
     await stop();
-    throw error;
+    if (early) throw error;
+    const tail = lines.filter((line) => !line.includes("GET /health")).slice(-40);
+    throw new Error(`${errorText(error)}\n── last ${tail.length} lines of wrangler dev (health polls left out) ──\n${tail.join("\n")}`, { cause: error });
   }
 
-  return {
+  const gateway: Gateway = {
     url,
     port,
     persistDir,
@@ -197,6 +215,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const parsed = JSON.parse(out.slice(out.indexOf("["))) as { results: T[] }[];
       return parsed[0]?.results ?? [];
     },
-    stop,
+    async stop() {
+      running.delete(gateway);
+      await stop();
+    },
   };
+  running.add(gateway);
+  return gateway;
 }

@@ -1,0 +1,20 @@
+// `npm run build`: bundles the Worker as a deploy would (`wrangler deploy --dry-run` into dist/) and
+// prints one line, the bundle size; wrangler's whole output only when it fails. Fails past the gzip budget.
+import path from "node:path";
+import { buildWorker, ROOT } from "../bench/lib/build";
+
+/** The bundle budget of BENCHMARKS.md: ≤ 120 KiB gzip. */
+const GZIP_BUDGET_KIB = 120;
+
+try {
+  const bundle = await buildWorker(path.join(ROOT, "wrangler.toml"), path.join(ROOT, "dist"));
+  const size = `${bundle.totalKiB} KiB, gzip ${bundle.gzipKiB} KiB (budget ${GZIP_BUDGET_KIB} KiB)`;
+  if (bundle.gzipKiB > GZIP_BUDGET_KIB) {
+    console.error(`build: bundle over budget: ${size}`);
+    process.exit(1);
+  }
+  console.log(`build: ${path.relative(ROOT, bundle.script)} ${size}`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
