@@ -6,9 +6,7 @@ import tseslint from "typescript-eslint";
 
 // `import { z } from "zod"` (and libraries that do it, like @hono/zod-openapi) bundles every zod
 // locale: ~450 KB minified. `import * as z from "zod"` tree-shakes to ~85 KB.
-const BUNDLE_GUARDS = [
-  { name: "@hono/zod-openapi", message: "Pulls in all of zod (+370 KB); build OpenAPI with zod's toJSONSchema instead." },
-];
+const BUNDLE_GUARDS = [{ name: "@hono/zod-openapi", message: "Pulls in all of zod (+370 KB); build OpenAPI with zod's toJSONSchema instead." }];
 
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", ".wrangler/", "worker-configuration.d.ts", "test-results/"] },
@@ -26,19 +24,24 @@ export default tseslint.config(
     files: ["src/**/*.ts", "src/**/*.tsx"],
     rules: {
       "no-restricted-imports": ["error", { paths: BUNDLE_GUARDS }],
-      "no-restricted-syntax": ["error", {
-        selector: "ImportDeclaration[source.value='zod'] ImportSpecifier[imported.name='z']",
-        message: 'Use `import * as z from "zod"`: the `z` export bundles every zod locale (+370 KB).',
-      }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "ImportDeclaration[source.value='zod'] ImportSpecifier[imported.name='z']",
+          message: 'Use `import * as z from "zod"`: the `z` export bundles every zod locale (+370 KB).',
+        },
+      ],
     },
   },
   {
     files: ["src/core/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { paths: BUNDLE_GUARDS, patterns: ["cloudflare:*", "hono", "hono/*", "../adapters/*", "../delivery/*", "../http/*", "../objects/*"] }],
-      "no-restricted-properties": ["error",
+      "no-restricted-properties": [
+        "error",
         { object: "Date", property: "now", message: "core/ is pure: take `now` as an argument" },
-        { object: "Math", property: "random", message: "core/ is pure: take `random` as an argument" }],
+        { object: "Math", property: "random", message: "core/ is pure: take `random` as an argument" },
+      ],
       "no-restricted-globals": ["error", { name: "fetch", message: "core/ is pure: no I/O" }],
     },
   },

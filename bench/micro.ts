@@ -30,7 +30,10 @@ async function measure(name: string, bytes: number, iterations: number, fn: () =
 export async function microBenchmarks(): Promise<MicroResult[]> {
   const { BENCH_SECRET: secret } = newSecrets();
   const out: MicroResult[] = [];
-  for (const [size, iterations] of [[KB, 4000], [MB, 200]] as const) {
+  for (const [size, iterations] of [
+    [KB, 4000],
+    [MB, 200],
+  ] as const) {
     const body = jsonBody("user.created", size);
     const [signed] = await signedPool(secret, body, 1);
     const headers = new Headers(signed);

@@ -105,8 +105,9 @@ async function main(): Promise<void> {
   console.error(`bench: workerd ${workerd.version} pid ${workerd.pid}; gateway ${workerd.gatewayUrl}, floor ${workerd.floorUrl}, upstream ${upstream.url}`);
 
   const only = (process.env["BENCH_ONLY"] ?? "").split(",").filter((id) => id !== "");
-  const list = blocks({ gatewayUrl: workerd.gatewayUrl, floorUrl: workerd.floorUrl, upstreamUrl: upstream.url, secret: secrets.BENCH_SECRET })
-    .filter((b) => only.length === 0 || only.includes(b.id) || (b.id === "sync_max" && only.some((id) => id.endsWith("_rate"))));
+  const list = blocks({ gatewayUrl: workerd.gatewayUrl, floorUrl: workerd.floorUrl, upstreamUrl: upstream.url, secret: secrets.BENCH_SECRET }).filter(
+    (b) => only.length === 0 || only.includes(b.id) || (b.id === "sync_max" && only.some((id) => id.endsWith("_rate"))),
+  );
   await sanity(list);
 
   const results = new Map<BlockId, Measured[]>();
@@ -119,14 +120,27 @@ async function main(): Promise<void> {
       lastCount.set(block.id, m.completed);
       if (block.id === "sync_max" && round === 0) rate = Math.max(10, Math.round(m.rps / 2 / 10) * 10);
       const tag = round === 0 ? "warm-up" : `round ${round}/${ROUNDS}`;
-      console.error(`bench: ${tag} ${block.id.padEnd(18)} ${m.rps.toFixed(0).padStart(6)} req/s  ${m.cpuMsPerReq.toFixed(3)} ms CPU/req  p50 ${m.p50Ms.toFixed(2)} p99 ${m.p99Ms.toFixed(2)} ms${m.unexpected > 0 ? `  UNEXPECTED ${m.unexpected} ${JSON.stringify(m.statuses)}` : ""}`);
+      console.error(
+        `bench: ${tag} ${block.id.padEnd(18)} ${m.rps.toFixed(0).padStart(6)} req/s  ${m.cpuMsPerReq.toFixed(3)} ms CPU/req  p50 ${m.p50Ms.toFixed(2)} p99 ${m.p99Ms.toFixed(2)} ms${m.unexpected > 0 ? `  UNEXPECTED ${m.unexpected} ${JSON.stringify(m.statuses)}` : ""}`,
+      );
       if (round > 0) results.set(block.id, [...(results.get(block.id) ?? []), m]);
     }
   }
   const upstreamCount = await upstream.count();
   const text = report({
-    list, results, rate, micro, gateway, floor, rounds: ROUNDS, seconds: SECONDS, machine: await machine(),
-    workerdVersion: workerd.version, errors, upstreamCount, elapsedS: (Date.now() - started) / 1000,
+    list,
+    results,
+    rate,
+    micro,
+    gateway,
+    floor,
+    rounds: ROUNDS,
+    seconds: SECONDS,
+    machine: await machine(),
+    workerdVersion: workerd.version,
+    errors,
+    upstreamCount,
+    elapsedS: (Date.now() - started) / 1000,
   });
   console.log(text);
   const jsonPath = process.env["BENCH_JSON"];

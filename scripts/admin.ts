@@ -3,8 +3,15 @@
 import { parseArgs } from "node:util";
 import type * as z from "zod";
 import type {
-  BulkReplayResultSchema, DeadLetterDetailSchema, DeadLetterPageSchema, EffectiveConfigSchema, EndpointDetailSchema,
-  EndpointResetSchema, FallbackPageSchema, ReplayQueuedSchema, StatsResponseSchema,
+  BulkReplayResultSchema,
+  DeadLetterDetailSchema,
+  DeadLetterPageSchema,
+  EffectiveConfigSchema,
+  EndpointDetailSchema,
+  EndpointResetSchema,
+  FallbackPageSchema,
+  ReplayQueuedSchema,
+  StatsResponseSchema,
 } from "../src/http/admin/schemas";
 import { readDevVars } from "./lib/dev-vars";
 
@@ -29,9 +36,16 @@ class ApiError extends Error {}
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    json: { type: "boolean", default: false }, all: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false },
-    source: { type: "string" }, "event-type": { type: "string" }, endpoint: { type: "string" }, reason: { type: "string" },
-    status: { type: "string" }, limit: { type: "string" }, cursor: { type: "string" },
+    json: { type: "boolean", default: false },
+    all: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+    source: { type: "string" },
+    "event-type": { type: "string" },
+    endpoint: { type: "string" },
+    reason: { type: "string" },
+    status: { type: "string" },
+    limit: { type: "string" },
+    cursor: { type: "string" },
   },
 });
 
@@ -62,7 +76,11 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
 function table(header: string[], rows: (string | number | null | undefined)[][]): string {
   const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? "-" : String(c))));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? "").length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...(cells.length === 0 ? ["(none)"] : cells.map(line))].join("\n");
 }
 
@@ -101,10 +119,14 @@ async function dlq(sub: string | undefined, args: string[]): Promise<void> {
         next = page.next_cursor;
         cursor = next ?? undefined;
       } while (opts.all && next !== null);
-      out({ items, next_cursor: next }, () => `${table(
-        ["id", "failed_at", "source", "event_type", "route", "endpoint", "reason", "attempts", "last", "replays"],
-        items.map((d) => [d.id, when(d.failed_at), d.source, d.event_type, d.route, d.endpoint, d.reason, d.attempts, d.last_status ?? d.last_error, d.replay_count]),
-      )}\n${items.length} dead letter(s)${next === null ? "" : `; more with --cursor ${next}`}`);
+      out(
+        { items, next_cursor: next },
+        () =>
+          `${table(
+            ["id", "failed_at", "source", "event_type", "route", "endpoint", "reason", "attempts", "last", "replays"],
+            items.map((d) => [d.id, when(d.failed_at), d.source, d.event_type, d.route, d.endpoint, d.reason, d.attempts, d.last_status ?? d.last_error, d.replay_count]),
+          )}\n${items.length} dead letter(s)${next === null ? "" : `; more with --cursor ${next}`}`,
+      );
       return;
     }
     case "show": {
@@ -147,36 +169,67 @@ async function main(): Promise<void> {
   switch (command) {
     case "routes": {
       const c: z.output<typeof EffectiveConfigSchema> = await api("GET", "/routes");
-      out(c, () => [
-        table(["endpoint", "url", "breaker", "secrets"], Object.entries(c.endpoints).map(([name, e]) => [
-          name, e.url, e.breaker?.state ?? "unknown", e.signing_secrets.map((s) => `${s.name}${s.present ? "" : " (missing)"}`).join(", "),
-        ])),
-        "",
-        table(["route", "source", "mode", "endpoint", "attempts", "fallback", "ordering", "auto_replay"], c.routing_rules.map((r) => [
-          r.name, r.source ?? "*", r.mode, r.endpoint, r.max_attempts, r.mode === "sync" ? r.fallback : null, r.ordering_key, r.auto_replay ? "yes" : null,
-        ])),
-      ].join("\n"));
+      out(c, () =>
+        [
+          table(
+            ["endpoint", "url", "breaker", "secrets"],
+            Object.entries(c.endpoints).map(([name, e]) => [
+              name,
+              e.url,
+              e.breaker?.state ?? "unknown",
+              e.signing_secrets.map((s) => `${s.name}${s.present ? "" : " (missing)"}`).join(", "),
+            ]),
+          ),
+          "",
+          table(
+            ["route", "source", "mode", "endpoint", "attempts", "fallback", "ordering", "auto_replay"],
+            c.routing_rules.map((r) => [
+              r.name,
+              r.source ?? "*",
+              r.mode,
+              r.endpoint,
+              r.max_attempts,
+              r.mode === "sync" ? r.fallback : null,
+              r.ordering_key,
+              r.auto_replay ? "yes" : null,
+            ]),
+          ),
+        ].join("\n"),
+      );
       return;
     }
     case "stats": {
       const s: z.output<typeof StatsResponseSchema> = await api("GET", "/stats");
       const head = ["delivered", "failed", "dead", "success", "p50", "p95", "dlq"];
-      out(s, () => [
-        table(["endpoint", "breaker", ...head], s.endpoints.map((e) => [e.endpoint, e.breaker, e.delivered, e.failed, e.dead_lettered, pct(e.success_rate), ms(e.p50_ms), ms(e.p95_ms), e.dlq_size])),
-        "",
-        table(["route", "endpoint", ...head], s.routes.map((r) => [r.route, r.endpoint, r.delivered, r.failed, r.dead_lettered, pct(r.success_rate), ms(r.p50_ms), ms(r.p95_ms), r.dlq_size])),
-      ].join("\n"));
+      out(s, () =>
+        [
+          table(
+            ["endpoint", "breaker", ...head],
+            s.endpoints.map((e) => [e.endpoint, e.breaker, e.delivered, e.failed, e.dead_lettered, pct(e.success_rate), ms(e.p50_ms), ms(e.p95_ms), e.dlq_size]),
+          ),
+          "",
+          table(
+            ["route", "endpoint", ...head],
+            s.routes.map((r) => [r.route, r.endpoint, r.delivered, r.failed, r.dead_lettered, pct(r.success_rate), ms(r.p50_ms), ms(r.p95_ms), r.dlq_size]),
+          ),
+        ].join("\n"),
+      );
       return;
     }
     case "endpoint": {
       const e: z.output<typeof EndpointDetailSchema> = await api("GET", `/endpoints/${encodeURIComponent(need(sub, "<name>"))}`);
-      out(e, () => [
-        `${e.name}  ${e.url}`,
-        `breaker ${e.breaker.state}${e.breaker.opened_at === null ? "" : ` since ${when(e.breaker.opened_at)}`}${e.breaker.retry_in_ms === null ? "" : `, retry in ${e.breaker.retry_in_ms} ms`}; in flight ${e.inflight}`,
-        `last hour: ${e.last_hour.delivered} delivered, ${e.last_hour.failed} failed, ${e.last_hour.dead_lettered} dead-lettered, success ${pct(e.last_hour.success_rate) ?? "-"}, p50 ${ms(e.last_hour.p50_ms) ?? "-"}, p95 ${ms(e.last_hour.p95_ms) ?? "-"}`,
-        "",
-        table(["at", "from", "to"], e.transitions.slice(0, 10).map((t) => [when(t.at), t.from, t.to])),
-      ].join("\n"));
+      out(e, () =>
+        [
+          `${e.name}  ${e.url}`,
+          `breaker ${e.breaker.state}${e.breaker.opened_at === null ? "" : ` since ${when(e.breaker.opened_at)}`}${e.breaker.retry_in_ms === null ? "" : `, retry in ${e.breaker.retry_in_ms} ms`}; in flight ${e.inflight}`,
+          `last hour: ${e.last_hour.delivered} delivered, ${e.last_hour.failed} failed, ${e.last_hour.dead_lettered} dead-lettered, success ${pct(e.last_hour.success_rate) ?? "-"}, p50 ${ms(e.last_hour.p50_ms) ?? "-"}, p95 ${ms(e.last_hour.p95_ms) ?? "-"}`,
+          "",
+          table(
+            ["at", "from", "to"],
+            e.transitions.slice(0, 10).map((t) => [when(t.at), t.from, t.to]),
+          ),
+        ].join("\n"),
+      );
       return;
     }
     case "reset": {
@@ -186,7 +239,14 @@ async function main(): Promise<void> {
     }
     case "fallbacks": {
       const page: z.output<typeof FallbackPageSchema> = await api("GET", `/fallbacks${filterQuery({ limit: opts.limit, cursor: opts.cursor })}`);
-      out(page, () => `${table(["at", "id", "source", "event_type", "endpoint", "reason"], page.items.map((f) => [when(f.at), f.id, f.source, f.event_type, f.endpoint, f.reason]))}${page.next_cursor === null ? "" : `\nmore with --cursor ${page.next_cursor}`}`);
+      out(
+        page,
+        () =>
+          `${table(
+            ["at", "id", "source", "event_type", "endpoint", "reason"],
+            page.items.map((f) => [when(f.at), f.id, f.source, f.event_type, f.endpoint, f.reason]),
+          )}${page.next_cursor === null ? "" : `\nmore with --cursor ${page.next_cursor}`}`,
+      );
       return;
     }
     case "dlq":

@@ -7,16 +7,63 @@ import { producerHeaders, type SchemeName } from "../src/core/signatures";
 const base = process.env["HOOKGATE_URL"] ?? "http://127.0.0.1:8787";
 const vars = readDevVars();
 
-interface Sample { title: string; source: string; scheme: SchemeName; secret: string; path?: string; headers?: Record<string, string>; body: unknown }
+interface Sample {
+  title: string;
+  source: string;
+  scheme: SchemeName;
+  secret: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body: unknown;
+}
 
 const samples: Sample[] = [
-  { title: "Standard Webhooks, async", source: "acme", scheme: "standard-webhooks", secret: "ACME_SECRET", body: { type: "user.created", user_id: "u_1", email: "ada@example.com" } },
-  { title: "Standard Webhooks, ordered by user_id", source: "acme", scheme: "standard-webhooks", secret: "ACME_SECRET", body: { type: "user.profile.updated", user_id: "u_1", name: "Ada" } },
-  { title: "Standard Webhooks, sync (payment.authorize)", source: "acme", scheme: "standard-webhooks", secret: "ACME_SECRET", body: { type: "payment.authorize", amount: 4200, currency: "EUR" } },
-  { title: "hmac-sha256-hex (the source document's scheme)", source: "legacy", scheme: "hmac-sha256-hex", secret: "LEGACY_SECRET", path: "/order.created", headers: { "X-Idempotency-Key": randomUUID() }, body: { order: 17 } },
-  { title: "Stripe", source: "stripe", scheme: "stripe", secret: "STRIPE_WEBHOOK_SECRET", body: { id: `evt_${randomUUID().slice(0, 12)}`, type: "invoice.paid", data: { object: { id: "in_1" } } } },
+  {
+    title: "Standard Webhooks, async",
+    source: "acme",
+    scheme: "standard-webhooks",
+    secret: "ACME_SECRET",
+    body: { type: "user.created", user_id: "u_1", email: "ada@example.com" },
+  },
+  {
+    title: "Standard Webhooks, ordered by user_id",
+    source: "acme",
+    scheme: "standard-webhooks",
+    secret: "ACME_SECRET",
+    body: { type: "user.profile.updated", user_id: "u_1", name: "Ada" },
+  },
+  {
+    title: "Standard Webhooks, sync (payment.authorize)",
+    source: "acme",
+    scheme: "standard-webhooks",
+    secret: "ACME_SECRET",
+    body: { type: "payment.authorize", amount: 4200, currency: "EUR" },
+  },
+  {
+    title: "hmac-sha256-hex (the source document's scheme)",
+    source: "legacy",
+    scheme: "hmac-sha256-hex",
+    secret: "LEGACY_SECRET",
+    path: "/order.created",
+    headers: { "X-Idempotency-Key": randomUUID() },
+    body: { order: 17 },
+  },
+  {
+    title: "Stripe",
+    source: "stripe",
+    scheme: "stripe",
+    secret: "STRIPE_WEBHOOK_SECRET",
+    body: { id: `evt_${randomUUID().slice(0, 12)}`, type: "invoice.paid", data: { object: { id: "in_1" } } },
+  },
   { title: "GitHub", source: "github", scheme: "github", secret: "GITHUB_WEBHOOK_SECRET", headers: { "X-GitHub-Event": "push" }, body: { ref: "refs/heads/main" } },
-  { title: "Shopify", source: "shopify", scheme: "shopify", secret: "SHOPIFY_WEBHOOK_SECRET", headers: { "X-Shopify-Topic": "orders/create" }, body: { id: 820982911, admin_graphql_api_id: "gid://shopify/Order/820982911" } },
+  {
+    title: "Shopify",
+    source: "shopify",
+    scheme: "shopify",
+    secret: "SHOPIFY_WEBHOOK_SECRET",
+    headers: { "X-Shopify-Topic": "orders/create" },
+    body: { id: 820982911, admin_graphql_api_id: "gid://shopify/Order/820982911" },
+  },
   { title: "Slack", source: "slack", scheme: "slack", secret: "SLACK_SIGNING_SECRET", body: { type: "event_callback", event: { type: "message" } } },
 ];
 
@@ -42,7 +89,11 @@ async function main(): Promise<void> {
   }
   for (const sample of samples) await send(sample);
   // A bad signature: always the same 401, whatever was wrong.
-  const res = await fetch(`${base}/webhooks/acme`, { method: "POST", headers: { "Content-Type": "application/json", "webhook-id": "msg_x", "webhook-timestamp": "1", "webhook-signature": "v1,AAAA" }, body: "{}" });
+  const res = await fetch(`${base}/webhooks/acme`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "webhook-id": "msg_x", "webhook-timestamp": "1", "webhook-signature": "v1,AAAA" },
+    body: "{}",
+  });
   console.log(`${res.status}  A forged request is refused\n      ${await res.text()}`);
 }
 

@@ -32,7 +32,7 @@ export function errorMessage(error: unknown): string {
 }
 
 /**
- * The span of one outbound call, flattened into its log line with the seed's OpenTelemetry
+ * The span of one outbound call, flattened into its log line with the source document's OpenTelemetry (docs/source/)
  * attribute names, so a log pipeline can rebuild spans: `span.id` is the span id sent in the
  * call's `traceparent`, `span.parent_id` the ingress span it descends from.
  */

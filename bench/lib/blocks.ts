@@ -4,9 +4,21 @@ import type { LoadSpec } from "./load";
 import { forgedHeaders, freshKeys, jsonBody, KB, MB, signedSupply } from "./fixtures";
 
 export type BlockId =
-  | "floor_1k" | "floor_send_1k" | "floor_claim_send_1k" | "async_1k" | "async_1k_open_key" | "async_1k_open"
-  | "reject_1k" | "floor_1m" | "floor_put_1m" | "async_1m" | "reject_1m"
-  | "sync_max" | "sync_rate" | "floor_relay_rate" | "direct_rate";
+  | "floor_1k"
+  | "floor_send_1k"
+  | "floor_claim_send_1k"
+  | "async_1k"
+  | "async_1k_open_key"
+  | "async_1k_open"
+  | "reject_1k"
+  | "floor_1m"
+  | "floor_put_1m"
+  | "async_1m"
+  | "reject_1m"
+  | "sync_max"
+  | "sync_rate"
+  | "floor_relay_rate"
+  | "direct_rate";
 
 export interface Block {
   id: BlockId;
@@ -35,63 +47,135 @@ export function blocks(t: Targets): Block[] {
   const signed = (body: Buffer, expected: number) => signedSupply(t.secret, body, expected);
   return [
     {
-      id: "floor_1k", title: "floor: bare Hono Worker, 202 to a 1 KB POST", bytes: KB, mode: "saturate", connections: 16,
+      id: "floor_1k",
+      title: "floor: bare Hono Worker, 202 to a 1 KB POST",
+      bytes: KB,
+      mode: "saturate",
+      connections: 16,
       spec: () => ({ url: `${t.floorUrl}/`, body: user1k, headers: asyncHeaders, expectStatus: 202 }),
     },
     {
-      id: "floor_send_1k", title: "platform floor: + one queue send", bytes: KB, mode: "saturate", connections: 16,
+      id: "floor_send_1k",
+      title: "platform floor: + one queue send",
+      bytes: KB,
+      mode: "saturate",
+      connections: 16,
       spec: () => ({ url: `${t.floorUrl}/send`, body: user1k, headers: asyncHeaders, expectStatus: 202 }),
     },
     {
-      id: "floor_claim_send_1k", title: "platform floor: + dedup claim (1 of 64 DOs, one SQLite insert) + queue send", bytes: KB, mode: "saturate", connections: 16,
+      id: "floor_claim_send_1k",
+      title: "platform floor: + dedup claim (1 of 64 DOs, one SQLite insert) + queue send",
+      bytes: KB,
+      mode: "saturate",
+      connections: 16,
       spec: () => ({ url: `${t.floorUrl}/claim-send`, body: user1k, headers: asyncHeaders, next: freshKeys(), expectStatus: 202 }),
     },
     {
-      id: "async_1k", title: "async accept, signed 1 KB (verify + route + dedup + enqueue)", bytes: KB, mode: "saturate", connections: 16,
+      id: "async_1k",
+      title: "async accept, signed 1 KB (verify + route + dedup + enqueue)",
+      bytes: KB,
+      mode: "saturate",
+      connections: 16,
       spec: async (n) => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: user1k, headers: asyncHeaders, next: await signed(user1k, n), expectStatus: 202 }),
     },
     {
-      id: "async_1k_open_key", title: "async accept, unsigned 1 KB with idempotency key (route + dedup + enqueue)", bytes: KB, mode: "saturate", connections: 16,
+      id: "async_1k_open_key",
+      title: "async accept, unsigned 1 KB with idempotency key (route + dedup + enqueue)",
+      bytes: KB,
+      mode: "saturate",
+      connections: 16,
       spec: () => ({ url: `${t.gatewayUrl}/webhooks/open`, body: user1k, headers: asyncHeaders, next: freshKeys(), expectStatus: 202 }),
     },
     {
-      id: "async_1k_open", title: "async accept, unsigned 1 KB without key (route + enqueue, no dedup)", bytes: KB, mode: "saturate", connections: 16,
+      id: "async_1k_open",
+      title: "async accept, unsigned 1 KB without key (route + enqueue, no dedup)",
+      bytes: KB,
+      mode: "saturate",
+      connections: 16,
       spec: () => ({ url: `${t.gatewayUrl}/webhooks/open`, body: user1k, headers: asyncHeaders, expectStatus: 202 }),
     },
     {
-      id: "reject_1k", title: "1 KB with a wrong signature (full HMAC, 401)", bytes: KB, mode: "saturate", connections: 16,
+      id: "reject_1k",
+      title: "1 KB with a wrong signature (full HMAC, 401)",
+      bytes: KB,
+      mode: "saturate",
+      connections: 16,
       spec: () => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: user1k, headers: asyncHeaders, next: forgedHeaders(), expectStatus: 401 }),
     },
     {
-      id: "floor_1m", title: "floor: bare Hono Worker, 202 to a 1 MB POST", bytes: MB, mode: "saturate", connections: 4,
+      id: "floor_1m",
+      title: "floor: bare Hono Worker, 202 to a 1 MB POST",
+      bytes: MB,
+      mode: "saturate",
+      connections: 4,
       spec: () => ({ url: `${t.floorUrl}/`, body: user1m, headers: asyncHeaders, expectStatus: 202 }),
     },
     {
-      id: "floor_put_1m", title: "platform floor: 1 MB put in R2 + queue send of the reference", bytes: MB, mode: "saturate", connections: 4,
+      id: "floor_put_1m",
+      title: "platform floor: 1 MB put in R2 + queue send of the reference",
+      bytes: MB,
+      mode: "saturate",
+      connections: 4,
       spec: () => ({ url: `${t.floorUrl}/put`, body: user1m, headers: asyncHeaders, expectStatus: 202 }),
     },
     {
-      id: "async_1m", title: "async accept, signed 1 MB (+ R2 claim check)", bytes: MB, mode: "saturate", connections: 4,
+      id: "async_1m",
+      title: "async accept, signed 1 MB (+ R2 claim check)",
+      bytes: MB,
+      mode: "saturate",
+      connections: 4,
       spec: async (n) => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: user1m, headers: asyncHeaders, next: await signed(user1m, n), expectStatus: 202 }),
     },
     {
-      id: "reject_1m", title: "1 MB with a wrong signature (read + full HMAC, 401)", bytes: MB, mode: "saturate", connections: 4,
+      id: "reject_1m",
+      title: "1 MB with a wrong signature (read + full HMAC, 401)",
+      bytes: MB,
+      mode: "saturate",
+      connections: 4,
       spec: () => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: user1m, headers: asyncHeaders, next: forgedHeaders(), expectStatus: 401 }),
     },
     {
-      id: "sync_max", title: "sync pass-through, signed 1 KB, saturation", bytes: KB, mode: "saturate", connections: 16,
-      spec: async (n) => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: pay1k, headers: { ...JSON_CT, "X-Event-Type": "payment.authorize" }, next: await signed(pay1k, n), expectStatus: 200 }),
+      id: "sync_max",
+      title: "sync pass-through, signed 1 KB, saturation",
+      bytes: KB,
+      mode: "saturate",
+      connections: 16,
+      spec: async (n) => ({
+        url: `${t.gatewayUrl}/webhooks/bench`,
+        body: pay1k,
+        headers: { ...JSON_CT, "X-Event-Type": "payment.authorize" },
+        next: await signed(pay1k, n),
+        expectStatus: 200,
+      }),
     },
     {
-      id: "sync_rate", title: "sync pass-through at half the sync maximum", bytes: KB, mode: "rate", connections: 0,
-      spec: async (n) => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: pay1k, headers: { ...JSON_CT, "X-Event-Type": "payment.authorize" }, next: await signed(pay1k, n), expectStatus: 200 }),
+      id: "sync_rate",
+      title: "sync pass-through at half the sync maximum",
+      bytes: KB,
+      mode: "rate",
+      connections: 0,
+      spec: async (n) => ({
+        url: `${t.gatewayUrl}/webhooks/bench`,
+        body: pay1k,
+        headers: { ...JSON_CT, "X-Event-Type": "payment.authorize" },
+        next: await signed(pay1k, n),
+        expectStatus: 200,
+      }),
     },
     {
-      id: "floor_relay_rate", title: "platform floor: dedup claim + the same upstream call, same rate", bytes: KB, mode: "rate", connections: 0,
+      id: "floor_relay_rate",
+      title: "platform floor: dedup claim + the same upstream call, same rate",
+      bytes: KB,
+      mode: "rate",
+      connections: 0,
       spec: async (n) => ({ url: `${t.floorUrl}/relay`, body: pay1k, headers: JSON_CT, next: await signed(pay1k, n), expectStatus: 200 }),
     },
     {
-      id: "direct_rate", title: "the upstream called directly, same rate", bytes: KB, mode: "rate", connections: 0,
+      id: "direct_rate",
+      title: "the upstream called directly, same rate",
+      bytes: KB,
+      mode: "rate",
+      connections: 0,
       spec: async (n) => ({ url: `${t.upstreamUrl}/authorize`, body: pay1k, headers: JSON_CT, next: await signed(pay1k, n), expectStatus: 200 }),
     },
   ];

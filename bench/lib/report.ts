@@ -42,10 +42,12 @@ export function report(r: ReportInput): string {
   const med = (id: BlockId, f: (m: Measured) => number) => median(rows(id).map(f));
   /** Median over rounds of a per-round comparison of two blocks (same round, so drift cancels). */
   const paired = (a: BlockId, b: BlockId, f: (x: Measured, y: Measured) => number) =>
-    median(rows(a).flatMap((x, i) => {
-      const y = rows(b)[i];
-      return y === undefined ? [] : [f(x, y)];
-    }));
+    median(
+      rows(a).flatMap((x, i) => {
+        const y = rows(b)[i];
+        return y === undefined ? [] : [f(x, y)];
+      }),
+    );
   const out: string[] = [];
   out.push(`Machine: ${r.machine}; workerd ${r.workerdVersion} (wrangler's own), one process for every Worker.`);
   out.push(`Rounds: 1 warm-up (discarded) + ${r.rounds} measured, alternating order; ${r.seconds} s per saturation block, ${r.seconds + 1} s per fixed-rate block; medians shown.`);
@@ -57,7 +59,21 @@ export function report(r: ReportInput): string {
     if (m.length === 0) continue;
     const bad = m.reduce((n, x) => n + x.unexpected, 0);
     const mode = block.mode === "rate" ? ` @ ${r.rate}/s` : ` (${block.connections} conns)`;
-    out.push(`| ${block.title}${mode} | ${fmt(med(block.id, (x) => x.rps), 0)} | ${fmt(med(block.id, (x) => x.cpuMsPerReq), 3)} | ${fmt(med(block.id, (x) => x.workerdCpuPct), 0)} | ${fmt(med(block.id, (x) => x.p50Ms))} | ${fmt(med(block.id, (x) => x.p99Ms))} | ${fmt(med(block.id, (x) => x.clientCpuPct), 0)} | ${bad} |`);
+    out.push(
+      `| ${block.title}${mode} | ${fmt(
+        med(block.id, (x) => x.rps),
+        0,
+      )} | ${fmt(
+        med(block.id, (x) => x.cpuMsPerReq),
+        3,
+      )} | ${fmt(
+        med(block.id, (x) => x.workerdCpuPct),
+        0,
+      )} | ${fmt(med(block.id, (x) => x.p50Ms))} | ${fmt(med(block.id, (x) => x.p99Ms))} | ${fmt(
+        med(block.id, (x) => x.clientCpuPct),
+        0,
+      )} | ${bad} |`,
+    );
   }
   const cpu = (a: BlockId, b: BlockId) => paired(a, b, (x, y) => x.cpuMsPerReq - y.cpuMsPerReq);
   const rpsRatio = paired("async_1k", "floor_1k", (g, f) => g.rps / f.rps);
@@ -73,8 +89,7 @@ export function report(r: ReportInput): string {
   const nodeValid = microSlope(r.micro, "valid");
   const syncMax = med("sync_max", (x) => x.rps);
   /** "met"/"missed" against a limit; "not run" when a block was left out (BENCH_ONLY). */
-  const check = (value: number, limit: number, atLeast = false) =>
-    !Number.isFinite(value) ? "not run" : (atLeast ? value >= limit : value <= limit) ? "met" : "**missed**";
+  const check = (value: number, limit: number, atLeast = false) => (!Number.isFinite(value) ? "not run" : (atLeast ? value >= limit : value <= limit) ? "met" : "**missed**");
   out.push("");
   out.push("| target (ratios paired per round, then the median) | measured | |");
   out.push("|---|---:|---|");
@@ -89,13 +104,19 @@ export function report(r: ReportInput): string {
   out.push("");
   out.push("What bounds the 1 KB ratios (workerd CPU ms per request, differences paired per round):");
   out.push(`- one queue send, on this runtime (platform floor + send − floor): ${fmt(cpu("floor_send_1k", "floor_1k"), 3)}`);
-  out.push(`- a dedup claim in a Durable Object + one queue send (platform floor): ${fmt(cpu("floor_claim_send_1k", "floor_1k"), 3)}; the gateway's async 1 KB is ${fmt(paired("async_1k", "floor_claim_send_1k", (a, b) => a.cpuMsPerReq / b.cpuMsPerReq))}× that floor (req/s ${fmt(paired("async_1k", "floor_claim_send_1k", (a, b) => a.rps / b.rps))}×)`);
-  out.push(`- the gateway's dedup (key hash, claim + complete on one of 64 IdempotencyShard objects; unsigned with key − without): ${fmt(cpu("async_1k_open_key", "async_1k_open"), 3)}`);
+  out.push(
+    `- a dedup claim in a Durable Object + one queue send (platform floor): ${fmt(cpu("floor_claim_send_1k", "floor_1k"), 3)}; the gateway's async 1 KB is ${fmt(paired("async_1k", "floor_claim_send_1k", (a, b) => a.cpuMsPerReq / b.cpuMsPerReq))}× that floor (req/s ${fmt(paired("async_1k", "floor_claim_send_1k", (a, b) => a.rps / b.rps))}×)`,
+  );
+  out.push(
+    `- the gateway's dedup (key hash, claim + complete on one of 64 IdempotencyShard objects; unsigned with key − without): ${fmt(cpu("async_1k_open_key", "async_1k_open"), 3)}`,
+  );
   out.push(`- the gateway's route + enqueue + request log beyond one queue send (unsigned without key − platform floor + send): ${fmt(cpu("async_1k_open", "floor_send_1k"), 3)}`);
   out.push(`- signature verification of 1 KB (signed − unsigned with key): ${fmt(cpu("async_1k", "async_1k_open_key"), 3)}`);
   out.push(`- async accept of 1 MB over the platform floor of the same work (R2 put + send): ${fmt(cpu("async_1m", "floor_put_1m"), 3)} (verify, body SHA-256, dedup, envelope)`);
   out.push(`- Node: verifySignature of a valid 1 MB event (HMAC + the body's SHA-256 that dedup reuses): ${fmt(nodeValid, 3)} ms/MB`);
-  out.push(`- sync at ${r.rate}/s: the platform floor (dedup claim + the upstream call) is direct + ${fmt(paired("floor_relay_rate", "direct_rate", (g, d) => g.p50Ms - d.p50Ms))} ms at p50, + ${fmt(paired("floor_relay_rate", "direct_rate", (g, d) => g.p99Ms - d.p99Ms))} ms at p99; the gateway is that floor + ${fmt(paired("sync_rate", "floor_relay_rate", (g, d) => g.p50Ms - d.p50Ms))} ms at p50, + ${fmt(paired("sync_rate", "floor_relay_rate", (g, d) => g.p99Ms - d.p99Ms))} ms at p99 (CPU ${fmt(cpu("sync_rate", "floor_relay_rate"), 3)} ms/req more)`);
+  out.push(
+    `- sync at ${r.rate}/s: the platform floor (dedup claim + the upstream call) is direct + ${fmt(paired("floor_relay_rate", "direct_rate", (g, d) => g.p50Ms - d.p50Ms))} ms at p50, + ${fmt(paired("floor_relay_rate", "direct_rate", (g, d) => g.p99Ms - d.p99Ms))} ms at p99; the gateway is that floor + ${fmt(paired("sync_rate", "floor_relay_rate", (g, d) => g.p50Ms - d.p50Ms))} ms at p50, + ${fmt(paired("sync_rate", "floor_relay_rate", (g, d) => g.p99Ms - d.p99Ms))} ms at p99 (CPU ${fmt(cpu("sync_rate", "floor_relay_rate"), 3)} ms/req more)`,
+  );
   out.push(`- the upstream answered ${r.upstreamCount} calls in all (the sync blocks reached it).`);
   out.push("");
   out.push("Node micro-benchmark (CPU per call, all threads):");

@@ -63,7 +63,10 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
     cf: false,
     defaultPersistRoot: options.persistRoot,
     handleRuntimeStdio(stdout: Readable, stderr: Readable) {
-      for (const [stream, name] of [[stdout, "stdout"], [stderr, "stderr"]] as const) {
+      for (const [stream, name] of [
+        [stdout, "stdout"],
+        [stderr, "stderr"],
+      ] as const) {
         let rest = "";
         stream.on("data", (chunk: Buffer) => {
           const lines = (rest + chunk.toString()).split("\n");

@@ -63,7 +63,13 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
     e.accepted = {};
     try {
       const answer = await stub(endpoint.name).sync({
-        isolate: isolate(), inflight: e.inflight, reports, accepted, cfg: endpoint.breaker, admit: wantAdmission, probeLeaseMs: leaseMs,
+        isolate: isolate(),
+        inflight: e.inflight,
+        reports,
+        accepted,
+        cfg: endpoint.breaker,
+        admit: wantAdmission,
+        probeLeaseMs: leaseMs,
       });
       e.view = answer.view;
       e.fetchedAt = now;
@@ -125,7 +131,11 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
         const now = clock.now();
         const verdict = breakerVerdict(result);
         const report: CallReport = {
-          route, mode, latencyMs, at: now, breaker: verdict,
+          route,
+          mode,
+          latencyMs,
+          at: now,
+          breaker: verdict,
           delivered: result.kind === "response" && result.status >= 200 && result.status < 300,
         };
         if (probeId !== undefined) {
@@ -179,8 +189,13 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
       e.endpoint = endpoint;
       await refresh(endpoint, e, 0);
       return backpressure({
-        view: e.view, now: clock.now(), cfg: endpoint.breaker, route, localAccepted: e.accepted[route] ?? 0,
-        maxBacklog: opts.maxBacklog, shedWhenOpen: opts.shedWhenOpen,
+        view: e.view,
+        now: clock.now(),
+        cfg: endpoint.breaker,
+        route,
+        localAccepted: e.accepted[route] ?? 0,
+        maxBacklog: opts.maxBacklog,
+        shedWhenOpen: opts.shedWhenOpen,
       });
     },
 

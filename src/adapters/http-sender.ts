@@ -23,9 +23,7 @@ async function sendToEndpoint(input: SendInput, clock: () => number): Promise<Se
       signal: AbortSignal.timeout(input.timeoutMs),
     });
     const retryAfterMs = parseRetryAfter(response.headers.get("Retry-After"), input.nowMs);
-    const result: AttemptResult = retryAfterMs === undefined
-      ? { kind: "response", status: response.status }
-      : { kind: "response", status: response.status, retryAfterMs };
+    const result: AttemptResult = retryAfterMs === undefined ? { kind: "response", status: response.status } : { kind: "response", status: response.status, retryAfterMs };
     return { result, response, latencyMs: clock() - started };
   } catch (error) {
     const latencyMs = clock() - started;

@@ -27,6 +27,5 @@ export function orderingClient(namespace: DurableObjectNamespace<OrderedStreamRp
 }
 
 function isRetryable(error: unknown): boolean {
-  return error instanceof Error && (error as Error & { retryable?: unknown }).retryable === true
-    && (error as Error & { overloaded?: unknown }).overloaded !== true;
+  return error instanceof Error && (error as Error & { retryable?: unknown }).retryable === true && (error as Error & { overloaded?: unknown }).overloaded !== true;
 }

@@ -1,18 +1,17 @@
-// The zod schema of GATEWAY_CONFIG (CONTRACT §1): fields, defaults and cross-field rules.
+// The zod schema of GATEWAY_CONFIG (docs/contract.md §1): fields, defaults and cross-field rules.
 // Secrets are never in the document: it names the bindings that hold them.
 import * as z from "zod";
 import { SCHEME_NAMES, takesSecrets } from "../core/signatures/registry";
 
 const positiveInt = (what = "a positive integer") =>
-  z.number({ error: `must be ${what}` }).int({ error: `must be ${what}` }).positive({ error: `must be ${what}` });
+  z
+    .number({ error: `must be ${what}` })
+    .int({ error: `must be ${what}` })
+    .positive({ error: `must be ${what}` });
 const nonNegativeInt = () =>
   z.number({ error: "must be a non-negative integer" }).int({ error: "must be a non-negative integer" }).min(0, { error: "must be a non-negative integer" });
-const bindingName = z
-  .string({ error: "must be a binding name" })
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { error: "must be a binding name (letters, digits, _)" });
-const name = z
-  .string({ error: "must be a name" })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { error: "must be 1-64 characters of letters, digits, _ . -" });
+const bindingName = z.string({ error: "must be a binding name" }).regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { error: "must be a binding name (letters, digits, _)" });
+const name = z.string({ error: "must be a name" }).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { error: "must be 1-64 characters of letters, digits, _ . -" });
 
 const verifySchema = z
   .object({
@@ -27,9 +26,7 @@ const verifySchema = z
     }
   });
 
-const rateLimitSchema = z
-  .object({ requests: positiveInt(), period_s: positiveInt().max(86_400, { error: "must be at most 86400" }) })
-  .strict();
+const rateLimitSchema = z.object({ requests: positiveInt(), period_s: positiveInt().max(86_400, { error: "must be at most 86400" }) }).strict();
 
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/, { error: "must be an HTTP header name" });
 
@@ -37,7 +34,10 @@ const sourceSchema = z
   .object({
     verify: verifySchema,
     event_type_header: headerName.optional(),
-    event_type_field: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,15}$/, { error: "must be a dot path" }).optional(),
+    event_type_field: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,15}$/, { error: "must be a dot path" })
+      .optional(),
     idempotency_header: headerName.optional(),
     rate_limit: rateLimitSchema.optional(),
     min_tls_version: z.enum(["1.0", "1.1", "1.2", "1.3"], { error: "must be one of 1.0, 1.1, 1.2, 1.3" }).default("1.3"),
@@ -77,11 +77,9 @@ const endpointSchema = z
   })
   .strict();
 
-const orderingKey = z
-  .string()
-  .regex(/^(body:[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,15}|header:[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128})$/, {
-    error: "must be body:<dot.path> or header:<Name>",
-  });
+const orderingKey = z.string().regex(/^(body:[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,15}|header:[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128})$/, {
+  error: "must be body:<dot.path> or header:<Name>",
+});
 
 const ruleSchema = z
   .object({
@@ -110,10 +108,16 @@ const ruleSchema = z
 
 export const configSchema = z
   .object({
-    max_body_bytes: positiveInt().max(100 * 1024 * 1024, { error: "must be at most 104857600" }).default(2_097_152),
+    max_body_bytes: positiveInt()
+      .max(100 * 1024 * 1024, { error: "must be at most 104857600" })
+      .default(2_097_152),
     allow_private_networks: z.boolean({ error: "must be true or false" }).default(false),
-    dedup_window_s: positiveInt().max(30 * 86_400, { error: "must be at most 2592000 (30 days)" }).default(86_400),
-    dlq_retention_hours: positiveInt().max(24 * 365, { error: "must be at most 8760" }).default(720),
+    dedup_window_s: positiveInt()
+      .max(30 * 86_400, { error: "must be at most 2592000 (30 days)" })
+      .default(86_400),
+    dlq_retention_hours: positiveInt()
+      .max(24 * 365, { error: "must be at most 8760" })
+      .default(720),
     dlq_alert_threshold: positiveInt().optional(),
     sources: z.record(name, sourceSchema, { error: "must be an object of sources" }),
     endpoints: z.record(name, endpointSchema, { error: "must be an object of endpoints" }),

@@ -15,12 +15,7 @@ export type BreakerState =
   | { kind: "open"; openedAt: number; openForMs: number; trips: number }
   | { kind: "half_open"; probesInFlight: number; trips: number };
 
-export type BreakerEvent =
-  | { kind: "success" }
-  | { kind: "failure" }
-  | { kind: "probe_started" }
-  | { kind: "probe_abandoned" }
-  | { kind: "reset" };
+export type BreakerEvent = { kind: "success" } | { kind: "failure" } | { kind: "probe_started" } | { kind: "probe_abandoned" } | { kind: "reset" };
 
 export type Admission = { kind: "allow" } | { kind: "probe" } | { kind: "reject"; retryInMs: number };
 

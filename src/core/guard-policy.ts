@@ -24,14 +24,7 @@ export type Admission =
  * One call's admission. Without any view yet (the object never answered) the call goes: the
  * endpoint's own errors still protect it.
  */
-export function admission(args: {
-  view: ViewFacts | null;
-  now: number;
-  cfg: BreakerConfig;
-  localInflight: number;
-  mode: "sync" | "async";
-  maxConcurrency: number;
-}): Admission {
+export function admission(args: { view: ViewFacts | null; now: number; cfg: BreakerConfig; localInflight: number; mode: "sync" | "async"; maxConcurrency: number }): Admission {
   const { view, now, cfg, mode } = args;
   const state: BreakerState = view === null ? { kind: "closed", consecutiveFailures: 0, window: [] } : tick(view.breaker, now, cfg);
   if (state.kind === "open") return { kind: "reject", reason: "circuit_open", retryInMs: Math.max(1, state.openedAt + state.openForMs - now) };

@@ -1,4 +1,4 @@
-// Which idempotency key a request carries (CONTRACT §2): X-Idempotency-Key, the source's own header,
+// Which idempotency key a request carries (docs/contract.md §2): X-Idempotency-Key, the source's own header,
 // then the providers' delivery ids from the scheme registry. Also the shard of the dedup store a key lives in.
 import { DELIVERY_ID_HEADERS, schemeOf, type SchemeName } from "./signatures/registry";
 
@@ -10,10 +10,7 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
  * it (its scheme's own delivery id, when the scheme signs that), so it cannot change without a new
  * signature.
  */
-export type KeyResult =
-  | { kind: "none" }
-  | { kind: "key"; key: string; from: string; signed: boolean }
-  | { kind: "invalid"; header: string };
+export type KeyResult = { kind: "none" } | { kind: "key"; key: string; from: string; signed: boolean } | { kind: "invalid"; header: string };
 
 export interface KeySources {
   headers: Headers;

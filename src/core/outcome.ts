@@ -1,4 +1,4 @@
-// One classifier for the result of a delivery attempt (CONTRACT §3): delivered, retried,
+// One classifier for the result of a delivery attempt (docs/contract.md §3): delivered, retried,
 // dead-lettered or left waiting for the breaker. Unknown outcomes retry; nothing is acked silently.
 
 import type { DeadLetterReason } from "./dead-letter";
@@ -12,10 +12,7 @@ export type AttemptResult =
   | { kind: "breaker_open"; retryInMs: number };
 
 export type Decision =
-  | { kind: "delivered" }
-  | { kind: "retry"; delayMs: number }
-  | { kind: "dead_letter"; reason: Exclude<DeadLetterReason, "malformed"> }
-  | { kind: "wait"; delayMs: number }; // breaker open: does not spend an attempt
+  { kind: "delivered" } | { kind: "retry"; delayMs: number } | { kind: "dead_letter"; reason: Exclude<DeadLetterReason, "malformed"> } | { kind: "wait"; delayMs: number }; // breaker open: does not spend an attempt
 
 export type OutcomeClass = "success" | "retryable" | "final" | "blocked" | "wait";
 
@@ -23,11 +20,7 @@ export type OutcomeClass = "success" | "retryable" | "final" | "blocked" | "wait
 export const MIN_BREAKER_WAIT_MS = 1000;
 
 type Verdict =
-  | { kind: "success" }
-  | { kind: "retryable"; retryAfterMs?: number }
-  | { kind: "final"; reason: "rejected" | "gone" }
-  | { kind: "blocked" }
-  | { kind: "wait"; delayMs: number };
+  { kind: "success" } | { kind: "retryable"; retryAfterMs?: number } | { kind: "final"; reason: "rejected" | "gone" } | { kind: "blocked" } | { kind: "wait"; delayMs: number };
 
 type StatusClass = "2xx" | "3xx" | "4xx" | "5xx" | "other";
 
@@ -84,12 +77,7 @@ export function classify(result: AttemptResult): OutcomeClass {
 }
 
 /** What to do with the event after the 1-based `attempt` ended with `result`. */
-export function decide(args: {
-  result: AttemptResult;
-  attempt: number;
-  policy: RetryPolicy;
-  random: () => number;
-}): Decision {
+export function decide(args: { result: AttemptResult; attempt: number; policy: RetryPolicy; random: () => number }): Decision {
   const verdict = verdictOf(args.result);
   switch (verdict.kind) {
     case "success":

@@ -1,4 +1,4 @@
-// The retry schedule as a value (CONTRACT §3): after attempt k fails, attempt k+1 waits
+// The retry schedule as a value (docs/contract.md §3): after attempt k fails, attempt k+1 waits
 // matrix[k-1] ms (clamped to the last step), jittered within ±20 %, stretched by Retry-After up to a cap.
 // Pure: randomness and the clock come in as arguments.
 
@@ -44,13 +44,7 @@ export function stepFor(attempt: number, policy: RetryPolicy): number {
  * What to do after the 1-based `attempt` failed. The delay is the step jittered uniformly within
  * [0.8, 1.2]× it; a larger Retry-After wins, capped at `retryAfterCapMs` (never below the jittered step).
  */
-export function nextDelay(args: {
-  attempt: number;
-  policy: RetryPolicy;
-  retryAfterMs?: number;
-  random: () => number;
-  retryAfterCapMs?: number;
-}): NextStep {
+export function nextDelay(args: { attempt: number; policy: RetryPolicy; retryAfterMs?: number; random: () => number; retryAfterCapMs?: number }): NextStep {
   const { attempt, policy, retryAfterMs, random } = args;
   if (!Number.isInteger(attempt) || attempt < 1) {
     throw new RangeError(`attempt must be a positive integer, got ${attempt}`);

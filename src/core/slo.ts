@@ -49,12 +49,7 @@ export interface BurnVerdict {
 }
 
 /** The first rule whose long and short windows both burn at or above its threshold, or null. */
-export function budgetBurning(
-  counts: readonly MinuteCounts[],
-  now: number,
-  objective = DEFAULT_OBJECTIVE,
-  rules: readonly BurnRule[] = DEFAULT_BURN_RULES,
-): BurnVerdict | null {
+export function budgetBurning(counts: readonly MinuteCounts[], now: number, objective = DEFAULT_OBJECTIVE, rules: readonly BurnRule[] = DEFAULT_BURN_RULES): BurnVerdict | null {
   for (const rule of rules) {
     const longRate = burnRate(counts, now, rule.longWindowMin, objective);
     const shortRate = burnRate(counts, now, rule.shortWindowMin, objective);

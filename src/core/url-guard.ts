@@ -187,8 +187,7 @@ function parseIPv6(text: string): number[] | null {
     body = text.slice(0, lastColon + 1);
     if (!body.endsWith("::")) body = body.slice(0, -1);
   }
-  const groupsOf = (s: string): number[] =>
-    s === "" ? [] : s.split(":").map((h) => (/^[0-9a-f]{1,4}$/i.test(h) ? parseInt(h, 16) : NaN));
+  const groupsOf = (s: string): number[] => (s === "" ? [] : s.split(":").map((h) => (/^[0-9a-f]{1,4}$/i.test(h) ? parseInt(h, 16) : NaN)));
   const halves = body.split("::");
   if (halves.length > 2) return null;
   const head = groupsOf(halves[0] ?? "");

@@ -97,7 +97,9 @@ export async function fireAlerts(deps: AlertDeps, alerts: readonly Alert[], allo
     if (!(await deps.alerts.claim({ key, kind: alert.kind, detail: summary(alert) }, now, ALERT_INTERVAL_MS))) continue;
     fired += 1;
     log("error", "alert", {
-      alert: alert.kind, summary: summary(alert), endpoint: alert.endpoint,
+      alert: alert.kind,
+      summary: summary(alert),
+      endpoint: alert.endpoint,
       route: alert.kind === "dlq_threshold" ? alert.route : undefined,
       dead_letters: alert.kind === "dlq_threshold" ? alert.count : undefined,
       threshold: alert.kind === "dlq_threshold" ? alert.threshold : undefined,
@@ -119,7 +121,10 @@ export function alertPayload(alert: Alert, id: string, now: number): Record<stri
     return { ...common, objective: alert.objective, window: alert.window, burn_rate_long: alert.longRate, burn_rate_short: alert.shortRate };
   }
   return {
-    ...common, breaker: alert.state, open_since: alert.openSince === null ? null : new Date(alert.openSince).toISOString(), open_for_ms: alert.openForMs,
+    ...common,
+    breaker: alert.state,
+    open_since: alert.openSince === null ? null : new Date(alert.openSince).toISOString(),
+    open_for_ms: alert.openForMs,
   };
 }
 

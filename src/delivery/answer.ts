@@ -9,9 +9,7 @@ export interface Answer {
   body: Uint8Array | string;
 }
 
-export type DispatchOutcome =
-  | { kind: "answer"; answer: Answer; replay: boolean; keep?: boolean }
-  | { kind: "problem"; problem: Problem; reason?: string };
+export type DispatchOutcome = { kind: "answer"; answer: Answer; replay: boolean; keep?: boolean } | { kind: "problem"; problem: Problem; reason?: string };
 
 /** The largest body kept for replaying a sync answer; larger bodies are replayed truncated (documented). */
 export const MAX_STORED_BODY_BYTES = 512 * 1024;

@@ -29,10 +29,21 @@ export async function attemptDelivery(ports: Ports, config: Config, endpoint: En
   const attempt = envelope.attempt + 1;
   const unchanged = { attempt: envelope.attempt, lastStatus: envelope.last_status, lastError: envelope.last_error };
   const sent = await sendOnce(ports, {
-    endpoint, route: envelope.route, mode: "async", attempt, timeoutMs: asyncTimeoutMs(endpoint), allowPrivateNetworks: config.allowPrivateNetworks,
+    endpoint,
+    route: envelope.route,
+    mode: "async",
+    attempt,
+    timeoutMs: asyncTimeoutMs(endpoint),
+    allowPrivateNetworks: config.allowPrivateNetworks,
     message: {
-      messageId: envelope.id, eventType: envelope.event_type, source: envelope.source, traceId: envelope.trace_id,
-      idempotencyKey: envelope.idempotency_key, contentType: envelope.content_type, ordering: envelope.ordering, forwarded: envelope.headers,
+      messageId: envelope.id,
+      eventType: envelope.event_type,
+      source: envelope.source,
+      traceId: envelope.trace_id,
+      idempotencyKey: envelope.idempotency_key,
+      contentType: envelope.content_type,
+      ordering: envelope.ordering,
+      forwarded: envelope.headers,
     },
     body: () => ports.payloads.get(envelope.body),
     wantsBody: () => false,
@@ -54,12 +65,39 @@ export async function attemptDelivery(ports: Ports, config: Config, endpoint: En
   const decision = decide({ result: sent.result, attempt, policy, random: ports.clock.random });
   const described = describeResult(sent.result);
   log(decision.kind === "delivered" ? "info" : "warn", "delivery_attempt", {
-    trace_id: envelope.trace_id, message_id: envelope.id, source: envelope.source, event_type: envelope.event_type,
-    route: envelope.route, endpoint: endpoint.name, mode: "async", attempt, status: described.lastStatus,
-    outcome: decision.kind, latency_ms: sent.latencyMs, error: decision.kind === "delivered" ? undefined : described.lastError,
-    retry_in_ms: decision.kind === "retry" ? decision.delayMs : undefined, ordering_key: envelope.ordering?.key, sequence: envelope.ordering?.sequence,
-    ...spanFields({ name: "webhook.delivery", spanId: sent.spanId, parentSpanId: envelope.parent_span_id, eventType: envelope.event_type, endpoint: endpoint.name, attempt, ok: decision.kind === "delivered" }),
+    trace_id: envelope.trace_id,
+    message_id: envelope.id,
+    source: envelope.source,
+    event_type: envelope.event_type,
+    route: envelope.route,
+    endpoint: endpoint.name,
+    mode: "async",
+    attempt,
+    status: described.lastStatus,
+    outcome: decision.kind,
+    latency_ms: sent.latencyMs,
+    error: decision.kind === "delivered" ? undefined : described.lastError,
+    retry_in_ms: decision.kind === "retry" ? decision.delayMs : undefined,
+    ordering_key: envelope.ordering?.key,
+    sequence: envelope.ordering?.sequence,
+    ...spanFields({
+      name: "webhook.delivery",
+      spanId: sent.spanId,
+      parentSpanId: envelope.parent_span_id,
+      eventType: envelope.event_type,
+      endpoint: endpoint.name,
+      attempt,
+      ok: decision.kind === "delivered",
+    }),
   });
-  ports.metrics.delivery({ route: envelope.route, endpoint: endpoint.name, mode: "async", outcome: decision.kind, status: described.lastStatus, latencyMs: sent.latencyMs, attempt });
+  ports.metrics.delivery({
+    route: envelope.route,
+    endpoint: endpoint.name,
+    mode: "async",
+    outcome: decision.kind,
+    status: described.lastStatus,
+    latencyMs: sent.latencyMs,
+    attempt,
+  });
   return { decision, attempt, lastStatus: described.lastStatus, lastError: decision.kind === "delivered" ? null : described.lastError };
 }

@@ -17,11 +17,15 @@ export function isDeadLetterQueue(queueName: string): boolean {
 
 export async function consumeBatch(batch: MessageBatch<unknown>, ports: Ports, config: LoadResult): Promise<void> {
   const handler = isDeadLetterQueue(batch.queue) ? consumeDeadLetter : consumeDelivery;
-  await Promise.all(batch.messages.map((message) => handler(message, ports, config).catch((error: unknown) => {
-    // Never ack in a catch: an unexpected error means "try again later".
-    log("error", "consumer_error", { queue: batch.queue, queue_message_id: message.id, error: errorMessage(error) });
-    message.retry({ delaySeconds: 5 });
-  })));
+  await Promise.all(
+    batch.messages.map((message) =>
+      handler(message, ports, config).catch((error: unknown) => {
+        // Never ack in a catch: an unexpected error means "try again later".
+        log("error", "consumer_error", { queue: batch.queue, queue_message_id: message.id, error: errorMessage(error) });
+        message.retry({ delaySeconds: 5 });
+      }),
+    ),
+  );
   // The batch's delivery outcomes reach the endpoint guards now (stats, backlog), in one call each.
   ports.background.waitUntil(ports.guard.flush());
 }
@@ -41,7 +45,12 @@ async function consumeDelivery(message: Message<unknown>, ports: Ports, loaded: 
   }
   const endpoint = loaded.config.endpoints.get(envelope.endpoint);
   if (endpoint === undefined) {
-    await deadLetter(ports, envelope, { reason: "rejected", attempts: envelope.attempt, lastStatus: envelope.last_status, lastError: `endpoint "${envelope.endpoint}" is no longer configured` });
+    await deadLetter(ports, envelope, {
+      reason: "rejected",
+      attempts: envelope.attempt,
+      lastStatus: envelope.last_status,
+      lastError: `endpoint "${envelope.endpoint}" is no longer configured`,
+    });
     message.ack();
     return;
   }

@@ -13,12 +13,25 @@ export interface DeadFacts {
 }
 
 /** Stores the dead letter; throws when it was not stored (the caller must not acknowledge the event). */
-export async function deadLetter(ports: Pick<Ports, "deadLetters" | "guard" | "background" | "clock">, envelope: Envelope, dead: DeadFacts, logFields: LogFields = {}): Promise<void> {
+export async function deadLetter(
+  ports: Pick<Ports, "deadLetters" | "guard" | "background" | "clock">,
+  envelope: Envelope,
+  dead: DeadFacts,
+  logFields: LogFields = {},
+): Promise<void> {
   const now = ports.clock.now();
   await ports.deadLetters.write({ envelope, reason: dead.reason, attempts: dead.attempts, lastStatus: dead.lastStatus, lastError: dead.lastError, failedAt: now });
   log("warn", "dead_lettered", {
-    trace_id: envelope.trace_id, message_id: envelope.id, source: envelope.source, event_type: envelope.event_type,
-    route: envelope.route, endpoint: envelope.endpoint, reason: dead.reason, attempt: dead.attempts, status: dead.lastStatus, ...logFields,
+    trace_id: envelope.trace_id,
+    message_id: envelope.id,
+    source: envelope.source,
+    event_type: envelope.event_type,
+    route: envelope.route,
+    endpoint: envelope.endpoint,
+    reason: dead.reason,
+    attempt: dead.attempts,
+    status: dead.lastStatus,
+    ...logFields,
   });
   ports.background.waitUntil(noteDeadLetter(ports, envelope, now));
 }

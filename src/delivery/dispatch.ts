@@ -36,10 +36,7 @@ export async function dispatchOnce(ports: Ports, config: Config, event: Accepted
   const store = ports.idempotency;
   const dedupKey = dedup.key;
   const windowMs = config.dedupWindowS * 1000;
-  const [keyHash, aliasHash] = await Promise.all([
-    sha256Hex(utf8.encode(dedupKey)),
-    dedup.alias === null ? Promise.resolve("") : sha256Hex(utf8.encode(dedup.alias)),
-  ]);
+  const [keyHash, aliasHash] = await Promise.all([sha256Hex(utf8.encode(dedupKey)), dedup.alias === null ? Promise.resolve("") : sha256Hex(utf8.encode(dedup.alias))]);
   const leaseMs = (event.rule.mode === "sync" ? event.rule.effectiveTimeoutMs : 0) + LEASE_MARGIN_MS;
   let claim;
   let alias: AliasResult | null = null;
@@ -72,9 +69,7 @@ export async function dispatchOnce(ports: Ports, config: Config, event: Accepted
     log("error", "dispatch_failed", { trace_id: event.trace.traceId, error: errorMessage(error) });
     return { kind: "problem", problem: { kind: "internal" } };
   });
-  const settle = outcome.kind === "answer" && outcome.keep !== false
-    ? store.complete(keyHash, dedupKey, toStored(outcome.answer))
-    : store.release(keyHash, dedupKey);
+  const settle = outcome.kind === "answer" && outcome.keep !== false ? store.complete(keyHash, dedupKey, toStored(outcome.answer)) : store.release(keyHash, dedupKey);
   ports.background.waitUntil(settle.catch((error: unknown) => log("error", "dedup_settle_failed", { trace_id: event.trace.traceId, error: errorMessage(error) })));
   return outcome;
 }
@@ -88,11 +83,7 @@ async function dispatch(ports: Ports, config: Config, event: AcceptedEvent): Pro
  * A signature already accepted under another key: the first answer, or "in progress" while the
  * first request runs. Null when the first owner no longer holds its key (then this one proceeds).
  */
-async function replayedSignature(
-  store: IdempotencyStore,
-  owner: string,
-  ownClaim: { keyHash: string; key: string } | null,
-): Promise<DispatchOutcome | null> {
+async function replayedSignature(store: IdempotencyStore, owner: string, ownClaim: { keyHash: string; key: string } | null): Promise<DispatchOutcome | null> {
   const ownerHash = await sha256Hex(utf8.encode(owner));
   const state = await store.peek(ownerHash, owner);
   if (state.kind === "absent") return null;

@@ -38,9 +38,7 @@ export function needsClaimCheck(bodyBytes: number, headers: readonly (readonly [
 /** The event's body as an envelope carries it: inline, or claim-checked to the payload store. */
 export async function bodyRef(ports: Pick<Ports, "payloads">, event: AcceptedEvent): Promise<BodyRef> {
   const forwarded = forwardedHeaders(event.rule, event.headers);
-  return needsClaimCheck(event.body.byteLength, forwarded)
-    ? ports.payloads.put(event.messageId, event.body, event.contentType)
-    : { kind: "inline", bytes: event.body };
+  return needsClaimCheck(event.body.byteLength, forwarded) ? ports.payloads.put(event.messageId, event.body, event.contentType) : { kind: "inline", bytes: event.body };
 }
 
 export async function enqueueEvent(ports: Pick<Ports, "payloads" | "queue" | "guard">, event: AcceptedEvent, fallback: FallbackReason | null = null): Promise<Envelope> {

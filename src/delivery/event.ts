@@ -21,9 +21,16 @@ export interface AcceptedEvent {
 
 /** Headers never passed through, whatever forward_headers says: credentials and every scheme's signature headers. */
 const NEVER_FORWARD = new Set([
-  "authorization", "cookie", "set-cookie", "proxy-authorization",
+  "authorization",
+  "cookie",
+  "set-cookie",
+  "proxy-authorization",
   ...SIGNATURE_HEADERS,
-  "content-length", "host", "content-type", "traceparent", "tracestate",
+  "content-length",
+  "host",
+  "content-type",
+  "traceparent",
+  "tracestate",
 ]);
 
 /**

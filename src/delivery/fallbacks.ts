@@ -8,8 +8,14 @@ import type { AcceptedEvent } from "./event";
 export async function recordFallback(deps: { fallbacks: FallbackStore }, event: AcceptedEvent, reason: FallbackReason): Promise<void> {
   try {
     await deps.fallbacks.record({
-      id: event.messageId, trace_id: event.trace.traceId, source: event.source.name, event_type: event.eventType,
-      route: event.rule.name, endpoint: event.endpoint.name, reason, at: event.receivedAt,
+      id: event.messageId,
+      trace_id: event.trace.traceId,
+      source: event.source.name,
+      event_type: event.eventType,
+      route: event.rule.name,
+      endpoint: event.endpoint.name,
+      reason,
+      at: event.receivedAt,
     });
   } catch (error) {
     log("error", "fallback_record_failed", { trace_id: event.trace.traceId, message_id: event.messageId, error: errorMessage(error) });

@@ -1,4 +1,4 @@
-// The headers of a delivery to an endpoint (CONTRACT §3), shared by sync calls and async attempts.
+// The headers of a delivery to an endpoint (docs/contract.md §3), shared by sync calls and async attempts.
 import { signStandardWebhook } from "../core/signatures";
 import { formatTraceparent } from "../core/trace";
 
@@ -28,10 +28,7 @@ export async function deliveryHeaders(input: DeliveryHeaderInput): Promise<Heade
   headers.set("webhook-id", input.messageId);
   headers.set("webhook-timestamp", String(timestampS));
   if (input.signingSecrets.length > 0) {
-    headers.set(
-      "webhook-signature",
-      await signStandardWebhook({ id: input.messageId, timestampS, body: input.body, secrets: input.signingSecrets }),
-    );
+    headers.set("webhook-signature", await signStandardWebhook({ id: input.messageId, timestampS, body: input.body, secrets: input.signingSecrets }));
   }
   headers.set("X-Event-Type", input.eventType);
   headers.set("X-Gateway-Source", input.source);

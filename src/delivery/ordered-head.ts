@@ -25,7 +25,13 @@ export function orderedHeadStep(ports: Ports, live: LoadResult): OrderedHeadStep
         return { kind: "config_wait", at: ports.clock.now() + CONFIG_WAIT_MS };
       }
       if (target.kind === "endpoint_missing") {
-        return { kind: "dead", reason: "rejected", attempts: envelope.attempt, lastStatus: envelope.last_status, lastError: `endpoint "${envelope.endpoint}" is no longer configured` };
+        return {
+          kind: "dead",
+          reason: "rejected",
+          attempts: envelope.attempt,
+          lastStatus: envelope.last_status,
+          lastError: `endpoint "${envelope.endpoint}" is no longer configured`,
+        };
       }
       const outcome = await attemptDelivery(ports, target.config, target.endpoint, envelope);
       const decision = outcome.decision;

@@ -41,9 +41,7 @@ export async function releaseDeletedDeadLetter(ports: Pick<Ports, "ordering">, d
 }
 
 export type DeliveryTarget =
-  | { kind: "ok"; config: Config; endpoint: Endpoint; onFailure: OnFailure }
-  | { kind: "endpoint_missing"; onFailure: OnFailure }
-  | { kind: "config_invalid" };
+  { kind: "ok"; config: Config; endpoint: Endpoint; onFailure: OnFailure } | { kind: "endpoint_missing"; onFailure: OnFailure } | { kind: "config_invalid" };
 
 const DEFAULT_ON_FAILURE: OnFailure = "dead_letter_and_continue";
 const snapshots = new Map<string, Config | null>();

@@ -15,11 +15,7 @@ const HANDOFF_CONCURRENCY = 8;
 const storedHeaders = z.array(z.tuple([z.string(), z.string()]));
 const storedPolicy = z.object({ matrix: z.array(z.number().int().nonnegative()), max_attempts: z.number().int().positive() });
 
-export type ReplayOneResult =
-  | { kind: "queued"; id: string; replayCount: number }
-  | { kind: "not_found" }
-  | { kind: "conflict"; detail: string }
-  | { kind: "failed" };
+export type ReplayOneResult = { kind: "queued"; id: string; replayCount: number } | { kind: "not_found" } | { kind: "conflict"; detail: string } | { kind: "failed" };
 
 export interface ReplayOptions {
   /** Who asked: an operator (admin API) or the scheduled automated replay. */
@@ -32,9 +28,7 @@ export type ReplayDeps = Pick<Ports, "deadLetters" | "queue" | "ordering" | "clo
 
 /** The envelope a dead letter is replayed with: a fresh start (attempt 0) of the same message. */
 export function envelopeFromRow(row: DeadLetterRow, parentSpanId: string): Envelope {
-  const body: BodyRef = row.body_ref !== null
-    ? { kind: "r2", key: row.body_ref, size: row.body_size }
-    : { kind: "inline", bytes: row.body ?? new Uint8Array(0) };
+  const body: BodyRef = row.body_ref !== null ? { kind: "r2", key: row.body_ref, size: row.body_size } : { kind: "inline", bytes: row.body ?? new Uint8Array(0) };
   return {
     v: 1,
     id: row.id,
@@ -83,12 +77,7 @@ export async function replayOne(deps: ReplayDeps, id: string): Promise<ReplayOne
 }
 
 /** Claims up to `limit` dead letters matching the filter and replays each exactly once. */
-export async function replayMatching(
-  deps: ReplayDeps,
-  filter: ClaimFilter,
-  limit: number,
-  options: ReplayOptions,
-): Promise<{ replayed: number; failed: number }> {
+export async function replayMatching(deps: ReplayDeps, filter: ClaimFilter, limit: number, options: ReplayOptions): Promise<{ replayed: number; failed: number }> {
   const rows = await deps.deadLetters.claimForReplay(filter, limit, deps.clock.now());
   if (rows.length === 0) return { replayed: 0, failed: 0 };
   return replayClaimed(deps, rows, options);
@@ -116,8 +105,14 @@ async function replayClaimed(deps: ReplayDeps, rows: readonly DeadLetterRow[], o
   }
   for (const row of sent) {
     log("info", "dead_letter_replayed", {
-      trace_id: row.trace_id, message_id: row.id, source: row.source, event_type: row.event_type, route: row.route,
-      endpoint: row.endpoint, replay_count: row.replay_count + 1, trigger: options.trigger,
+      trace_id: row.trace_id,
+      message_id: row.id,
+      source: row.source,
+      event_type: row.event_type,
+      route: row.route,
+      endpoint: row.endpoint,
+      replay_count: row.replay_count + 1,
+      trigger: options.trigger,
     });
   }
   return { replayed: sent.length, failed: failed.length };

@@ -16,7 +16,7 @@ export interface SendRequest {
   attempt: number;
   timeoutMs: number;
   allowPrivateNetworks: boolean;
-  /** The delivery headers' facts (CONTRACT §3) except what the skeleton adds (span, secrets, body, time). */
+  /** The delivery headers' facts (docs/contract.md §3) except what the skeleton adds (span, secrets, body, time). */
   message: Omit<DeliveryHeaderInput, "spanId" | "signingSecrets" | "body" | "nowMs" | "mode" | "attempt">;
   /** The body bytes, or how to load them once admitted (the claim check); undefined when gone. */
   body: Uint8Array | (() => Promise<Uint8Array | undefined>);
@@ -40,20 +40,34 @@ export async function sendOnce(ports: Ports, req: SendRequest): Promise<SendOutc
   const decision = await ports.guard.admit(req.endpoint, req.route, req.mode, req.timeoutMs);
   if (decision.kind === "reject") return { kind: "refused", reason: decision.reason, retryInMs: decision.retryInMs };
   const lease = decision.lease;
-  const body = typeof req.body === "function" ? await req.body().catch((error: unknown) => {
-    lease.cancel();
-    throw error;
-  }) : req.body;
+  const body =
+    typeof req.body === "function"
+      ? await req.body().catch((error: unknown) => {
+          lease.cancel();
+          throw error;
+        })
+      : req.body;
   if (body === undefined) {
     lease.cancel();
     return { kind: "payload_missing" };
   }
   const span = spanId(clock.randomBytes(8));
   const headers = await deliveryHeaders({
-    ...req.message, mode: req.mode, attempt: req.attempt, spanId: span, signingSecrets: secrets.secrets, body, nowMs: clock.now(),
+    ...req.message,
+    mode: req.mode,
+    attempt: req.attempt,
+    spanId: span,
+    signingSecrets: secrets.secrets,
+    body,
+    nowMs: clock.now(),
   });
   const sent = await ports.http.send({
-    url: req.endpoint.url, allowPrivateNetworks: req.allowPrivateNetworks, headers, body, timeoutMs: req.timeoutMs, nowMs: clock.now(),
+    url: req.endpoint.url,
+    allowPrivateNetworks: req.allowPrivateNetworks,
+    headers,
+    body,
+    timeoutMs: req.timeoutMs,
+    nowMs: clock.now(),
   });
   let result = sent.result;
   const passThrough = isPassThrough(result);

@@ -16,10 +16,21 @@ import { recordFallback } from "./fallbacks";
 export async function callSync(ports: Ports, config: Config, event: AcceptedEvent): Promise<DispatchOutcome> {
   const { rule, endpoint } = event;
   const sent = await sendOnce(ports, {
-    endpoint, route: rule.name, mode: "sync", attempt: 1, timeoutMs: rule.effectiveTimeoutMs, allowPrivateNetworks: config.allowPrivateNetworks,
+    endpoint,
+    route: rule.name,
+    mode: "sync",
+    attempt: 1,
+    timeoutMs: rule.effectiveTimeoutMs,
+    allowPrivateNetworks: config.allowPrivateNetworks,
     message: {
-      messageId: event.messageId, eventType: event.eventType, source: event.source.name, traceId: event.trace.traceId,
-      idempotencyKey: event.idempotencyKey, contentType: event.contentType, ordering: null, forwarded: forwardedHeaders(rule, event.headers),
+      messageId: event.messageId,
+      eventType: event.eventType,
+      source: event.source.name,
+      traceId: event.trace.traceId,
+      idempotencyKey: event.idempotencyKey,
+      contentType: event.contentType,
+      ordering: null,
+      forwarded: forwardedHeaders(rule, event.headers),
     },
     body: event.body,
     // A 5xx is passed through (status and body) when there is no fallback, so its body is read too.
@@ -42,12 +53,37 @@ export async function callSync(ports: Ports, config: Config, event: AcceptedEven
   const failure = !isPassThrough(result);
   const described = describeResult(result);
   log("info", "sync_call", {
-    trace_id: event.trace.traceId, message_id: event.messageId, source: event.source.name, event_type: event.eventType,
-    route: rule.name, endpoint: endpoint.name, mode: "sync", attempt: 1, status: described.lastStatus, outcome: failure ? "failed" : "answered",
-    latency_ms: latencyMs, error: failure ? described.lastError : undefined,
-    ...spanFields({ name: "webhook.sync_call", spanId: sent.spanId, parentSpanId: event.trace.spanId, eventType: event.eventType, endpoint: endpoint.name, attempt: 1, ok: !failure }),
+    trace_id: event.trace.traceId,
+    message_id: event.messageId,
+    source: event.source.name,
+    event_type: event.eventType,
+    route: rule.name,
+    endpoint: endpoint.name,
+    mode: "sync",
+    attempt: 1,
+    status: described.lastStatus,
+    outcome: failure ? "failed" : "answered",
+    latency_ms: latencyMs,
+    error: failure ? described.lastError : undefined,
+    ...spanFields({
+      name: "webhook.sync_call",
+      spanId: sent.spanId,
+      parentSpanId: event.trace.spanId,
+      eventType: event.eventType,
+      endpoint: endpoint.name,
+      attempt: 1,
+      ok: !failure,
+    }),
   });
-  ports.metrics.delivery({ route: rule.name, endpoint: endpoint.name, mode: "sync", outcome: failure ? "failed" : "answered", status: described.lastStatus, latencyMs, attempt: 1 });
+  ports.metrics.delivery({
+    route: rule.name,
+    endpoint: endpoint.name,
+    mode: "sync",
+    outcome: failure ? "failed" : "answered",
+    status: described.lastStatus,
+    latencyMs,
+    attempt: 1,
+  });
   const latencyHeader = { "X-Downstream-Latency": String(Math.round(latencyMs)), "X-Trace-Id": event.trace.traceId, "X-Message-Id": event.messageId };
   switch (result.kind) {
     case "response": {
@@ -99,8 +135,13 @@ async function fallbackOr(ports: Ports, event: AcceptedEvent, reason: FallbackRe
     return { kind: "problem", problem: { kind: "unavailable", retryAfterS: 1 }, reason: "fallback enqueue failed" };
   }
   log("warn", "sync_to_async_fallback", {
-    trace_id: event.trace.traceId, message_id: event.messageId, source: event.source.name, event_type: event.eventType,
-    route: event.rule.name, endpoint: event.endpoint.name, fallback: reason,
+    trace_id: event.trace.traceId,
+    message_id: event.messageId,
+    source: event.source.name,
+    event_type: event.eventType,
+    route: event.rule.name,
+    endpoint: event.endpoint.name,
+    fallback: reason,
   });
   ports.background.waitUntil(recordFallback(ports, event, reason));
   const answer = acceptedAnswer(event.messageId, event.trace.traceId, reason);

@@ -4,10 +4,7 @@
 // A refused body is left unread (or released mid-way) for the app to settle (http/drain.ts).
 import { PREFIX_ROOM, viewWithRoom } from "../core/bytes";
 
-export type BodyRead =
-  | { kind: "ok"; bytes: Uint8Array }
-  | { kind: "too_large" }
-  | { kind: "bad_length"; detail: string };
+export type BodyRead = { kind: "ok"; bytes: Uint8Array } | { kind: "too_large" } | { kind: "bad_length"; detail: string };
 
 const DIGITS = /^[0-9]{1,16}$/;
 /** First buffer size for a body of unknown length; it doubles as needed, up to the limit. */

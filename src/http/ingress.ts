@@ -1,4 +1,4 @@
-// POST /webhooks/{source}[/{event_type}]: the edge checks of CONTRACT §2 in order, then dedup and
+// POST /webhooks/{source}[/{event_type}]: the edge checks of docs/contract.md §2 in order, then dedup and
 // dispatch to the async or sync use case. Each failure maps to exactly one problem.
 import type { Context } from "hono";
 import type { Source } from "../config/load";

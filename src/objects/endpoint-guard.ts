@@ -10,7 +10,12 @@ import type { EndpointGuardRpc, GuardAdmission, GuardSnapshot, GuardSyncRequest,
 const ISOLATE_TTL_MS = 5_000;
 const STATS_KEEP_MS = 2 * 3_600_000;
 
-interface Bucket { delivered: number; failed: number; dead: number; hist: Histogram }
+interface Bucket {
+  delivered: number;
+  failed: number;
+  dead: number;
+  hist: Histogram;
+}
 
 export class EndpointGuard extends DurableObject<unknown> implements EndpointGuardRpc {
   private readonly sql: SqlStorage;
@@ -86,9 +91,12 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
   snapshot(cfg: BreakerConfig): GuardSnapshot {
     const now = Date.now();
     const since = minuteOf(now - 3_600_000);
-    const rows = this.sql.exec<{ minute: number; route: string; delivered: number; failed: number; dead: number; hist: string }>(
-      "SELECT minute, route, delivered, failed, dead, hist FROM minutes WHERE minute > ? ORDER BY minute", minuteOf(now - STATS_KEEP_MS),
-    ).toArray();
+    const rows = this.sql
+      .exec<{ minute: number; route: string; delivered: number; failed: number; dead: number; hist: string }>(
+        "SELECT minute, route, delivered, failed, dead, hist FROM minutes WHERE minute > ? ORDER BY minute",
+        minuteOf(now - STATS_KEEP_MS),
+      )
+      .toArray();
     const routes = new Map<string, Bucket>();
     const total: Bucket = { delivered: 0, failed: 0, dead: 0, hist: emptyHistogram() };
     const perMinute = new Map<number, { delivered: number; failed: number }>();
@@ -108,9 +116,7 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
       }
       routes.set(row.route, b);
     }
-    const transitions = this.sql.exec<{ at: number; from_state: string; to_state: string }>(
-      "SELECT at, from_state, to_state FROM transitions ORDER BY at DESC LIMIT 50",
-    ).toArray();
+    const transitions = this.sql.exec<{ at: number; from_state: string; to_state: string }>("SELECT at, from_state, to_state FROM transitions ORDER BY at DESC LIMIT 50").toArray();
     let inflight = 0;
     for (const entry of this.isolates.values()) if (now - entry.seenAt <= ISOLATE_TTL_MS) inflight += entry.inflight;
     return {
@@ -188,9 +194,9 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
   }
 
   private loadBucket(minute: number, route: string): Bucket {
-    const row = this.sql.exec<{ delivered: number; failed: number; dead: number; hist: string }>(
-      "SELECT delivered, failed, dead, hist FROM minutes WHERE minute = ? AND route = ?", minute, route,
-    ).toArray()[0];
+    const row = this.sql
+      .exec<{ delivered: number; failed: number; dead: number; hist: string }>("SELECT delivered, failed, dead, hist FROM minutes WHERE minute = ? AND route = ?", minute, route)
+      .toArray()[0];
     if (row === undefined) return { delivered: 0, failed: 0, dead: 0, hist: emptyHistogram() };
     return { delivered: row.delivered, failed: row.failed, dead: row.dead, hist: JSON.parse(row.hist) as number[] };
   }
@@ -198,7 +204,12 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
   private storeBucket(minute: number, route: string, b: Bucket): void {
     this.sql.exec(
       "INSERT OR REPLACE INTO minutes (minute, route, delivered, failed, dead, hist) VALUES (?, ?, ?, ?, ?, ?)",
-      minute, route, b.delivered, b.failed, b.dead, JSON.stringify(b.hist),
+      minute,
+      route,
+      b.delivered,
+      b.failed,
+      b.dead,
+      JSON.stringify(b.hist),
     );
   }
 }

@@ -38,7 +38,10 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
       if (row === undefined || row.expires_at <= now) {
         this.sql.exec(
           "INSERT OR REPLACE INTO keys (key, body_hash, state, answer, lease_until, expires_at) VALUES (?, ?, 'pending', NULL, ?, ?)",
-          req.key, req.bodyHash, now + req.leaseMs, now + req.windowMs,
+          req.key,
+          req.bodyHash,
+          now + req.leaseMs,
+          now + req.windowMs,
         );
         await this.ensureAlarm(now + req.windowMs);
         return { kind: "new" };
@@ -98,9 +101,9 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
     const now = Date.now();
     this.sql.exec("DELETE FROM keys WHERE key IN (SELECT key FROM keys WHERE expires_at <= ? LIMIT ?)", now, PURGE_BATCH);
     this.sql.exec("DELETE FROM aliases WHERE alias IN (SELECT alias FROM aliases WHERE expires_at <= ? LIMIT ?)", now, PURGE_BATCH);
-    const next = this.sql.exec<{ next: number | null }>(
-      "SELECT MIN(n) AS next FROM (SELECT MIN(expires_at) AS n FROM keys UNION ALL SELECT MIN(expires_at) AS n FROM aliases)",
-    ).one().next;
+    const next = this.sql
+      .exec<{ next: number | null }>("SELECT MIN(n) AS next FROM (SELECT MIN(expires_at) AS n FROM keys UNION ALL SELECT MIN(expires_at) AS n FROM aliases)")
+      .one().next;
     if (next !== null) await this.ctx.storage.setAlarm(Math.max(next, now + 1000));
   }
 

@@ -4,14 +4,20 @@
 import { DurableObject } from "cloudflare:workers";
 import { parseEnvelope, type Envelope } from "../core/envelope";
 import type { DeadLetterReason } from "../core/dead-letter";
-import type {
-  AcceptRequest, AcceptResult, OrderedHeadStep, OrderedStreamRpc, ReleaseResult, ReplayResult, StreamSettings, StreamStatus,
-} from "../ports/ordering";
+import type { AcceptRequest, AcceptResult, OrderedHeadStep, OrderedStreamRpc, ReleaseResult, ReplayResult, StreamSettings, StreamStatus } from "../ports/ordering";
 import { errorMessage, log } from "../log";
 
 type EventRow = {
-  seq: number; id: string; envelope: string; body: ArrayBuffer | null; state: string; attempt: number; next_at: number;
-  last_status: number | null; last_error: string | null; dead_reason: string | null;
+  seq: number;
+  id: string;
+  envelope: string;
+  body: ArrayBuffer | null;
+  state: string;
+  attempt: number;
+  next_at: number;
+  last_status: number | null;
+  last_error: string | null;
+  dead_reason: string | null;
 };
 
 /** Events delivered by one alarm invocation before it hands over to a fresh one. */
@@ -105,8 +111,12 @@ export abstract class OrderedStreamObject<E = unknown> extends DurableObject<E> 
     const head = this.head();
     const pending = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n;
     return {
-      route: this.meta("route"), key: this.meta("key"), nextSequence: this.nextSequence(), pending,
-      blocked: head?.state === "blocked", alarm: await this.ctx.storage.getAlarm(),
+      route: this.meta("route"),
+      key: this.meta("key"),
+      nextSequence: this.nextSequence(),
+      pending,
+      blocked: head?.state === "blocked",
+      alarm: await this.ctx.storage.getAlarm(),
       head: head === undefined ? null : { sequence: head.seq, id: head.id, state: head.state, attempt: head.attempt, nextAt: head.next_at },
     };
   }
@@ -152,8 +162,14 @@ export abstract class OrderedStreamObject<E = unknown> extends DurableObject<E> 
         await step.delivered(envelope);
         return;
       case "later":
-        this.sql.exec("UPDATE events SET state = 'pending', attempt = ?, next_at = ?, last_status = ?, last_error = ? WHERE seq = ?",
-          outcome.attempt, outcome.at, outcome.lastStatus, outcome.lastError, row.seq);
+        this.sql.exec(
+          "UPDATE events SET state = 'pending', attempt = ?, next_at = ?, last_status = ?, last_error = ? WHERE seq = ?",
+          outcome.attempt,
+          outcome.at,
+          outcome.lastStatus,
+          outcome.lastError,
+          row.seq,
+        );
         return;
       case "config_wait":
         this.sql.exec("UPDATE events SET state = 'pending', attempt = ?, next_at = ? WHERE seq = ?", row.attempt, outcome.at, row.seq);
@@ -165,8 +181,15 @@ export abstract class OrderedStreamObject<E = unknown> extends DurableObject<E> 
   }
 
   private markDead(seq: number, reason: DeadLetterReason, attempts: number, lastStatus: number | null, lastError: string | null): void {
-    this.sql.exec("UPDATE events SET state = 'dead', dead_reason = ?, attempt = ?, last_status = ?, last_error = ?, next_at = ? WHERE seq = ?",
-      reason, attempts, lastStatus, lastError, Date.now(), seq);
+    this.sql.exec(
+      "UPDATE events SET state = 'dead', dead_reason = ?, attempt = ?, last_status = ?, last_error = ?, next_at = ? WHERE seq = ?",
+      reason,
+      attempts,
+      lastStatus,
+      lastError,
+      Date.now(),
+      seq,
+    );
   }
 
   /** Has the head's dead letter written (with its sequence); only then moves on or holds the key. */
@@ -218,8 +241,17 @@ export abstract class OrderedStreamObject<E = unknown> extends DurableObject<E> 
     const { body, ...rest } = envelope;
     const stored = JSON.stringify({ ...rest, body: body.kind === "inline" ? { kind: "inline" } : body });
     const blob = body.kind === "inline" ? body.bytes.slice().buffer : null;
-    this.sql.exec("INSERT INTO events (seq, id, envelope, body, state, attempt, next_at, last_status, last_error) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
-      seq, envelope.id, stored, blob, envelope.attempt, Date.now(), envelope.last_status, envelope.last_error);
+    this.sql.exec(
+      "INSERT INTO events (seq, id, envelope, body, state, attempt, next_at, last_status, last_error) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
+      seq,
+      envelope.id,
+      stored,
+      blob,
+      envelope.attempt,
+      Date.now(),
+      envelope.last_status,
+      envelope.last_error,
+    );
   }
 
   private envelopeOf(row: EventRow): Envelope {
@@ -228,7 +260,9 @@ export abstract class OrderedStreamObject<E = unknown> extends DurableObject<E> 
     return checked({
       ...raw,
       body: inline ? { kind: "inline", bytes: new Uint8Array(row.body ?? new ArrayBuffer(0)) } : raw["body"],
-      attempt: row.attempt, last_status: row.last_status, last_error: row.last_error,
+      attempt: row.attempt,
+      last_status: row.last_status,
+      last_error: row.last_error,
     });
   }
 

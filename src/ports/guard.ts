@@ -56,9 +56,7 @@ export interface EndpointGuardRpc extends Rpc.DurableObjectBranded {
   snapshot(cfg: BreakerConfig): GuardSnapshot;
 }
 
-export type GuardDecision =
-  | { kind: "go"; lease: GuardLease }
-  | { kind: "reject"; reason: "circuit_open" | "shed" | "saturated"; retryInMs: number };
+export type GuardDecision = { kind: "go"; lease: GuardLease } | { kind: "reject"; reason: "circuit_open" | "shed" | "saturated"; retryInMs: number };
 
 export interface GuardLease {
   probe: boolean;

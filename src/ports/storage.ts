@@ -77,8 +77,24 @@ export interface DeadLetterRow {
 
 /** The columns a listing returns (no headers, body or policy). */
 export const DEAD_LETTER_SUMMARY_FIELDS = [
-  "id", "source", "event_type", "route", "endpoint", "reason", "attempts", "last_status", "last_error", "trace_id",
-  "created_at", "failed_at", "status", "replay_count", "replayed_at", "ordering_key", "sequence", "body_size",
+  "id",
+  "source",
+  "event_type",
+  "route",
+  "endpoint",
+  "reason",
+  "attempts",
+  "last_status",
+  "last_error",
+  "trace_id",
+  "created_at",
+  "failed_at",
+  "status",
+  "replay_count",
+  "replayed_at",
+  "ordering_key",
+  "sequence",
+  "body_size",
 ] as const satisfies readonly (keyof DeadLetterRow)[];
 
 export type DeadLetterSummary = Pick<DeadLetterRow, (typeof DEAD_LETTER_SUMMARY_FIELDS)[number]>;

@@ -117,7 +117,9 @@ describe("async delivery through the real gateway", () => {
   });
 
   it("sets X-Idempotency-Key to the producer's webhook-id when no X-Idempotency-Key was sent, else to the message id", async () => {
-    const signed = messageIdOf(await sendEvent(gateway.url, "/webhooks/acme/order.created", "plain text body", { secret: SOURCE_SECRET, contentType: "text/plain", id: "evt_producer_1" }));
+    const signed = messageIdOf(
+      await sendEvent(gateway.url, "/webhooks/acme/order.created", "plain text body", { secret: SOURCE_SECRET, contentType: "text/plain", id: "evt_producer_1" }),
+    );
     const [first] = await deliveries(signed, 1);
     expect(first?.headers["x-idempotency-key"]).toBe("evt_producer_1");
     expect(first?.headers["content-type"]).toBe("text/plain");
@@ -132,7 +134,11 @@ describe("async delivery through the real gateway", () => {
   it("retries a consumer that fails the first two attempts and delivers at attempt 3", async () => {
     const id = messageIdOf(await sendEvent(gateway.url, "/webhooks/acme", '{"type":"order.flaky"}', { secret: SOURCE_SECRET }));
     const seen = await deliveries(id, 3);
-    expect(seen.map((r) => [r.attempt, r.status])).toEqual([[1, 503], [2, 503], [3, 200]]);
+    expect(seen.map((r) => [r.attempt, r.status])).toEqual([
+      [1, 503],
+      [2, 503],
+      [3, 200],
+    ]);
     const third = seen[2];
     expect(third?.headers["x-retry-attempt"]).toBe("3");
     expect(third?.signatureValid).toBe(true);
@@ -155,7 +161,11 @@ describe("async delivery through the real gateway", () => {
     const row = await deadLetter(id);
     expect(row).toMatchObject({ reason: "exhausted", attempts: 3, last_status: 302 });
     const seen = consumer.byId(id);
-    expect(seen.map((r) => [r.path, r.attempt])).toEqual([["/redirect", 1], ["/redirect", 2], ["/redirect", 3]]);
+    expect(seen.map((r) => [r.path, r.attempt])).toEqual([
+      ["/redirect", 1],
+      ["/redirect", 2],
+      ["/redirect", 3],
+    ]);
   });
 
   it("dead-letters an event after the last attempt of its matrix ([0, 0] → 3 attempts) with the last status", async () => {
@@ -163,7 +173,11 @@ describe("async delivery through the real gateway", () => {
     const id = messageIdOf(answer);
     const row = await deadLetter(id);
     expect(row).toMatchObject({ id, reason: "exhausted", attempts: 3, last_status: 503, last_error: "HTTP 503", trace_id: answer.body["trace_id"] });
-    expect(consumer.byId(id).map((r) => [r.attempt, r.status])).toEqual([[1, 503], [2, 503], [3, 503]]);
+    expect(consumer.byId(id).map((r) => [r.attempt, r.status])).toEqual([
+      [1, 503],
+      [2, 503],
+      [3, 503],
+    ]);
     const attempts = gateway.logs("delivery_attempt").filter((l) => l["message_id"] === id);
     expect(attempts.map((l) => l["outcome"])).toEqual(["retry", "retry", "dead_letter"]);
   });

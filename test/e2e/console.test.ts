@@ -19,8 +19,14 @@ const ADMIN_TOKEN = "console-e2e-admin-token-0123456789";
 const MAX_PAGE_BYTES = 50 * 1024;
 /** Headless flags, and no background calls: a closed network refuses them and Chromium keeps retrying (CI has no internet). */
 const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
 ];
 
 let consumer: Consumer;
@@ -60,7 +66,10 @@ beforeAll(async () => {
   page = context.pages()[0] ?? (await context.newPage());
   page.on("response", (res) => {
     if (res.request().resourceType() !== "document" || res.status() >= 300) return;
-    void res.body().then((body) => documents.push({ url: res.url(), status: res.status(), bytes: body.byteLength })).catch(() => undefined);
+    void res
+      .body()
+      .then((body) => documents.push({ url: res.url(), status: res.status(), bytes: body.byteLength }))
+      .catch(() => undefined);
   });
   page.on("console", (message) => {
     if (message.type() === "error") consoleErrors.push(message.text());
@@ -81,7 +90,8 @@ describe("operator console in a real browser", () => {
     // Three failing sync calls open the payments breaker (threshold 3); one async event dead-letters.
     for (let i = 0; i < 3; i++) {
       const answer = await sendEvent(gateway.url, "/webhooks/acme/payment.authorize", `{"amount":${i}}`, {
-        secret: SOURCE_SECRET, headers: { "X-Idempotency-Key": `pay-${i}` },
+        secret: SOURCE_SECRET,
+        headers: { "X-Idempotency-Key": `pay-${i}` },
       });
       expect(answer.status).toBe(503);
     }

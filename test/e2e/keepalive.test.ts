@@ -95,11 +95,32 @@ async function earlyAnswers(round: number): Promise<Probe[]> {
     { name: "404 no route", method: "POST", path: "/nowhere", headers: { "Content-Type": "application/json" }, body: small, status: 404 },
     { name: "401 bad signature", method: "POST", path: "/webhooks/acme/user.created", headers: await signed(small, WRONG_SECRET), body: small, status: 401 },
     { name: "413 declared", method: "POST", path: "/webhooks/acme/user.created", headers: await signed(oversized), body: oversized, status: 413 },
-    { name: "413 chunked", method: "POST", path: "/webhooks/acme/user.created", headers: { "Content-Type": "application/json" }, body: Array.from({ length: 12 }, () => chunk), status: 413 },
+    {
+      name: "413 chunked",
+      method: "POST",
+      path: "/webhooks/acme/user.created",
+      headers: { "Content-Type": "application/json" },
+      body: Array.from({ length: 12 }, () => chunk),
+      status: 413,
+    },
     { name: "429 source rate limit", method: "POST", path: "/webhooks/limited/user.created", headers: await signed(small), body: small, status: 429 },
     { name: "400 sync without key", method: "POST", path: "/webhooks/open/payment.authorize", headers: { "Content-Type": "application/json" }, body: small, status: 400 },
-    { name: "503 circuit open", method: "POST", path: "/webhooks/open/down.call", headers: { "Content-Type": "application/json", "X-Idempotency-Key": randomUUID() }, body: small, status: 503 },
-    { name: "403 console cross-origin form", method: "POST", path: "/admin/ui/login", headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://elsewhere.example" }, body: form, status: 403 },
+    {
+      name: "503 circuit open",
+      method: "POST",
+      path: "/webhooks/open/down.call",
+      headers: { "Content-Type": "application/json", "X-Idempotency-Key": randomUUID() },
+      body: small,
+      status: 503,
+    },
+    {
+      name: "403 console cross-origin form",
+      method: "POST",
+      path: "/admin/ui/login",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://elsewhere.example" },
+      body: form,
+      status: 403,
+    },
     { name: "400 console not a form", method: "POST", path: "/admin/ui/login", headers: { "Content-Type": "text/plain", Origin: gateway.url }, body: form, status: 400 },
     { name: "401 admin without token", method: "POST", path: "/admin/dlq/replay", headers: { "Content-Type": "application/json" }, body: json({ all: true }), status: 401 },
   ];
@@ -135,7 +156,14 @@ beforeAll(async () => {
   const small = json({ type: "user.created" });
   expect((await send({ name: "spend", method: "POST", path: "/webhooks/limited/user.created", headers: await signed(small), body: small, status: 202 })).status).toBe(202);
   for (let i = 0; i < 5; i++) {
-    const answer = await send({ name: "trip", method: "POST", path: "/webhooks/open/down.call", headers: { "Content-Type": "application/json", "X-Idempotency-Key": randomUUID() }, body: small, status: 503 });
+    const answer = await send({
+      name: "trip",
+      method: "POST",
+      path: "/webhooks/open/down.call",
+      headers: { "Content-Type": "application/json", "X-Idempotency-Key": randomUUID() },
+      body: small,
+      status: 503,
+    });
     if (answer.body.includes("circuit-open")) break;
   }
 });
@@ -164,7 +192,7 @@ describe("keep-alive after early answers", () => {
       }
     };
     rounds: for (let round = 0; round < ROUNDS; round++) {
-      for (const early of (await earlyAnswers(round))) {
+      for (const early of await earlyAnswers(round)) {
         await run(early, "previous");
         await run(health, early.name);
         if (hangs.length >= MAX_HANGS) break rounds;

@@ -44,9 +44,20 @@ beforeAll(async () => {
     behaviour: {
       paths: {
         // Answers after a random 0–50 ms (a getter: read once per request) and fails ~20 % of attempts.
-        "/ordered": { failRate: 0.2, seed: 7, failStatus: 503, get delayMs() { return Math.floor(jitter() * 51); } },
+        "/ordered": {
+          failRate: 0.2,
+          seed: 7,
+          failStatus: 503,
+          get delayMs() {
+            return Math.floor(jitter() * 51);
+          },
+        },
         "/block": { respond: (r) => (refuseSecond && (JSON.parse(r.body.toString("utf8")) as { n?: number }).n === 2 ? { status: 422, body: "refused" } : undefined) },
-        "/bench": { get delayMs() { return benchHoldMs; } },
+        "/bench": {
+          get delayMs() {
+            return benchHoldMs;
+          },
+        },
       },
     },
     onRequest: (r) => answeredAt.set(r.seq, Date.now()),
@@ -76,8 +87,9 @@ function delivered(path: string, key: string): RecordedRequest[] {
 
 /** Some request of one key arrived while a request of another key was still being answered. */
 function keysOverlapped(requests: readonly RecordedRequest[]): boolean {
-  return requests.some((a) => requests.some((b) =>
-    header(a, "x-ordering-key") !== header(b, "x-ordering-key") && b.receivedAt <= a.receivedAt && a.receivedAt < (answeredAt.get(b.seq) ?? 0)));
+  return requests.some((a) =>
+    requests.some((b) => header(a, "x-ordering-key") !== header(b, "x-ordering-key") && b.receivedAt <= a.receivedAt && a.receivedAt < (answeredAt.get(b.seq) ?? 0)),
+  );
 }
 
 async function send(type: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<string> {
@@ -131,7 +143,10 @@ describe("ordered delivery through the real gateway", () => {
     const heldFor = Date.now() + 1_500;
     await waitFor(() => Date.now() >= heldFor, { timeoutMs: 5_000, intervalMs: 100, what: "a moment with the key held" });
     // Sequence 2 was tried once (a 422 is final) and refused; 3..5 never reached the endpoint.
-    expect(ofKey("/block", "ledger-1").map((r) => [header(r, "x-sequence"), r.status])).toEqual([["1", 200], ["2", 422]]);
+    expect(ofKey("/block", "ledger-1").map((r) => [header(r, "x-sequence"), r.status])).toEqual([
+      ["1", 200],
+      ["2", 422],
+    ]);
 
     refuseSecond = false;
     const replay = await fetch(`${gateway.url}/admin/dlq/${poisoned}/replay`, { method: "POST", headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
@@ -144,7 +159,10 @@ describe("ordered delivery through the real gateway", () => {
 
   it("measures delivered events per second for one key and for ten keys in parallel", async () => {
     const one = await measure(["bench-solo"], 200);
-    const ten = await measure(Array.from({ length: 10 }, (_, i) => `bench-${i}`), 60);
+    const ten = await measure(
+      Array.from({ length: 10 }, (_, i) => `bench-${i}`),
+      60,
+    );
     console.log(`ordered delivery, wrangler dev on this machine: 1 key ${one.toFixed(0)} events/s; 10 keys ${ten.toFixed(0)} events/s in total`);
     expect(one).toBeGreaterThan(0);
     expect(ten).toBeGreaterThan(0);
@@ -165,7 +183,11 @@ async function measure(keys: readonly string[], perKey: number): Promise<number>
   const released = Date.now();
   console.log(`ordering bench: ${keys.length * perKey} events accepted in ${released - t0} ms while the consumer held each key`);
   await waitFor(() => keys.every((k) => delivered("/bench", k).length >= perKey), { timeoutMs: 120_000, intervalMs: 50, what: "bench deliveries" });
-  const after = keys.flatMap((k) => delivered("/bench", k)).filter((r) => r.receivedAt >= released).map((r) => r.receivedAt).sort((a, b) => a - b);
+  const after = keys
+    .flatMap((k) => delivered("/bench", k))
+    .filter((r) => r.receivedAt >= released)
+    .map((r) => r.receivedAt)
+    .sort((a, b) => a - b);
   const first = after[0];
   const last = after[after.length - 1];
   if (first === undefined || last === undefined || last === first) return 0;

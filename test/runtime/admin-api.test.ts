@@ -4,9 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Env } from "../../src/env";
 import type { CallReport } from "../../src/core/endpoint-report";
 import { createApp } from "../../src/http/app";
-import {
-  EffectiveConfigSchema, EndpointDetailSchema, EndpointResetSchema, FallbackPageSchema, StatsResponseSchema,
-} from "../../src/http/admin/schemas";
+import { EffectiveConfigSchema, EndpointDetailSchema, EndpointResetSchema, FallbackPageSchema, StatsResponseSchema } from "../../src/http/admin/schemas";
 import { setLogSink } from "../../src/log";
 import { baseConfig, call, envWith, testEnv } from "./helpers";
 
@@ -46,9 +44,18 @@ const call200 = (route: string, latencyMs: number): CallReport => ({ route, mode
 
 describe("admin authentication", () => {
   const paths: [string, string][] = [
-    ["GET", "/routes"], ["GET", "/endpoints/profiles"], ["POST", "/endpoints/profiles/reset"], ["GET", "/dlq"], ["GET", "/dlq/msg_x"],
-    ["POST", "/dlq/msg_x/replay"], ["POST", "/dlq/replay"], ["DELETE", "/dlq/msg_x"], ["GET", "/stats"], ["GET", "/fallbacks"],
-    ["GET", "/openapi.json"], ["GET", "/no-such-route"],
+    ["GET", "/routes"],
+    ["GET", "/endpoints/profiles"],
+    ["POST", "/endpoints/profiles/reset"],
+    ["GET", "/dlq"],
+    ["GET", "/dlq/msg_x"],
+    ["POST", "/dlq/msg_x/replay"],
+    ["POST", "/dlq/replay"],
+    ["DELETE", "/dlq/msg_x"],
+    ["GET", "/stats"],
+    ["GET", "/fallbacks"],
+    ["GET", "/openapi.json"],
+    ["GET", "/no-such-route"],
   ];
 
   it("answers 401 problem with a WWW-Authenticate challenge for a wrong or missing token on every route", async () => {
@@ -68,9 +75,19 @@ describe("admin authentication", () => {
   it("answers 429 with Retry-After once a client passes the admin rate limit, even with the right token", async () => {
     const keys: string[] = [];
     let budget = 2;
-    const limiter = { limit: async ({ key }: { key: string }) => { keys.push(key); budget -= 1; return { success: budget >= 0 }; } };
+    const limiter = {
+      limit: async ({ key }: { key: string }) => {
+        keys.push(key);
+        budget -= 1;
+        return { success: budget >= 0 };
+      },
+    };
     const env = envWith(config(), { ADMIN_RATE_LIMIT: limiter });
-    const withIp = (req: Request) => { const r = new Request(req); r.headers.set("CF-Connecting-IP", "203.0.113.7"); return r; };
+    const withIp = (req: Request) => {
+      const r = new Request(req);
+      r.headers.set("CF-Connecting-IP", "203.0.113.7");
+      return r;
+    };
     expect((await call(withIp(adminRequest("/routes", { token: "wrong-token" })), env)).status).toBe(401);
     expect((await call(withIp(adminRequest("/routes")), env)).status).toBe(200);
     const limited = await call(withIp(adminRequest("/routes")), env);
@@ -107,10 +124,16 @@ describe("GET /admin/routes", () => {
     expect(body.sources["acme"]?.verify.secrets).toEqual([{ name: "ACME_SECRET", present: true }]);
     expect(body.endpoints["profiles"]).toMatchObject({
       url: "http://127.0.0.1:9/hooks",
-      signing_secrets: [{ name: "PROFILES_SIGNING_SECRET", present: true }, { name: "PROFILES_OLD_SECRET", present: false }],
+      signing_secrets: [
+        { name: "PROFILES_SIGNING_SECRET", present: true },
+        { name: "PROFILES_OLD_SECRET", present: false },
+      ],
       breaker: { state: "closed" },
     });
-    expect(body.routing_rules.map((r) => [r.name, r.mode, r.max_attempts])).toEqual([["payment.authorize", "sync", 6], ["user.*", "async", 6]]);
+    expect(body.routing_rules.map((r) => [r.name, r.mode, r.max_attempts])).toEqual([
+      ["payment.authorize", "sync", 6],
+      ["user.*", "async", 6],
+    ]);
     expect(body).toMatchObject({ dlq_retention_hours: 720, dlq_alert_threshold: 10, alerting: { webhook_configured: false } });
   });
 });
@@ -139,7 +162,10 @@ describe("endpoints", () => {
 
   it("answers 404 problem for an endpoint that is not configured", async () => {
     const env = envWith(config());
-    for (const [method, path] of [["GET", "/endpoints/nope"], ["POST", "/endpoints/nope/reset"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/endpoints/nope"],
+      ["POST", "/endpoints/nope/reset"],
+    ] as const) {
       const res = await call(adminRequest(path, { method }), env);
       expect(res.status).toBe(404);
       expect(((await res.json()) as { type: string }).type).toMatch(/unknown-endpoint$/);
@@ -156,7 +182,12 @@ describe("GET /admin/stats", () => {
     expect(res.status).toBe(200);
     const body = StatsResponseSchema.parse(await res.json());
     expect(body.endpoints.find((e) => e.endpoint === "profiles")).toMatchObject({
-      delivered: 3, failed: 1, success_rate: 0.75, p50_ms: 50, breaker: "closed", dlq_size: 0,
+      delivered: 3,
+      failed: 1,
+      success_rate: 0.75,
+      p50_ms: 50,
+      breaker: "closed",
+      dlq_size: 0,
     });
     expect(body.routes.find((r) => r.route === "user.*")).toMatchObject({ endpoint: "profiles", delivered: 3, failed: 1, p95_ms: 1000 });
     expect(body.routes.find((r) => r.route === "payment.authorize")).toMatchObject({ endpoint: "payments" });
@@ -167,7 +198,9 @@ describe("GET /admin/fallbacks", () => {
   it("lists fallbacks newest first across pages, filtered by reason", async () => {
     const env = envWith(config());
     const base = Date.now() - 10_000;
-    const insert = testEnv.DB.prepare("INSERT INTO fallbacks (id, trace_id, source, event_type, route, endpoint, reason, at) VALUES (?, ?, 'acme', 'payment.authorize', 'payment.authorize', 'payments', ?, ?)");
+    const insert = testEnv.DB.prepare(
+      "INSERT INTO fallbacks (id, trace_id, source, event_type, route, endpoint, reason, at) VALUES (?, ?, 'acme', 'payment.authorize', 'payment.authorize', 'payments', ?, ?)",
+    );
     await testEnv.DB.batch([0, 1, 2, 3, 4].map((i) => insert.bind(`msg_fb_${i}`, "0af7651916cd43dd8448eb211c80319c", i === 4 ? "shed" : "timeout", base + i)));
     const first = FallbackPageSchema.parse(await (await call(adminRequest("/fallbacks?limit=3"), env)).json());
     expect(first.items.map((i) => i.id)).toEqual(["msg_fb_4", "msg_fb_3", "msg_fb_2"]);
@@ -182,7 +215,9 @@ describe("GET /admin/fallbacks", () => {
 
 describe("GET /admin/openapi.json", () => {
   type Doc = {
-    openapi: string; info: { title: string; version: string }; paths: Record<string, Record<string, Operation>>;
+    openapi: string;
+    info: { title: string; version: string };
+    paths: Record<string, Record<string, Operation>>;
     components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { type: string; scheme: string }> };
   };
   type Operation = { operationId: string; parameters: { name: string; in: string; required: boolean; schema: unknown }[]; responses: Record<string, { description: string }> };
@@ -195,14 +230,26 @@ describe("GET /admin/openapi.json", () => {
 
   it("lists every admin route the app serves, and only those", async () => {
     const doc = await fetchDoc();
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
-    const served = createApp().routes
-      .filter((r) => r.path.startsWith("/admin/") && !r.path.startsWith("/admin/ui") && !r.path.endsWith("*")) // /admin/ui: the HTML console
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
+    const served = createApp()
+      .routes.filter((r) => r.path.startsWith("/admin/") && !r.path.startsWith("/admin/ui") && !r.path.endsWith("*")) // /admin/ui: the HTML console
       .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z_]+)/g, "{$1}")}`);
     expect(documented).toEqual([...new Set(served)].sort());
-    for (const route of ["GET /admin/routes", "GET /admin/endpoints/{name}", "POST /admin/endpoints/{name}/reset", "GET /admin/dlq",
-      "GET /admin/dlq/{id}", "POST /admin/dlq/{id}/replay", "POST /admin/dlq/replay", "DELETE /admin/dlq/{id}", "GET /admin/stats",
-      "GET /admin/fallbacks", "GET /admin/openapi.json"]) {
+    for (const route of [
+      "GET /admin/routes",
+      "GET /admin/endpoints/{name}",
+      "POST /admin/endpoints/{name}/reset",
+      "GET /admin/dlq",
+      "GET /admin/dlq/{id}",
+      "POST /admin/dlq/{id}/replay",
+      "POST /admin/dlq/replay",
+      "DELETE /admin/dlq/{id}",
+      "GET /admin/stats",
+      "GET /admin/fallbacks",
+      "GET /admin/openapi.json",
+    ]) {
       expect(documented).toContain(route);
     }
   });
@@ -248,7 +295,23 @@ describe("GET /admin/openapi.json", () => {
     expect(list?.parameters.find((p) => p.name === "limit")).toMatchObject({ in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } });
     expect(list?.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(["source", "event_type", "endpoint", "reason", "cursor"]));
     const item = doc.components.schemas["DeadLetter"] as { required: string[] };
-    expect(item.required.sort()).toEqual(["attempts", "created_at", "endpoint", "event_type", "failed_at", "id", "last_error", "last_status",
-      "ordering_key", "reason", "replay_count", "replayed_at", "route", "sequence", "source", "trace_id"]);
+    expect(item.required.sort()).toEqual([
+      "attempts",
+      "created_at",
+      "endpoint",
+      "event_type",
+      "failed_at",
+      "id",
+      "last_error",
+      "last_status",
+      "ordering_key",
+      "reason",
+      "replay_count",
+      "replayed_at",
+      "route",
+      "sequence",
+      "source",
+      "trace_id",
+    ]);
   });
 });

@@ -18,12 +18,31 @@ let seq = 0;
 function envelope(overrides: Partial<Envelope> = {}): Envelope {
   seq += 1;
   return {
-    v: 1, id: messageId(NOW - seq, crypto.getRandomValues(new Uint8Array(10))), trace_id: "0af7651916cd43dd8448eb211c80319c",
-    parent_span_id: "b7ad6b7169203331", source: "acme", event_type: "user.created", route: "user.*", endpoint: "profiles",
-    queue: "DELIVERY_QUEUE", idempotency_key: "idem-1", content_type: "application/json",
-    headers: [["X-Tenant", "t1"], ["X-Api-Key", "k-secret-value"]], body: { kind: "inline", bytes: new TextEncoder().encode('{"type":"user.created","note":"body-marker"}') },
-    received_at: NOW - 60_000, attempt: 6, policy: { matrix: [500, 1000], max_attempts: 3 }, last_status: 503, last_error: "HTTP 503",
-    fallback: null, replay_count: 0, ordering: null, ...overrides,
+    v: 1,
+    id: messageId(NOW - seq, crypto.getRandomValues(new Uint8Array(10))),
+    trace_id: "0af7651916cd43dd8448eb211c80319c",
+    parent_span_id: "b7ad6b7169203331",
+    source: "acme",
+    event_type: "user.created",
+    route: "user.*",
+    endpoint: "profiles",
+    queue: "DELIVERY_QUEUE",
+    idempotency_key: "idem-1",
+    content_type: "application/json",
+    headers: [
+      ["X-Tenant", "t1"],
+      ["X-Api-Key", "k-secret-value"],
+    ],
+    body: { kind: "inline", bytes: new TextEncoder().encode('{"type":"user.created","note":"body-marker"}') },
+    received_at: NOW - 60_000,
+    attempt: 6,
+    policy: { matrix: [500, 1000], max_attempts: 3 },
+    last_status: 503,
+    last_error: "HTTP 503",
+    fallback: null,
+    replay_count: 0,
+    ordering: null,
+    ...overrides,
   };
 }
 
@@ -34,7 +53,12 @@ async function seed(e: Envelope, failedAt = NOW - seq * 1000, reason: DeadLetter
 
 function spyQueue(): { queue: Queue<unknown>; sent: Envelope[] } {
   const sent: Envelope[] = [];
-  const queue = { send: async (message: Envelope) => { sent.push(message); }, sendBatch: async () => undefined };
+  const queue = {
+    send: async (message: Envelope) => {
+      sent.push(message);
+    },
+    sendBatch: async () => undefined,
+  };
   return { queue: queue as unknown as Queue<unknown>, sent };
 }
 
@@ -42,7 +66,9 @@ function adminRequest(path: string, init: { method?: string; json?: unknown } = 
   const headers: Record<string, string> = { Authorization: `Bearer ${TOKEN}` };
   if (init.json !== undefined) headers["Content-Type"] = "application/json";
   return new Request(`https://gateway.test/admin${path}`, {
-    method: init.method ?? "GET", headers, body: init.json === undefined ? undefined : JSON.stringify(init.json),
+    method: init.method ?? "GET",
+    headers,
+    body: init.json === undefined ? undefined : JSON.stringify(init.json),
   });
 }
 
@@ -89,11 +115,26 @@ describe("GET /admin/dlq", () => {
     const e = await seed(envelope({ ordering: { key: "u1", sequence: 4 } }), NOW - 5000);
     const res = await call(adminRequest("/dlq"), env);
     const body = (await res.json()) as { items: Record<string, unknown>[] };
-    expect(body.items).toEqual([{
-      id: e.id, source: "acme", event_type: "user.created", route: "user.*", endpoint: "profiles", reason: "exhausted",
-      attempts: 3, last_status: 503, last_error: "HTTP 503", trace_id: e.trace_id, created_at: new Date(e.received_at).toISOString(),
-      failed_at: new Date(NOW - 5000).toISOString(), replay_count: 0, replayed_at: null, ordering_key: "u1", sequence: 4,
-    }]);
+    expect(body.items).toEqual([
+      {
+        id: e.id,
+        source: "acme",
+        event_type: "user.created",
+        route: "user.*",
+        endpoint: "profiles",
+        reason: "exhausted",
+        attempts: 3,
+        last_status: 503,
+        last_error: "HTTP 503",
+        trace_id: e.trace_id,
+        created_at: new Date(e.received_at).toISOString(),
+        failed_at: new Date(NOW - 5000).toISOString(),
+        replay_count: 0,
+        replayed_at: null,
+        ordering_key: "u1",
+        sequence: 4,
+      },
+    ]);
   });
 
   it("filters by source, event_type, endpoint and reason", async () => {
@@ -101,13 +142,22 @@ describe("GET /admin/dlq", () => {
     const other = await seed(envelope({ source: "legacy", event_type: "order.paid", endpoint: "payments" }), NOW - 100, "rejected");
     for (const query of ["source=legacy", "event_type=order.paid", "endpoint=payments", "reason=rejected"]) {
       const page = DeadLetterPageSchema.parse(await (await call(adminRequest(`/dlq?${query}`), env)).json());
-      expect(page.items.map((i) => i.id), query).toEqual([other.id]);
+      expect(
+        page.items.map((i) => i.id),
+        query,
+      ).toEqual([other.id]);
     }
   });
 
   it("answers 400 with the offending parameter for a bad limit, reason, cursor or unknown parameter", async () => {
-    for (const [query, needle] of [["limit=0", "limit"], ["limit=201", "limit"], ["limit=abc", "limit"], ["reason=lost", "reason"],
-      ["cursor=%25%25", "cursor"], ["sorce=acme", "sorce"]] as const) {
+    for (const [query, needle] of [
+      ["limit=0", "limit"],
+      ["limit=201", "limit"],
+      ["limit=abc", "limit"],
+      ["reason=lost", "reason"],
+      ["cursor=%25%25", "cursor"],
+      ["sorce=acme", "sorce"],
+    ] as const) {
       const res = await call(adminRequest(`/dlq?${query}`), env);
       expect(res.status, query).toBe(400);
       expect(res.headers.get("Content-Type")).toBe("application/problem+json");
@@ -125,8 +175,13 @@ describe("GET /admin/dlq/{id}", () => {
     expect(res.status).toBe(200);
     const body = DeadLetterDetailSchema.parse(await res.json());
     expect(body).toMatchObject({
-      id: e.id, status: "dead", idempotency_key: "idem-1", content_type: "application/json",
-      headers: { "X-Tenant": "t1", "X-Api-Key": "[redacted]" }, body: '{"type":"user.created","note":"body-marker"}', body_encoding: "utf8",
+      id: e.id,
+      status: "dead",
+      idempotency_key: "idem-1",
+      content_type: "application/json",
+      headers: { "X-Tenant": "t1", "X-Api-Key": "[redacted]" },
+      body: '{"type":"user.created","note":"body-marker"}',
+      body_encoding: "utf8",
     });
   });
 
@@ -195,7 +250,13 @@ describe("replay", () => {
 
   it("gives the row back and answers 503 when the queue refuses the message", async () => {
     const e = await seed(envelope());
-    const failing = envWith(baseConfig(), { DELIVERY_QUEUE: { send: async () => { throw new Error("queue down"); } } });
+    const failing = envWith(baseConfig(), {
+      DELIVERY_QUEUE: {
+        send: async () => {
+          throw new Error("queue down");
+        },
+      },
+    });
     const res = await call(adminRequest(`/dlq/${e.id}/replay`, { method: "POST" }), failing);
     expect(res.status).toBe(503);
     expect(await deadLetters.get(e.id)).toMatchObject({ status: "dead", replay_count: 0 });
@@ -233,11 +294,15 @@ describe("replay", () => {
     const badLimit = await call(adminRequest("/dlq/replay", { method: "POST", json: { limit: 0 } }), env);
     expect(badLimit.status).toBe(400);
     const notJson = new Request("https://gateway.test/admin/dlq/replay", {
-      method: "POST", headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" }, body: "{nope",
+      method: "POST",
+      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+      body: "{nope",
     });
     expect((await call(notJson, env)).status).toBe(400);
     const text = new Request("https://gateway.test/admin/dlq/replay", {
-      method: "POST", headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "text/plain" }, body: "source=acme",
+      method: "POST",
+      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "text/plain" },
+      body: "source=acme",
     });
     expect((await call(text, env)).status).toBe(415);
     expect(sent).toHaveLength(0);

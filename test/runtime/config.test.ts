@@ -72,10 +72,9 @@ describe("invalid config", () => {
     const body = await expectProblem(res, 500, "config-invalid");
     expect(body.detail).not.toContain("routing_rules");
     const logged = lines.map((l) => JSON.parse(l) as { event: string; problems?: string[] }).find((l) => l.event === "config_invalid");
-    expect(logged?.problems).toEqual(expect.arrayContaining([
-      "routing_rules[1].timeout_ms: must be a positive integer",
-      expect.stringMatching(/^\(root\): unknown field.*unexpected_top_level/),
-    ]));
+    expect(logged?.problems).toEqual(
+      expect.arrayContaining(["routing_rules[1].timeout_ms: must be a positive integer", expect.stringMatching(/^\(root\): unknown field.*unexpected_top_level/)]),
+    );
   });
 });
 
@@ -115,9 +114,7 @@ describe("event type resolution", () => {
 });
 
 describe("rule matching", () => {
-  const endpoints = Object.fromEntries(
-    ["exact", "acme-exact", "prefix", "long-prefix", "catch-all", "acme-prefix"].map((n) => [n, { url: `http://127.0.0.1:9/${n}` }]),
-  );
+  const endpoints = Object.fromEntries(["exact", "acme-exact", "prefix", "long-prefix", "catch-all", "acme-prefix"].map((n) => [n, { url: `http://127.0.0.1:9/${n}` }]));
   const config = baseConfig({
     endpoints,
     routing_rules: [

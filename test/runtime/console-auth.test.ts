@@ -203,7 +203,12 @@ describe("forms", () => {
 describe("security headers", () => {
   it("sends a strict CSP whose style hash matches the inlined stylesheet, no-store, nosniff and no framing", async () => {
     const { cookie } = await login();
-    for (const [path, withCookie] of [["", true], ["/login", false], ["/dlq", true], ["/endpoints/profiles", true]] as const) {
+    for (const [path, withCookie] of [
+      ["", true],
+      ["/login", false],
+      ["/dlq", true],
+      ["/endpoints/profiles", true],
+    ] as const) {
       const res = await send(get(path, withCookie ? cookie : undefined));
       expect(res.status, path).toBe(200);
       const csp = res.headers.get("Content-Security-Policy") ?? "";

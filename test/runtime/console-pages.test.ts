@@ -89,12 +89,31 @@ function config(overrides: Partial<ConfigInput> = {}): ConfigInput {
 function envelope(overrides: Partial<Envelope> = {}): Envelope {
   seq += 1;
   return {
-    v: 1, id: messageId(NOW - seq, crypto.getRandomValues(new Uint8Array(10))), trace_id: "0af7651916cd43dd8448eb211c80319c",
-    parent_span_id: "b7ad6b7169203331", source: "acme", event_type: "user.created", route: "user.*", endpoint: "profiles",
-    queue: "DELIVERY_QUEUE", idempotency_key: "idem-1", content_type: "application/json",
-    headers: [["X-Tenant", "t1"], ["X-Api-Key", "k-secret-value"]], body: { kind: "inline", bytes: new TextEncoder().encode('{"type":"user.created","user":{"id":7}}') },
-    received_at: NOW - 60_000, attempt: 6, policy: { matrix: [500, 1000], max_attempts: 3 }, last_status: 503, last_error: "HTTP 503",
-    fallback: null, replay_count: 0, ordering: null, ...overrides,
+    v: 1,
+    id: messageId(NOW - seq, crypto.getRandomValues(new Uint8Array(10))),
+    trace_id: "0af7651916cd43dd8448eb211c80319c",
+    parent_span_id: "b7ad6b7169203331",
+    source: "acme",
+    event_type: "user.created",
+    route: "user.*",
+    endpoint: "profiles",
+    queue: "DELIVERY_QUEUE",
+    idempotency_key: "idem-1",
+    content_type: "application/json",
+    headers: [
+      ["X-Tenant", "t1"],
+      ["X-Api-Key", "k-secret-value"],
+    ],
+    body: { kind: "inline", bytes: new TextEncoder().encode('{"type":"user.created","user":{"id":7}}') },
+    received_at: NOW - 60_000,
+    attempt: 6,
+    policy: { matrix: [500, 1000], max_attempts: 3 },
+    last_status: 503,
+    last_error: "HTTP 503",
+    fallback: null,
+    replay_count: 0,
+    ordering: null,
+    ...overrides,
   };
 }
 
@@ -236,10 +255,12 @@ describe("dead letters", () => {
 
 describe("endpoint page", () => {
   it("shows breaker transitions, per-route latency and resets the breaker", async () => {
-    const e = envWith(config({
-      endpoints: { flaky: { url: "http://127.0.0.1:9/flaky", circuit_breaker: { failure_threshold: 2, recovery_timeout_ms: 60_000 } } },
-      routing_rules: [{ event_type: "flaky.*", mode: "async", endpoint: "flaky" }],
-    }));
+    const e = envWith(
+      config({
+        endpoints: { flaky: { url: "http://127.0.0.1:9/flaky", circuit_breaker: { failure_threshold: 2, recovery_timeout_ms: 60_000 } } },
+        routing_rules: [{ event_type: "flaky.*", mode: "async", endpoint: "flaky" }],
+      }),
+    );
     await report("flaky", [success("flaky.*", 120), failure("flaky.*"), failure("flaky.*")]);
     const browser = await Browser.login(e);
     const before = await browser.page("/endpoints/flaky");
@@ -261,7 +282,7 @@ describe("page sizes", () => {
       await seed(envelope({ event_type: `user.${"long_segment_".repeat(6)}${i}`, source: "acme", endpoint: "profiles" }), NOW - i * 10);
     }
     const big = envelope({ body: { kind: "r2", key: `payloads/test-${seq}`, size: 2 * 1024 * 1024 } });
-    const bigJson = JSON.stringify({ items: Array.from({ length: 40_000 }, (_, i) => ({ i, note: "é\"<>&" })) }).slice(0, 2 * 1024 * 1024 - 2);
+    const bigJson = JSON.stringify({ items: Array.from({ length: 40_000 }, (_, i) => ({ i, note: 'é"<>&' })) }).slice(0, 2 * 1024 * 1024 - 2);
     await testEnv.PAYLOADS.put(big.body.kind === "r2" ? big.body.key : "", bigJson);
     await seed(big);
     const binary = await seed(envelope({ body: { kind: "inline", bytes: crypto.getRandomValues(new Uint8Array(60_000)) } }));
@@ -270,7 +291,10 @@ describe("page sizes", () => {
     const e = envWith(config({ endpoints: busy, routing_rules: Object.keys(busy).map((name) => ({ event_type: `${name}.*`, mode: "async" as const, endpoint: name })) }));
     for (const name of Object.keys(busy)) {
       const minutes = Array.from({ length: 119 }, (_, m) => Date.now() - m * 60_000);
-      await report(name, minutes.flatMap((at, m) => [success(`${name}.*`, 30 + m, at), ...(m % 3 === 0 ? [] : [success(`${name}.*`, 50, at)]), ...(m % 7 === 0 ? [failure(`${name}.*`, at)] : [])]));
+      await report(
+        name,
+        minutes.flatMap((at, m) => [success(`${name}.*`, 30 + m, at), ...(m % 3 === 0 ? [] : [success(`${name}.*`, 50, at)]), ...(m % 7 === 0 ? [failure(`${name}.*`, at)] : [])]),
+      );
     }
     const browser = await Browser.login(e);
     expect(rowIds(await browser.page("/dlq?limit=100"))).toHaveLength(100);

@@ -14,11 +14,13 @@ const ENDPOINT_URL = "https://hooks.example.com/deliveries";
 const NO_TRIP = { failure_threshold: 1_000_000, recovery_timeout_ms: 1_000, half_open_max_probes: 1 };
 
 function gatewayEnv(): Env {
-  return envWith(baseConfig({
-    allow_private_networks: false,
-    endpoints: { profiles: { url: ENDPOINT_URL, circuit_breaker: NO_TRIP } },
-    routing_rules: [{ event_type: "user.*", mode: "async", endpoint: "profiles" }],
-  }));
+  return envWith(
+    baseConfig({
+      allow_private_networks: false,
+      endpoints: { profiles: { url: ENDPOINT_URL, circuit_breaker: NO_TRIP } },
+      routing_rules: [{ event_type: "user.*", mode: "async", endpoint: "profiles" }],
+    }),
+  );
 }
 
 let n = 0;

@@ -40,14 +40,17 @@ async function gunzip(bytes: Uint8Array): Promise<string> {
 }
 
 function gatewayEnv(queue: Queue<unknown>): Env {
-  return envWith(baseConfig({
-    allow_private_networks: false,
-    endpoints: { gz: { url: ENDPOINT_URL, circuit_breaker: NO_TRIP } },
-    routing_rules: [
-      { event_type: "payment.authorize", mode: "sync", endpoint: "gz", timeout_ms: 2_000 },
-      { event_type: "user.*", mode: "async", endpoint: "gz", retry_matrix: [0] },
-    ],
-  }), { DELIVERY_QUEUE: queue });
+  return envWith(
+    baseConfig({
+      allow_private_networks: false,
+      endpoints: { gz: { url: ENDPOINT_URL, circuit_breaker: NO_TRIP } },
+      routing_rules: [
+        { event_type: "payment.authorize", mode: "sync", endpoint: "gz", timeout_ms: 2_000 },
+        { event_type: "user.*", mode: "async", endpoint: "gz", retry_matrix: [0] },
+      ],
+    }),
+    { DELIVERY_QUEUE: queue },
+  );
 }
 
 async function consume(e: Env, envelope: Envelope): Promise<void> {
@@ -108,13 +111,19 @@ describe("Content-Encoding of a compressed body", () => {
   it("forwards Content-Encoding once when the rule also lists it in forward_headers", async () => {
     const body = await gzip(JSON.stringify({ type: "user.created" }));
     const queued = recordingQueue();
-    const e = envWith(baseConfig({
-      endpoints: { gz: { url: ENDPOINT_URL } },
-      routing_rules: [{ event_type: "user.*", mode: "async", endpoint: "gz", forward_headers: ["content-encoding", "X-Tenant"] }],
-    }), { DELIVERY_QUEUE: queued.queue });
+    const e = envWith(
+      baseConfig({
+        endpoints: { gz: { url: ENDPOINT_URL } },
+        routing_rules: [{ event_type: "user.*", mode: "async", endpoint: "gz", forward_headers: ["content-encoding", "X-Tenant"] }],
+      }),
+      { DELIVERY_QUEUE: queued.queue },
+    );
     const res = await call(await signedRequest("/webhooks/acme/user.created", body, { headers: { "Content-Encoding": "gzip", "X-Tenant": "t1" } }), e);
     expect(res.status).toBe(202);
-    expect((queued.sent[0] as Envelope).headers).toEqual([["Content-Encoding", "gzip"], ["X-Tenant", "t1"]]);
+    expect((queued.sent[0] as Envelope).headers).toEqual([
+      ["Content-Encoding", "gzip"],
+      ["X-Tenant", "t1"],
+    ]);
   });
 
   it("adds no Content-Encoding to a body sent without one", async () => {

@@ -138,10 +138,13 @@ describe("a replayed signature under a fresh idempotency key", () => {
   it("answers an hmac-sha256-hex request replayed with a new key and a new X-Timestamp as a duplicate", async () => {
     const q = recordingQueue();
     const secret = secretFor("hmac-sha256-hex");
-    const env = envWith(baseConfig({
-      sources: { signed: { verify: { scheme: "hmac-sha256-hex", secrets: ["SIGNED_SECRET"] }, event_type_header: "X-Event-Type" } },
-      routing_rules: [{ event_type: "push", mode: "async", endpoint: "profiles" }],
-    }), { DELIVERY_QUEUE: q.queue, SIGNED_SECRET: secret });
+    const env = envWith(
+      baseConfig({
+        sources: { signed: { verify: { scheme: "hmac-sha256-hex", secrets: ["SIGNED_SECRET"] }, event_type_header: "X-Event-Type" } },
+        routing_rules: [{ event_type: "push", mode: "async", endpoint: "profiles" }],
+      }),
+      { DELIVERY_QUEUE: q.queue, SIGNED_SECRET: secret },
+    );
     const body = new TextEncoder().encode(JSON.stringify({ n: crypto.randomUUID() }));
     const send = async (key: string, ts: number) => {
       const headers = { ...(await schemeHeaders("hmac-sha256-hex", secret, body, { timestampS: ts })), "X-Event-Type": "push", "X-Idempotency-Key": key };

@@ -91,10 +91,20 @@ const cases: Case[] = [
   {
     name: "403 transport rejected (TLS 1.2 where 1.3 is required)",
     status: 403,
-    request: (b) => new Request(`${ORIGIN}/webhooks/acme/user.created`, { method: "POST", headers: { "Content-Type": "application/json" }, body: b, cf: { tlsVersion: "TLSv1.2" } }),
+    request: (b) =>
+      new Request(`${ORIGIN}/webhooks/acme/user.created`, { method: "POST", headers: { "Content-Type": "application/json" }, body: b, cf: { tlsVersion: "TLSv1.2" } }),
   },
-  { name: "401 bad signature", status: 401, request: async (b) => withBody(await signedRequest("/webhooks/acme/user.created", small, { secret: "whsec_d3Jvbmctc2VjcmV0LWZvci10ZXN0cw==" }), b) },
-  { name: "413 declared length", status: 413, bytes: filled(4 * MAX_BODY_BYTES), request: (b) => withBody(plain("POST", "/webhooks/open/user.created"), b, { "Content-Length": String(4 * MAX_BODY_BYTES) }) },
+  {
+    name: "401 bad signature",
+    status: 401,
+    request: async (b) => withBody(await signedRequest("/webhooks/acme/user.created", small, { secret: "whsec_d3Jvbmctc2VjcmV0LWZvci10ZXN0cw==" }), b),
+  },
+  {
+    name: "413 declared length",
+    status: 413,
+    bytes: filled(4 * MAX_BODY_BYTES),
+    request: (b) => withBody(plain("POST", "/webhooks/open/user.created"), b, { "Content-Length": String(4 * MAX_BODY_BYTES) }),
+  },
   { name: "413 chunked body past the limit", status: 413, bytes: filled(4 * MAX_BODY_BYTES), request: (b) => withBody(plain("POST", "/webhooks/open/user.created"), b) },
   { name: "400 malformed Content-Length", status: 400, request: (b) => withBody(plain("POST", "/webhooks/open/user.created"), b, { "Content-Length": "12abc" }) },
   {
@@ -109,14 +119,23 @@ const cases: Case[] = [
     },
   },
   { name: "400 sync route without idempotency key", status: 400, request: (b) => withBody(plain("POST", "/webhooks/open/payment.authorize"), b) },
-  { name: "503 queue unavailable", status: 503, request: (b) => withBody(plain("POST", "/webhooks/open/user.created"), b), env: () => env({ DELIVERY_QUEUE: recordingQueue({ fail: true }).queue }) },
+  {
+    name: "503 queue unavailable",
+    status: 503,
+    request: (b) => withBody(plain("POST", "/webhooks/open/user.created"), b),
+    env: () => env({ DELIVERY_QUEUE: recordingQueue({ fail: true }).queue }),
+  },
   { name: "401 admin without token", status: 401, request: (b) => withBody(plain("POST", "/admin/dlq/replay"), b) },
   { name: "404 admin without ADMIN_TOKEN", status: 404, request: (b) => withBody(plain("POST", "/admin/dlq/replay"), b), env: () => env({ ADMIN_TOKEN: undefined }) },
   { name: "429 admin rate limit", status: 429, request: (b) => withBody(plain("POST", "/admin/dlq/replay"), b), env: () => env({ ADMIN_RATE_LIMIT: refusingLimiter }) },
   { name: "403 console form from another origin", status: 403, request: (b) => withBody(form({ Origin: "https://elsewhere.example" }), b) },
   { name: "400 console form of the wrong type", status: 400, request: (b) => withBody(form({ "Content-Type": "text/plain" }), b) },
   { name: "400 console form too large", status: 400, bytes: filled(20 * 1024), request: (b) => withBody(form(), b) },
-  { name: "303 console form without a session", status: 303, request: (b) => withBody(plain("POST", "/admin/ui/dlq/x/replay", { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN }), b) },
+  {
+    name: "303 console form without a session",
+    status: 303,
+    request: (b) => withBody(plain("POST", "/admin/ui/dlq/x/replay", { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN }), b),
+  },
   { name: "429 console rate limit", status: 429, request: (b) => withBody(form(), b), env: () => env({ ADMIN_RATE_LIMIT: refusingLimiter }) },
   { name: "404 console without ADMIN_TOKEN", status: 404, request: (b) => withBody(form(), b), env: () => env({ ADMIN_TOKEN: undefined }) },
 ];

@@ -39,10 +39,13 @@ describe("endpoint guard cost on the hot path", () => {
       },
     });
     vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response('{"ok":true}', { status: 200, headers: { "Content-Type": "application/json" } }));
-    const e = envWith(baseConfig({
-      endpoints: { costly: { url: "http://127.0.0.1:9/cost" } },
-      routing_rules: [{ event_type: "payment.authorize", mode: "sync", endpoint: "costly" }],
-    }), { ENDPOINT_GUARD: counting });
+    const e = envWith(
+      baseConfig({
+        endpoints: { costly: { url: "http://127.0.0.1:9/cost" } },
+        routing_rules: [{ event_type: "payment.authorize", mode: "sync", endpoint: "costly" }],
+      }),
+      { ENDPOINT_GUARD: counting },
+    );
     const app = createWorkerApp(runtime);
     const requests = 150;
     const contexts: ExecutionContext[] = [];
@@ -50,7 +53,11 @@ describe("endpoint guard cost on the hot path", () => {
       advance(20); // 50 requests per simulated second, 3 s in all
       const ctx = createExecutionContext();
       contexts.push(ctx);
-      const res = await app.fetch(await signedRequest("/webhooks/acme", JSON.stringify({ type: "payment.authorize", i }), { headers: { "X-Idempotency-Key": `cost-${i}` } }), e, ctx);
+      const res = await app.fetch(
+        await signedRequest("/webhooks/acme", JSON.stringify({ type: "payment.authorize", i }), { headers: { "X-Idempotency-Key": `cost-${i}` } }),
+        e,
+        ctx,
+      );
       expect(res.status).toBe(200);
     }
     advance(1_000); // the last trailing flush
@@ -63,14 +70,20 @@ describe("endpoint guard cost on the hot path", () => {
 
   it("sends the outcome of a lone call to the endpoint's stats once the traffic stops", async () => {
     vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response("ok", { status: 200 }));
-    const e = envWith(baseConfig({
-      endpoints: { lonely: { url: "http://127.0.0.1:9/lonely" } },
-      routing_rules: [{ event_type: "payment.authorize", mode: "sync", endpoint: "lonely" }],
-    }));
+    const e = envWith(
+      baseConfig({
+        endpoints: { lonely: { url: "http://127.0.0.1:9/lonely" } },
+        routing_rules: [{ event_type: "payment.authorize", mode: "sync", endpoint: "lonely" }],
+      }),
+    );
     const app = createWorkerApp();
     for (let i = 0; i < 3; i++) {
       const ctx = createExecutionContext();
-      const res = await app.fetch(await signedRequest("/webhooks/acme", JSON.stringify({ type: "payment.authorize", i }), { headers: { "X-Idempotency-Key": `lonely-${i}` } }), e, ctx);
+      const res = await app.fetch(
+        await signedRequest("/webhooks/acme", JSON.stringify({ type: "payment.authorize", i }), { headers: { "X-Idempotency-Key": `lonely-${i}` } }),
+        e,
+        ctx,
+      );
       expect(res.status).toBe(200);
       await waitOnExecutionContext(ctx);
     }

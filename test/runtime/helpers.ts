@@ -158,12 +158,7 @@ export function secretFor(scheme: SignedScheme, n = 1): string {
 }
 
 /** The signature headers a correct producer of `scheme` sends (the shared producer signer; its output is pinned by known-answer vectors). */
-export function schemeHeaders(
-  scheme: SignedScheme,
-  secret: string,
-  body: Uint8Array,
-  opts: { timestampS?: number; id?: string } = {},
-): Promise<Record<string, string>> {
+export function schemeHeaders(scheme: SignedScheme, secret: string, body: Uint8Array, opts: { timestampS?: number; id?: string } = {}): Promise<Record<string, string>> {
   const timestampS = opts.timestampS ?? Math.floor(Date.now() / 1000);
   return producerHeaders(scheme, { secret, body, timestampS, id: opts.id ?? `msg_${crypto.randomUUID()}` });
 }

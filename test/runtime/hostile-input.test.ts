@@ -176,9 +176,12 @@ describe("8 KB header values, 100 signature entries, duplicated headers", () => 
   ] as const)("answers 100 signature entries (the valid one %s) with 401, before any HMAC", async (_where, order) => {
     const { env, sent } = hostileEnv();
     const junk = Array.from({ length: 99 }, (_, i) => `v1,${btoa(String(i).padStart(32, "x"))}`);
-    const res = await call(await signed(enc.encode('{"data":{"type":"note.created"}}'), {
-      edit: (h) => h.set("webhook-signature", order(h.get("webhook-signature") ?? "", junk).join(" ")),
-    }), env);
+    const res = await call(
+      await signed(enc.encode('{"data":{"type":"note.created"}}'), {
+        edit: (h) => h.set("webhook-signature", order(h.get("webhook-signature") ?? "", junk).join(" ")),
+      }),
+      env,
+    );
     expect(await expectHandled(res)).toBe(401);
     expect(sent).toHaveLength(0);
   });
@@ -192,42 +195,55 @@ describe("8 KB header values, 100 signature entries, duplicated headers", () => 
     ["webhook-signature", null, 202],
   ] as const)("answers %s appended twice (comma-joined) without a 500", async (header, value, status) => {
     const { env } = hostileEnv();
-    const res = await call(await signed(enc.encode('{"data":{"type":"order.created"}}'), {
-      headers: { "X-Order-Key": "k0" },
-      edit: (h) => {
-        const current = value ?? h.get(header) ?? "";
-        h.set(header, current);
-        h.append(header, current);
-        expect(h.get(header)).toBe(`${current}, ${current}`);
-      },
-    }), env);
+    const res = await call(
+      await signed(enc.encode('{"data":{"type":"order.created"}}'), {
+        headers: { "X-Order-Key": "k0" },
+        edit: (h) => {
+          const current = value ?? h.get(header) ?? "";
+          h.set(header, current);
+          h.append(header, current);
+          expect(h.get(header)).toBe(`${current}, ${current}`);
+        },
+      }),
+      env,
+    );
     expect(await expectHandled(res)).toBe(status);
   });
 });
 
 describe("random hostile requests (property)", () => {
-  const headerValue = fc.oneof(
-    fc.string({ maxLength: 64 }),
-    fc.constantFrom("user.created", "order.created", "deep.created", "note.created", "*", "a..b", ""),
-    fc.tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 8192 })).map(([s, len]) => s.repeat(Math.ceil(len / s.length)).slice(0, len)),
-  ).map((s) => Array.from(s).filter((ch) => {
-    const code = ch.codePointAt(0) ?? 0;
-    return code === 9 || (code >= 0x20 && code !== 0x7f && code <= 0xff);
-  }).join(""));
+  const headerValue = fc
+    .oneof(
+      fc.string({ maxLength: 64 }),
+      fc.constantFrom("user.created", "order.created", "deep.created", "note.created", "*", "a..b", ""),
+      fc.tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 8192 })).map(([s, len]) => s.repeat(Math.ceil(len / s.length)).slice(0, len)),
+    )
+    .map((s) =>
+      Array.from(s)
+        .filter((ch) => {
+          const code = ch.codePointAt(0) ?? 0;
+          return code === 9 || (code >= 0x20 && code !== 0x7f && code <= 0xff);
+        })
+        .join(""),
+    );
 
   const body = fc.oneof(
     fc.uint8Array({ maxLength: 512 }),
     fc.json({ maxDepth: 6 }).map((j) => enc.encode(j)),
-    fc.record({ depth: fc.integer({ min: 1, max: 10_000 }), leaf: fc.json({ maxDepth: 2 }), where: fc.constantFrom("a", "data") })
+    fc
+      .record({ depth: fc.integer({ min: 1, max: 10_000 }), leaf: fc.json({ maxDepth: 2 }), where: fc.constantFrom("a", "data") })
       .map(({ depth, leaf, where }) => enc.encode(`{"${where}":${nestedObjects(depth, leaf)}}`)),
-    fc.record({ keys: fc.integer({ min: 0, max: 20_000 }), type: fc.constantFrom("user.created", "order.created", "deep.created", "x") })
+    fc
+      .record({ keys: fc.integer({ min: 0, max: 20_000 }), type: fc.constantFrom("user.created", "order.created", "deep.created", "x") })
       .map(({ keys, type }) => enc.encode(`{${Array.from({ length: keys }, (_, i) => `"k${i}":${i},`).join("")}"data":{"type":"${type}","user":{"id":"u${keys}"}}}`)),
   );
 
   const request = fc.record({
     body,
     path: fc.option(fc.constantFrom("user.created", "order.created", "deep.created", "note.created", "a%20b", "a".repeat(300)), { nil: undefined }),
-    headers: fc.array(fc.tuple(fc.constantFrom("X-Event-Type", "X-Order-Key", "X-Idempotency-Key", "X-Forwarded-For", "traceparent", "Content-Type"), headerValue, fc.boolean()), { maxLength: 6 }),
+    headers: fc.array(fc.tuple(fc.constantFrom("X-Event-Type", "X-Order-Key", "X-Idempotency-Key", "X-Forwarded-For", "traceparent", "Content-Type"), headerValue, fc.boolean()), {
+      maxLength: 6,
+    }),
   });
 
   it("answers every signed hostile request with a 2xx or a 4xx problem, never a 500", async () => {

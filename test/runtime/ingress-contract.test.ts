@@ -2,9 +2,7 @@
 // problem type and headers, the stamp on every response, trace adoption, and the async 202.
 import { describe, expect, it } from "vitest";
 import type { Envelope } from "../../src/core/envelope";
-import {
-  baseConfig, call, envWith, expectProblem, expectStamped, recordingBucket, recordingQueue, signedRequest, testEnv, SW_SECRET,
-} from "./helpers";
+import { baseConfig, call, envWith, expectProblem, expectStamped, recordingBucket, recordingQueue, signedRequest, testEnv, SW_SECRET } from "./helpers";
 
 const URL_BASE = "https://gateway.test";
 const userEvent = JSON.stringify({ type: "user.created", user_id: "u1" });
@@ -259,7 +257,17 @@ describe("trace context and async accept", () => {
     expect(res.headers.get("X-Message-Id")).toBe(body["id"]);
     expect(sent).toHaveLength(1);
     const envelope = sent[0] as Envelope;
-    expect(envelope).toMatchObject({ v: 1, id: body["id"], trace_id: traceId, source: "acme", event_type: "user.created", route: "user.*", endpoint: "profiles", content_type: "application/octet-stream", attempt: 0 });
+    expect(envelope).toMatchObject({
+      v: 1,
+      id: body["id"],
+      trace_id: traceId,
+      source: "acme",
+      event_type: "user.created",
+      route: "user.*",
+      endpoint: "profiles",
+      content_type: "application/octet-stream",
+      attempt: 0,
+    });
     expect(envelope.body.kind).toBe("inline");
     if (envelope.body.kind === "inline") expect([...envelope.body.bytes]).toEqual([...bytes]);
     expect(puts).toHaveLength(0);

@@ -19,10 +19,12 @@ const SIGNATURE_HEADERS: Record<SignedScheme, readonly string[]> = {
 
 /** Headers cannot carry NUL, CR or LF at all; other controls are dropped too so Headers never throws. */
 const headerSafe = (s: string): string =>
-  Array.from(s).filter((ch) => {
-    const code = ch.codePointAt(0) ?? 0;
-    return code === 9 || (code >= 0x20 && code !== 0x7f);
-  }).join("");
+  Array.from(s)
+    .filter((ch) => {
+      const code = ch.codePointAt(0) ?? 0;
+      return code === 9 || (code >= 0x20 && code !== 0x7f);
+    })
+    .join("");
 
 const hex64 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(""));
 const base64Mac = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => btoa(String.fromCharCode(...b)));
@@ -39,11 +41,7 @@ const plausible = fc.oneof(
   base64Mac.map((m) => `v1,${m}`),
   fc.tuple(timestamp, hex64).map(([t, h]) => `t=${t},v1=${h}`),
 );
-const anyString = fc.oneof(
-  fc.string({ maxLength: 64 }),
-  fc.string({ unit: "grapheme", maxLength: 32 }),
-  fc.string({ unit: "binary", maxLength: 32 }),
-);
+const anyString = fc.oneof(fc.string({ maxLength: 64 }), fc.string({ unit: "grapheme", maxLength: 32 }), fc.string({ unit: "binary", maxLength: 32 }));
 const signatureValue = fc.oneof(
   { arbitrary: plausible, weight: 3 },
   { arbitrary: anyString, weight: 3 },

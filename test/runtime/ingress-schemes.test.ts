@@ -65,7 +65,10 @@ describe.each(SIGNED_SCHEMES)("scheme %s", (scheme) => {
 });
 
 describe("provider conventions", () => {
-  const deliveryIds: Array<[SignedScheme, string]> = [["github", "X-GitHub-Delivery"], ["shopify", "X-Shopify-Webhook-Id"]];
+  const deliveryIds: Array<[SignedScheme, string]> = [
+    ["github", "X-GitHub-Delivery"],
+    ["shopify", "X-Shopify-Webhook-Id"],
+  ];
   for (const [scheme, header] of deliveryIds) {
     it(`takes ${header} as the idempotency key for ${scheme}`, async () => {
       const { env, sent } = schemeEnv(scheme);
@@ -89,7 +92,10 @@ describe("provider conventions", () => {
   });
 
   it("reads X-GitHub-Event and X-Shopify-Topic as the event type by default", async () => {
-    for (const [scheme, header, type] of [["github", "X-GitHub-Event", "push"], ["shopify", "X-Shopify-Topic", "orders/create"]] as const) {
+    for (const [scheme, header, type] of [
+      ["github", "X-GitHub-Event", "push"],
+      ["shopify", "X-Shopify-Topic", "orders/create"],
+    ] as const) {
       const { env, sent } = schemeEnv(scheme);
       expect((await call(await providerRequest(scheme, { n: crypto.randomUUID() }, { headers: { [header]: type } }), env)).status).toBe(202);
       expect((sent[0] as Envelope).event_type).toBe(type);

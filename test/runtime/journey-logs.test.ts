@@ -26,10 +26,15 @@ describe("a full journey's logs", () => {
       lines.push(JSON.parse(line) as Record<string, unknown>);
     });
     const { queue, sent } = recordingQueue();
-    const e = envWith(baseConfig({
-      endpoints: { journey: { url: URL_, signing_secrets: ["PROFILES_SIGNING_SECRET"], circuit_breaker: { failure_threshold: 100, recovery_timeout_ms: 1000, half_open_max_probes: 1 } } },
-      routing_rules: [{ event_type: "payment.authorize", mode: "sync", endpoint: "journey", timeout_ms: 50, fallback: "async_dlq", retry_matrix: [0, 0, 0] }],
-    }), { DELIVERY_QUEUE: queue });
+    const e = envWith(
+      baseConfig({
+        endpoints: {
+          journey: { url: URL_, signing_secrets: ["PROFILES_SIGNING_SECRET"], circuit_breaker: { failure_threshold: 100, recovery_timeout_ms: 1000, half_open_max_probes: 1 } },
+        },
+        routing_rules: [{ event_type: "payment.authorize", mode: "sync", endpoint: "journey", timeout_ms: 50, fallback: "async_dlq", retry_matrix: [0, 0, 0] }],
+      }),
+      { DELIVERY_QUEUE: queue },
+    );
 
     const traceparents: string[] = [];
     let calls = 0;
@@ -44,7 +49,10 @@ describe("a full journey's logs", () => {
       return new Response(calls < 4 ? "busy" : "ok", { status: calls < 4 ? 503 : 200 });
     });
 
-    const res = await call(await signedRequest("/webhooks/acme", JSON.stringify({ type: "payment.authorize", note: BODY_MARKER }), { headers: { "X-Idempotency-Key": "journey-1" } }), e);
+    const res = await call(
+      await signedRequest("/webhooks/acme", JSON.stringify({ type: "payment.authorize", note: BODY_MARKER }), { headers: { "X-Idempotency-Key": "journey-1" } }),
+      e,
+    );
     expect(res.status).toBe(202);
     const accepted = (await res.json()) as { id: string; trace_id: string; fallback: string };
     expect(accepted.fallback).toBe("timeout");
@@ -67,11 +75,32 @@ describe("a full journey's logs", () => {
     for (const tp of traceparents) expect(parseTraceparent(tp)?.traceId).toBe(accepted.trace_id);
 
     const ingress = traced.find((l) => l["event"] === "ingress");
-    expect(ingress).toMatchObject({ status: 202, source: "acme", event_type: "payment.authorize", route: "payment.authorize", endpoint: "journey", mode: "sync", message_id: accepted.id, outcome: "fallback" });
+    expect(ingress).toMatchObject({
+      status: 202,
+      source: "acme",
+      event_type: "payment.authorize",
+      route: "payment.authorize",
+      endpoint: "journey",
+      mode: "sync",
+      message_id: accepted.id,
+      outcome: "fallback",
+    });
     const attempts = traced.filter((l) => l["event"] === "delivery_attempt");
-    expect(attempts.map((l) => [l["attempt"], l["outcome"], l["status"]])).toEqual([[1, "retry", 503], [2, "retry", 503], [3, "delivered", 200]]);
+    expect(attempts.map((l) => [l["attempt"], l["outcome"], l["status"]])).toEqual([
+      [1, "retry", 503],
+      [2, "retry", 503],
+      [3, "delivered", 200],
+    ]);
     for (const a of attempts) {
-      expect(a).toMatchObject({ message_id: accepted.id, source: "acme", route: "payment.authorize", endpoint: "journey", mode: "async", "event.type": "payment.authorize", "consumer.endpoint": "journey" });
+      expect(a).toMatchObject({
+        message_id: accepted.id,
+        source: "acme",
+        route: "payment.authorize",
+        endpoint: "journey",
+        mode: "async",
+        "event.type": "payment.authorize",
+        "consumer.endpoint": "journey",
+      });
       expect(typeof a["latency_ms"]).toBe("number");
       expect(a["retry.attempt"]).toBe(a["attempt"]);
     }

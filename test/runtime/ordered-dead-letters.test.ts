@@ -30,7 +30,14 @@ describe("dead letters on ordered routes", () => {
     expect(endpoint.delivered("dlc-1").map((c) => c.sequence)).toEqual([1, 3]);
     expect(endpoint.calls.filter((c) => c.id === poisoned).map((c) => c.attempt)).toEqual([1, 2, 3]);
     expect(await rowOf(e, poisoned)).toMatchObject({
-      reason: "exhausted", attempts: 3, last_status: 503, ordering_key: "dlc-1", sequence: 2, route: "order.*", endpoint: "orders", status: "dead",
+      reason: "exhausted",
+      attempts: 3,
+      last_status: 503,
+      ordering_key: "dlc-1",
+      sequence: 2,
+      route: "order.*",
+      endpoint: "orders",
+      status: "dead",
     });
   });
 
@@ -120,12 +127,19 @@ describe("what an ordered event is delivered with", () => {
 
   it("dead-letters (endpoint_missing) when the live config no longer has the endpoint", () => {
     const live = envWith(orderedConfig("dead_letter_and_continue"));
-    expect(resolveTarget(loadConfig(live.GATEWAY_CONFIG), ORDERS_SETTINGS, { ...orderEnvelope("msg_t2"), endpoint: "gone" })).toEqual({ kind: "endpoint_missing", onFailure: "dead_letter_and_continue" });
+    expect(resolveTarget(loadConfig(live.GATEWAY_CONFIG), ORDERS_SETTINGS, { ...orderEnvelope("msg_t2"), endpoint: "gone" })).toEqual({
+      kind: "endpoint_missing",
+      onFailure: "dead_letter_and_continue",
+    });
   });
 
   it("falls back to the accept-time snapshot when the live config cannot be loaded, and waits without one", () => {
     const broken = { ...testEnv, GATEWAY_CONFIG: "{not json" } as Env;
-    expect(resolveTarget(loadConfig(broken.GATEWAY_CONFIG), ORDERS_SETTINGS, orderEnvelope("msg_t3"))).toMatchObject({ kind: "ok", onFailure: "dead_letter_and_continue", endpoint: { name: "orders", url: "http://127.0.0.1:9/orders" } });
+    expect(resolveTarget(loadConfig(broken.GATEWAY_CONFIG), ORDERS_SETTINGS, orderEnvelope("msg_t3"))).toMatchObject({
+      kind: "ok",
+      onFailure: "dead_letter_and_continue",
+      endpoint: { name: "orders", url: "http://127.0.0.1:9/orders" },
+    });
     expect(resolveTarget(loadConfig(broken.GATEWAY_CONFIG), null, orderEnvelope("msg_t4"))).toEqual({ kind: "config_invalid" });
   });
 });

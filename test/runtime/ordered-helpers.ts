@@ -52,8 +52,12 @@ export function fakeEndpoint(respond: Responder = () => 200) {
     const body = new Uint8Array(init?.body as Uint8Array);
     const key = headers.get("X-Ordering-Key") ?? "";
     const partial = {
-      id: headers.get("webhook-id") ?? "", key, sequence: Number(headers.get("X-Sequence")),
-      attempt: Number(headers.get("X-Retry-Attempt")), body, headers,
+      id: headers.get("webhook-id") ?? "",
+      key,
+      sequence: Number(headers.get("X-Sequence")),
+      attempt: Number(headers.get("X-Retry-Attempt")),
+      body,
+      headers,
     };
     inflight.set(key, (inflight.get(key) ?? 0) + 1);
     maxInflight.set(key, Math.max(maxInflight.get(key) ?? 0, inflight.get(key) ?? 0));
@@ -87,26 +91,53 @@ export function streamOf(e: Env, key: string, route = ROUTE) {
 }
 
 export async function waitForStatus(e: Env, key: string, check: (s: StreamStatus) => boolean, timeoutMs = 15_000, route = ROUTE): Promise<StreamStatus> {
-  return vi.waitFor(async () => {
-    const status = await streamOf(e, key, route).status();
-    if (!check(status)) throw new Error(`stream ${key} not there yet: ${JSON.stringify(status)}`);
-    return status;
-  }, { timeout: timeoutMs, interval: 10 });
+  return vi.waitFor(
+    async () => {
+      const status = await streamOf(e, key, route).status();
+      if (!check(status)) throw new Error(`stream ${key} not there yet: ${JSON.stringify(status)}`);
+      return status;
+    },
+    { timeout: timeoutMs, interval: 10 },
+  );
 }
 
 /** A valid envelope of the `orders` endpoint, for calling the object directly. */
 export function orderEnvelope(id: string, body = "{}"): Envelope {
   return {
-    v: 1, id, trace_id: "0af7651916cd43dd8448eb211c80319c", parent_span_id: "b7ad6b7169203331", source: "acme", event_type: "order.updated",
-    route: ROUTE, endpoint: "orders", queue: "DELIVERY_QUEUE", idempotency_key: null, content_type: "application/json", headers: [],
-    body: { kind: "inline", bytes: new TextEncoder().encode(body) }, received_at: Date.now(), attempt: 0,
-    policy: { matrix: [0], max_attempts: 2 }, last_status: null, last_error: null, fallback: null, replay_count: 0, ordering: null,
+    v: 1,
+    id,
+    trace_id: "0af7651916cd43dd8448eb211c80319c",
+    parent_span_id: "b7ad6b7169203331",
+    source: "acme",
+    event_type: "order.updated",
+    route: ROUTE,
+    endpoint: "orders",
+    queue: "DELIVERY_QUEUE",
+    idempotency_key: null,
+    content_type: "application/json",
+    headers: [],
+    body: { kind: "inline", bytes: new TextEncoder().encode(body) },
+    received_at: Date.now(),
+    attempt: 0,
+    policy: { matrix: [0], max_attempts: 2 },
+    last_status: null,
+    last_error: null,
+    fallback: null,
+    replay_count: 0,
+    ordering: null,
   };
 }
 
 export const ORDERS_SETTINGS: StreamSettings = {
-  endpoint: { name: "orders", url: "http://127.0.0.1:9/orders", signing_secrets: [], max_concurrency: 100, availability_objective: 0.99, circuit_breaker: { failure_threshold: 100_000, recovery_timeout_ms: 1_000, half_open_max_probes: 1 },
-    breaker: { failureThreshold: 100_000, recoveryTimeoutMs: 1_000, halfOpenMaxProbes: 1 } },
+  endpoint: {
+    name: "orders",
+    url: "http://127.0.0.1:9/orders",
+    signing_secrets: [],
+    max_concurrency: 100,
+    availability_objective: 0.99,
+    circuit_breaker: { failure_threshold: 100_000, recovery_timeout_ms: 1_000, half_open_max_probes: 1 },
+    breaker: { failureThreshold: 100_000, recoveryTimeoutMs: 1_000, halfOpenMaxProbes: 1 },
+  },
   allowPrivateNetworks: true,
   onFailure: "dead_letter_and_continue",
 };

@@ -3,9 +3,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { payloadKey } from "../../src/core/envelope";
 import { setLogSink } from "../../src/log";
 import { call, signedRequest } from "./helpers";
-import {
-  deferred, fakeEndpoint, FRAGILE_ROUTE, orderEnvelope, ORDERS_SETTINGS, sendOrder, streamOf, testEnvWith, waitForStatus,
-} from "./ordered-helpers";
+import { deferred, fakeEndpoint, FRAGILE_ROUTE, orderEnvelope, ORDERS_SETTINGS, sendOrder, streamOf, testEnvWith, waitForStatus } from "./ordered-helpers";
 
 const logs: string[] = [];
 beforeAll(() => setLogSink((line) => logs.push(line)));
@@ -25,8 +23,12 @@ describe("ordered accept", () => {
     const second = await sendOrder(e, "acc-1", 2);
     expect([first.status, second.status]).toEqual([202, 202]);
     const rows = await runInDurableObject(streamOf(e, "acc-1"), (_instance, state) =>
-      state.storage.sql.exec<{ seq: number; id: string }>("SELECT seq, id FROM events ORDER BY seq").toArray());
-    expect(rows).toEqual([{ seq: 1, id: first.id }, { seq: 2, id: second.id }]);
+      state.storage.sql.exec<{ seq: number; id: string }>("SELECT seq, id FROM events ORDER BY seq").toArray(),
+    );
+    expect(rows).toEqual([
+      { seq: 1, id: first.id },
+      { seq: 2, id: second.id },
+    ]);
     gate.resolve();
     await waitForStatus(e, "acc-1", (s) => s.pending === 0);
   });
@@ -142,7 +144,10 @@ describe("ordered delivery guards", () => {
     expect(endpoint.spy).toHaveBeenCalledTimes(1);
     gate.resolve();
     await waitForStatus(e, "guard-1", (s) => s.pending === 0);
-    expect(endpoint.calls.map((c) => [c.sequence, c.attempt])).toEqual([[1, 1], [2, 1]]);
+    expect(endpoint.calls.map((c) => [c.sequence, c.attempt])).toEqual([
+      [1, 1],
+      [2, 1],
+    ]);
   });
 
   it("retries a head left `delivering` by an instance that died mid-attempt, counting that attempt", async () => {
@@ -175,7 +180,11 @@ describe("ordered delivery guards", () => {
     await sendOrder(e, "brk-1", 2, {}, "fragile.updated");
     await waitForStatus(e, "brk-1", (s) => s.pending === 0, 15_000, FRAGILE_ROUTE);
     // max_attempts is 2: the wait on the open breaker did not use up the second attempt.
-    expect(endpoint.calls.map((c) => [c.sequence, c.attempt, c.status])).toEqual([[1, 1, 503], [1, 2, 200], [2, 1, 200]]);
+    expect(endpoint.calls.map((c) => [c.sequence, c.attempt, c.status])).toEqual([
+      [1, 1, 503],
+      [1, 2, 200],
+      [2, 1, 200],
+    ]);
     expect(logs.some((l) => l.includes('"delivery_waiting"') && l.includes('"circuit_open"'))).toBe(true);
   });
 });

@@ -87,7 +87,12 @@ describe("backpressure", () => {
     if (ep === undefined) throw new Error("endpoint missing");
     const failure = { route: "user.*", mode: "async" as const, delivered: false, breaker: "failure" as const, latencyMs: 1, at: Date.now() };
     await testEnv.ENDPOINT_GUARD.get(testEnv.ENDPOINT_GUARD.idFromName(endpoint)).sync({
-      isolate: "test", inflight: 0, reports: Array.from({ length: 5 }, () => failure), cfg: ep.breaker, admit: false, probeLeaseMs: 0,
+      isolate: "test",
+      inflight: 0,
+      reports: Array.from({ length: 5 }, () => failure),
+      cfg: ep.breaker,
+      admit: false,
+      probeLeaseMs: 0,
     });
     const res = await call(await signedRequest(`/webhooks/${source}`, event()), e);
     await expectProblem(res, 429, "rate-limited");

@@ -68,7 +68,12 @@ async function openBreaker(raw: ConfigInput, endpoint: string): Promise<void> {
   if (ep === undefined) throw new Error("endpoint missing");
   const failure = { route: "user.*", mode: "async" as const, delivered: false, breaker: "failure" as const, latencyMs: 1, at: Date.now() };
   await testEnv.ENDPOINT_GUARD.get(testEnv.ENDPOINT_GUARD.idFromName(endpoint)).sync({
-    isolate: "test", inflight: 0, reports: Array.from({ length: ep.circuit_breaker.failure_threshold }, () => failure), cfg: ep.breaker, admit: false, probeLeaseMs: 0,
+    isolate: "test",
+    inflight: 0,
+    reports: Array.from({ length: ep.circuit_breaker.failure_threshold }, () => failure),
+    cfg: ep.breaker,
+    admit: false,
+    probeLeaseMs: 0,
   });
 }
 
@@ -100,7 +105,9 @@ interface Row {
 const ROWS: readonly Row[] = [
   {
     name: "source rate limit spent",
-    status: 429, kind: "rate-limited", range: [1, 60],
+    status: 429,
+    kind: "rate-limited",
+    range: [1, 60],
     run: async () => {
       const r = route({ source: { rate_limit: { requests: 1, period_s: 60 } } });
       const env = envWith(r.raw, { DELIVERY_QUEUE: recordingQueue().queue });
@@ -110,7 +117,9 @@ const ROWS: readonly Row[] = [
   },
   {
     name: "route backlog at max_backlog",
-    status: 429, kind: "rate-limited", range: [1, 60],
+    status: 429,
+    kind: "rate-limited",
+    range: [1, 60],
     run: async () => {
       const r = route({ rule: { max_backlog: 1 } });
       const env = envWith(r.raw, { DELIVERY_QUEUE: recordingQueue().queue });
@@ -120,7 +129,9 @@ const ROWS: readonly Row[] = [
   },
   {
     name: "shed_when_open while the endpoint's breaker is open",
-    status: 429, kind: "rate-limited", range: [1, 30],
+    status: 429,
+    kind: "rate-limited",
+    range: [1, 30],
     run: async () => {
       const r = route({ rule: { shed_when_open: true } });
       await openBreaker(r.raw, r.endpoint);
@@ -129,7 +140,9 @@ const ROWS: readonly Row[] = [
   },
   {
     name: "sync call while the breaker is open (circuit-open)",
-    status: 503, kind: "circuit-open", range: [1, 30],
+    status: 503,
+    kind: "circuit-open",
+    range: [1, 30],
     run: async () => {
       const r = route({ rule: { event_type: "payment.authorize", mode: "sync" } });
       const calls = endpointAnswers(r.url, async () => new Response("never"));
@@ -141,11 +154,19 @@ const ROWS: readonly Row[] = [
   },
   {
     name: "sync call at 80 % of max_concurrency (overloaded)",
-    status: 503, kind: "overloaded", range: [1, 5],
+    status: 503,
+    kind: "overloaded",
+    range: [1, 5],
     run: async () => {
       const r = route({ rule: { event_type: "payment.authorize", mode: "sync", timeout_ms: 5000 }, endpoint: { max_concurrency: 1 } });
       let release: () => void = () => undefined;
-      const calls = endpointAnswers(r.url, () => new Promise<Response>((resolve) => { release = () => resolve(new Response("late")); }));
+      const calls = endpointAnswers(
+        r.url,
+        () =>
+          new Promise<Response>((resolve) => {
+            release = () => resolve(new Response("late"));
+          }),
+      );
       const env = envWith(r.raw);
       const first = call(await sign(r.source, payment(), { "X-Idempotency-Key": unique("k") }), env);
       await vi.waitFor(() => expect(calls).toHaveLength(1), { timeout: 5000, interval: 5 });
@@ -157,7 +178,9 @@ const ROWS: readonly Row[] = [
   },
   {
     name: "async hand-off failed (queue send throws)",
-    status: 503, kind: "unavailable", range: [1, 5],
+    status: 503,
+    kind: "unavailable",
+    range: [1, 5],
     run: async () => {
       const r = route();
       return call(await sign(r.source, userEvent()), envWith(r.raw, { DELIVERY_QUEUE: recordingQueue({ fail: true }).queue }));
@@ -165,17 +188,25 @@ const ROWS: readonly Row[] = [
   },
   {
     name: "ordered hand-off failed (OrderedStream unreachable)",
-    status: 503, kind: "unavailable", range: [1, 5],
+    status: 503,
+    kind: "unavailable",
+    range: [1, 5],
     run: async () => {
       const r = route({ rule: { ordering_key: "body:user_id" } });
-      const failing = { accept: async () => { throw new Error("object unreachable (test)"); } };
+      const failing = {
+        accept: async () => {
+          throw new Error("object unreachable (test)");
+        },
+      };
       const ordering = { idFromName: (name: string) => testEnv.ORDERING.idFromName(name), get: () => failing } as unknown as Env["ORDERING"];
       return call(await sign(r.source, userEvent()), envWith(r.raw, { ORDERING: ordering }));
     },
   },
   {
     name: "sync fallback to async failed (endpoint 500, queue send throws)",
-    status: 503, kind: "unavailable", range: [1, 5],
+    status: 503,
+    kind: "unavailable",
+    range: [1, 5],
     run: async () => {
       const r = route({ rule: { event_type: "payment.authorize", mode: "sync", fallback: "async_dlq" } });
       endpointAnswers(r.url, async () => new Response("down", { status: 500 }));
@@ -184,7 +215,9 @@ const ROWS: readonly Row[] = [
   },
   {
     name: "dedup store unreachable",
-    status: 503, kind: "unavailable", range: [1, 5],
+    status: 503,
+    kind: "unavailable",
+    range: [1, 5],
     run: async () => {
       const r = route();
       return call(await sign(r.source, userEvent()), envWith(r.raw, { IDEMPOTENCY: dedupStore(new Error("shard down (test)")) }));
@@ -192,7 +225,9 @@ const ROWS: readonly Row[] = [
   },
   {
     name: "dedup busy (the same key still in progress)",
-    status: 503, kind: "unavailable", range: [1, 5],
+    status: 503,
+    kind: "unavailable",
+    range: [1, 5],
     run: async () => {
       const r = route();
       return call(await sign(r.source, userEvent()), envWith(r.raw, { IDEMPOTENCY: dedupStore({ kind: "busy" }) }));
@@ -200,14 +235,33 @@ const ROWS: readonly Row[] = [
   },
   {
     name: "admin replay of a dead letter could not be handed to delivery",
-    status: 503, kind: "unavailable", range: [1, 30],
+    status: 503,
+    kind: "unavailable",
+    range: [1, 30],
     run: async () => {
       const id = `msg_RETRYAFTER${unique("").padStart(16, "0")}`;
       const envelope: Envelope = {
-        v: 1, id, trace_id: "4bf92f3577b34da6a3ce929d0e0e4736", parent_span_id: "00f067aa0ba902b7", source: "acme", event_type: "user.created",
-        route: "user.*", endpoint: "profiles", queue: "DELIVERY_QUEUE", idempotency_key: null, content_type: "application/json", headers: [],
-        body: { kind: "inline", bytes: new TextEncoder().encode("{}") }, received_at: Date.now(), attempt: 3, policy: { matrix: [0, 0], max_attempts: 3 },
-        last_status: 503, last_error: "HTTP 503", fallback: null, replay_count: 0, ordering: null,
+        v: 1,
+        id,
+        trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
+        parent_span_id: "00f067aa0ba902b7",
+        source: "acme",
+        event_type: "user.created",
+        route: "user.*",
+        endpoint: "profiles",
+        queue: "DELIVERY_QUEUE",
+        idempotency_key: null,
+        content_type: "application/json",
+        headers: [],
+        body: { kind: "inline", bytes: new TextEncoder().encode("{}") },
+        received_at: Date.now(),
+        attempt: 3,
+        policy: { matrix: [0, 0], max_attempts: 3 },
+        last_status: 503,
+        last_error: "HTTP 503",
+        fallback: null,
+        replay_count: 0,
+        ordering: null,
       };
       await deadLetters.write({ envelope, reason: "exhausted", attempts: 3, lastStatus: 503, lastError: "HTTP 503", failedAt: Date.now() });
       const env = envWith(baseConfig(), { DELIVERY_QUEUE: recordingQueue({ fail: true }).queue });
@@ -216,7 +270,9 @@ const ROWS: readonly Row[] = [
   },
   {
     name: "sync endpoint answered 503 without Retry-After (passed through, fallback none)",
-    status: 503, kind: null, range: [1, 5],
+    status: 503,
+    kind: null,
+    range: [1, 5],
     run: async () => {
       const r = route({ rule: { event_type: "payment.authorize", mode: "sync" } });
       endpointAnswers(r.url, async () => new Response("maintenance", { status: 503 }));
@@ -225,7 +281,9 @@ const ROWS: readonly Row[] = [
   },
   {
     name: "sync endpoint answered 503 with Retry-After: 120 (its value is kept)",
-    status: 503, kind: null, range: [120, 120],
+    status: 503,
+    kind: null,
+    range: [120, 120],
     run: async () => {
       const r = route({ rule: { event_type: "payment.authorize", mode: "sync" } });
       endpointAnswers(r.url, async () => new Response("maintenance", { status: 503, headers: { "Retry-After": "120" } }));
@@ -234,7 +292,9 @@ const ROWS: readonly Row[] = [
   },
   {
     name: "sync endpoint answered 429 with Retry-After: 7 (passed through as its answer)",
-    status: 429, kind: null, range: [7, 7],
+    status: 429,
+    kind: null,
+    range: [7, 7],
     run: async () => {
       const r = route({ rule: { event_type: "payment.authorize", mode: "sync" } });
       endpointAnswers(r.url, async () => new Response("slow down", { status: 429, headers: { "Retry-After": "7" } }));
@@ -243,7 +303,9 @@ const ROWS: readonly Row[] = [
   },
   {
     name: "sync endpoint answered 429 without Retry-After (passed through)",
-    status: 429, kind: null, range: [1, 5],
+    status: 429,
+    kind: null,
+    range: [1, 5],
     run: async () => {
       const r = route({ rule: { event_type: "payment.authorize", mode: "sync" } });
       endpointAnswers(r.url, async () => new Response("slow down", { status: 429 }));
@@ -265,14 +327,32 @@ describe("Retry-After on every 429 and 503", () => {
 
   it("covers every problem kind the gateway answers with 429 or 503, each with a Retry-After", () => {
     const samples: Problem[] = [
-      { kind: "config-invalid" }, { kind: "method-not-allowed" }, { kind: "not-found" }, { kind: "unknown-source" },
-      { kind: "bad-request", detail: "x" }, { kind: "payload-too-large", limit: 1 }, { kind: "invalid-signature" },
-      { kind: "rate-limited", retryAfterS: 3 }, { kind: "unknown-event-type" }, { kind: "unroutable-event", eventType: "x" },
-      { kind: "idempotency-key-required" }, { kind: "ordering-key-missing", orderingKey: "body:x" }, { kind: "transport-rejected", detail: "x" },
-      { kind: "idempotency-key-reused" }, { kind: "unavailable", retryAfterS: 3 }, { kind: "upstream-timeout", timeoutMs: 1 },
-      { kind: "upstream-error", detail: "x" }, { kind: "circuit-open", retryAfterS: 3 }, { kind: "overloaded", retryAfterS: 3 },
-      { kind: "unauthorized" }, { kind: "invalid-input", detail: "x" }, { kind: "conflict", detail: "x" }, { kind: "unknown-endpoint", name: "x" },
-      { kind: "unknown-dead-letter" }, { kind: "unsupported-media-type", detail: "x" }, { kind: "internal" },
+      { kind: "config-invalid" },
+      { kind: "method-not-allowed" },
+      { kind: "not-found" },
+      { kind: "unknown-source" },
+      { kind: "bad-request", detail: "x" },
+      { kind: "payload-too-large", limit: 1 },
+      { kind: "invalid-signature" },
+      { kind: "rate-limited", retryAfterS: 3 },
+      { kind: "unknown-event-type" },
+      { kind: "unroutable-event", eventType: "x" },
+      { kind: "idempotency-key-required" },
+      { kind: "ordering-key-missing", orderingKey: "body:x" },
+      { kind: "transport-rejected", detail: "x" },
+      { kind: "idempotency-key-reused" },
+      { kind: "unavailable", retryAfterS: 3 },
+      { kind: "upstream-timeout", timeoutMs: 1 },
+      { kind: "upstream-error", detail: "x" },
+      { kind: "circuit-open", retryAfterS: 3 },
+      { kind: "overloaded", retryAfterS: 3 },
+      { kind: "unauthorized" },
+      { kind: "invalid-input", detail: "x" },
+      { kind: "conflict", detail: "x" },
+      { kind: "unknown-endpoint", name: "x" },
+      { kind: "unknown-dead-letter" },
+      { kind: "unsupported-media-type", detail: "x" },
+      { kind: "internal" },
     ];
     const throttling = samples.map((p) => [p.kind, toWire(p, "0".repeat(32))] as const).filter(([, wire]) => wire.status === 429 || wire.status === 503);
     for (const [, wire] of throttling) expect(wire.headers["Retry-After"]).toBe("3");

@@ -56,8 +56,7 @@ async function signedWith(scheme: SignedScheme, secret: string): Promise<Request
   });
 }
 
-const missingLogged = () =>
-  captured.lines.map((l) => JSON.parse(l) as { event: string; binding?: string; source?: string }).filter((l) => l.event === "secret_binding_missing");
+const missingLogged = () => captured.lines.map((l) => JSON.parse(l) as { event: string; binding?: string; source?: string }).filter((l) => l.event === "secret_binding_missing");
 
 describe.each(SIGNED_SCHEMES)("inbound rotation, scheme %s", (scheme) => {
   const OLD = secretFor(scheme, 1);
@@ -117,17 +116,36 @@ async function deliverOnce(signingSecrets: string[], bindings: Record<string, st
     return new Response(null, { status: 204 });
   });
   const endpoint = `consumer-${++n}`;
-  const env = envWith(baseConfig({
-    allow_private_networks: false,
-    endpoints: { [endpoint]: { url: ENDPOINT_URL, signing_secrets: signingSecrets } },
-    routing_rules: [{ event_type: "user.*", mode: "async", endpoint }],
-  }), bindings);
+  const env = envWith(
+    baseConfig({
+      allow_private_networks: false,
+      endpoints: { [endpoint]: { url: ENDPOINT_URL, signing_secrets: signingSecrets } },
+      routing_rules: [{ event_type: "user.*", mode: "async", endpoint }],
+    }),
+    bindings,
+  );
   const envelope: Envelope = {
-    v: 1, id: `msg_ROTATION${String(n).padStart(18, "0")}`, trace_id: "4bf92f3577b34da6a3ce929d0e0e4736", parent_span_id: "00f067aa0ba902b7",
-    source: "acme", event_type: "user.created", route: "user.*", endpoint, queue: "DELIVERY_QUEUE", idempotency_key: null,
-    content_type: "application/json", headers: [], body: { kind: "inline", bytes: enc.encode(`{"type":"user.created","n":${n}}`) },
-    received_at: Date.now(), attempt: 0, policy: { matrix: [0], max_attempts: 2 }, last_status: null, last_error: null,
-    fallback: null, replay_count: 0, ordering: null,
+    v: 1,
+    id: `msg_ROTATION${String(n).padStart(18, "0")}`,
+    trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
+    parent_span_id: "00f067aa0ba902b7",
+    source: "acme",
+    event_type: "user.created",
+    route: "user.*",
+    endpoint,
+    queue: "DELIVERY_QUEUE",
+    idempotency_key: null,
+    content_type: "application/json",
+    headers: [],
+    body: { kind: "inline", bytes: enc.encode(`{"type":"user.created","n":${n}}`) },
+    received_at: Date.now(),
+    attempt: 0,
+    policy: { matrix: [0], max_attempts: 2 },
+    last_status: null,
+    last_error: null,
+    fallback: null,
+    replay_count: 0,
+    ordering: null,
   };
   const batch = createMessageBatch("hookgate-delivery", [{ id: `qm-rot-${n}`, timestamp: new Date(), attempts: 1, body: envelope }]);
   const ctx = createExecutionContext();
@@ -144,12 +162,13 @@ async function entriesOf(d: Delivery): Promise<{ raw: string; entries: { old: bo
   const id = d.headers.get("webhook-id") ?? "";
   const timestamp = d.headers.get("webhook-timestamp") ?? "";
   const raw = d.headers.get("webhook-signature") ?? "";
-  const entries = await Promise.all(raw.split(" ").map(async (entry) => ({
-    old: await entryVerifies(entry, OUT_OLD, id, timestamp, d.body),
-    new: await entryVerifies(entry, OUT_NEW, id, timestamp, d.body),
-  })));
-  const consumer = async (secret: string) =>
-    (await verifyStandardWebhooks({ headers: d.headers, body: d.body, secrets: [secret], toleranceS: 300, nowMs: Date.now() })).ok;
+  const entries = await Promise.all(
+    raw.split(" ").map(async (entry) => ({
+      old: await entryVerifies(entry, OUT_OLD, id, timestamp, d.body),
+      new: await entryVerifies(entry, OUT_NEW, id, timestamp, d.body),
+    })),
+  );
+  const consumer = async (secret: string) => (await verifyStandardWebhooks({ headers: d.headers, body: d.body, secrets: [secret], toleranceS: 300, nowMs: Date.now() })).ok;
   return { raw, entries, srcVerifies: { old: await consumer(OUT_OLD), new: await consumer(OUT_NEW) } };
 }
 
@@ -166,7 +185,10 @@ describe("outbound rotation of an endpoint's signing_secrets", () => {
   it("[OLD, NEW] signs with two space-separated v1 signatures, one per secret, so consumers on either verify", async () => {
     const s = await entriesOf(await deliverOnce(["OUT_OLD_SECRET", "OUT_NEW_SECRET"], both));
     expect(s.raw).toMatch(/^v1,[A-Za-z0-9+/]{43}= v1,[A-Za-z0-9+/]{43}=$/);
-    expect(s.entries).toEqual([{ old: true, new: false }, { old: false, new: true }]);
+    expect(s.entries).toEqual([
+      { old: true, new: false },
+      { old: false, new: true },
+    ]);
     expect(s.srcVerifies).toEqual({ old: true, new: true });
   });
 

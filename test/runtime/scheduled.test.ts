@@ -23,11 +23,27 @@ const ALERT_SECRET = "whsec_YWxlcnQtc2lnbmluZy1zZWNyZXQtZm9yLXRlc3Rz";
 
 function envelope(overrides: Partial<Envelope> = {}): Envelope {
   return {
-    v: 1, id: messageId(Date.now(), crypto.getRandomValues(new Uint8Array(10))), trace_id: "0af7651916cd43dd8448eb211c80319c",
-    parent_span_id: "b7ad6b7169203331", source: "acme", event_type: "user.created", route: "user.*", endpoint: "profiles",
-    queue: "DELIVERY_QUEUE", idempotency_key: null, content_type: "application/json", headers: [],
-    body: { kind: "inline", bytes: new TextEncoder().encode("{}") }, received_at: Date.now() - HOUR, attempt: 6,
-    policy: { matrix: [500], max_attempts: 2 }, last_status: 503, last_error: "HTTP 503", fallback: null, replay_count: 0, ordering: null,
+    v: 1,
+    id: messageId(Date.now(), crypto.getRandomValues(new Uint8Array(10))),
+    trace_id: "0af7651916cd43dd8448eb211c80319c",
+    parent_span_id: "b7ad6b7169203331",
+    source: "acme",
+    event_type: "user.created",
+    route: "user.*",
+    endpoint: "profiles",
+    queue: "DELIVERY_QUEUE",
+    idempotency_key: null,
+    content_type: "application/json",
+    headers: [],
+    body: { kind: "inline", bytes: new TextEncoder().encode("{}") },
+    received_at: Date.now() - HOUR,
+    attempt: 6,
+    policy: { matrix: [500], max_attempts: 2 },
+    last_status: 503,
+    last_error: "HTTP 503",
+    fallback: null,
+    replay_count: 0,
+    ordering: null,
     ...overrides,
   };
 }
@@ -52,7 +68,9 @@ async function runCron(env: Env): Promise<void> {
 function spyQueue(): { queue: Queue<unknown>; sent: { body: Envelope; delaySeconds: number }[] } {
   const sent: { body: Envelope; delaySeconds: number }[] = [];
   const queue = {
-    send: async (body: Envelope, options?: { delaySeconds?: number }) => { sent.push({ body, delaySeconds: options?.delaySeconds ?? 0 }); },
+    send: async (body: Envelope, options?: { delaySeconds?: number }) => {
+      sent.push({ body, delaySeconds: options?.delaySeconds ?? 0 });
+    },
     sendBatch: async () => undefined,
   };
   return { queue: queue as unknown as Queue<unknown>, sent };
@@ -92,7 +110,9 @@ describe("retention", () => {
     const oldInline = await seed(envelope(), now - 50 * HOUR);
     const fresh = await withR2Body(now - 47 * HOUR);
     const replayedLately = await seed(envelope(), now - 60 * HOUR);
-    await testEnv.DB.prepare("UPDATE dead_letters SET status = 'replayed', replayed_at = ? WHERE id = ?").bind(now - HOUR, replayedLately.id).run();
+    await testEnv.DB.prepare("UPDATE dead_letters SET status = 'replayed', replayed_at = ? WHERE id = ?")
+      .bind(now - HOUR, replayedLately.id)
+      .run();
 
     await runCron(envWith(baseConfig({ dlq_retention_hours: 48 })));
 
@@ -150,7 +170,14 @@ describe("automated replay", () => {
   it("waits while the endpoint's breaker closed only moments ago", async () => {
     const stub = testEnv.ENDPOINT_GUARD.get(testEnv.ENDPOINT_GUARD.idFromName("flappy"));
     const failure: CallReport = { route: "order.*", mode: "async", delivered: false, breaker: "failure", latencyMs: 10, at: Date.now() };
-    await stub.sync({ isolate: "t", inflight: 0, reports: Array(5).fill(failure), cfg: { failureThreshold: 5, recoveryTimeoutMs: 30_000, halfOpenMaxProbes: 1 }, admit: false, probeLeaseMs: 0 });
+    await stub.sync({
+      isolate: "t",
+      inflight: 0,
+      reports: Array(5).fill(failure),
+      cfg: { failureThreshold: 5, recoveryTimeoutMs: 30_000, halfOpenMaxProbes: 1 },
+      admit: false,
+      probeLeaseMs: 0,
+    });
     await stub.reset();
     const waiting = await seed(envelope({ route: "order.*", endpoint: "flappy", event_type: "order.paid" }), Date.now() - 1000);
     const spy = spyQueue();
@@ -160,7 +187,12 @@ describe("automated replay", () => {
     expect(spy.sent).toHaveLength(0);
     expect(await deadLetters.get(waiting.id)).toMatchObject({ status: "dead" });
     // Five minutes later the breaker counts as healthy again.
-    await runScheduledOn(envWith(cfg, { DELIVERY_QUEUE: spy.queue }), { now: () => Date.now() + 6 * 60_000, random: Math.random, randomBytes: (n: number) => crypto.getRandomValues(new Uint8Array(n)), sleep: noSleep });
+    await runScheduledOn(envWith(cfg, { DELIVERY_QUEUE: spy.queue }), {
+      now: () => Date.now() + 6 * 60_000,
+      random: Math.random,
+      randomBytes: (n: number) => crypto.getRandomValues(new Uint8Array(n)),
+      sleep: noSleep,
+    });
     expect(spy.sent.map((s) => s.body.id)).toEqual([waiting.id]);
   });
 });
@@ -204,10 +236,22 @@ describe("alerts", () => {
   it("alerts when an endpoint's breaker has stayed open past the limit", async () => {
     const stub = testEnv.ENDPOINT_GUARD.get(testEnv.ENDPOINT_GUARD.idFromName("payments"));
     const failure: CallReport = { route: "payment.authorize", mode: "sync", delivered: false, breaker: "failure", latencyMs: 10, at: Date.now() };
-    await stub.sync({ isolate: "t", inflight: 0, reports: Array(5).fill(failure), cfg: { failureThreshold: 5, recoveryTimeoutMs: 3_600_000, halfOpenMaxProbes: 1 }, admit: false, probeLeaseMs: 0 });
+    await stub.sync({
+      isolate: "t",
+      inflight: 0,
+      reports: Array(5).fill(failure),
+      cfg: { failureThreshold: 5, recoveryTimeoutMs: 3_600_000, halfOpenMaxProbes: 1 },
+      admit: false,
+      probeLeaseMs: 0,
+    });
     const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response("ok"));
     const env = envWith(baseConfig(), { ALERT_WEBHOOK_URL: "http://127.0.0.1:9/alerts" });
-    const runtime = (offsetMs: number) => ({ now: () => Date.now() + offsetMs, random: Math.random, randomBytes: (n: number) => crypto.getRandomValues(new Uint8Array(n)), sleep: noSleep });
+    const runtime = (offsetMs: number) => ({
+      now: () => Date.now() + offsetMs,
+      random: Math.random,
+      randomBytes: (n: number) => crypto.getRandomValues(new Uint8Array(n)),
+      sleep: noSleep,
+    });
 
     await runScheduledOn(env, runtime(60_000));
     expect(fetchSpy).not.toHaveBeenCalled();
@@ -221,9 +265,15 @@ describe("alerts", () => {
 
   it("fires the SLO burn-rate alert for an endpoint failing 20 % of calls and not for one failing 0.5 %", async () => {
     const now = Date.now();
-    const reports = (endpointFailEvery: number): CallReport[] => Array.from({ length: 90 * 40 }, (_, i) => ({
-      route: "user.*", mode: "async", delivered: i % endpointFailEvery !== 0, breaker: "neutral", latencyMs: 5, at: now - Math.floor(i / 40) * 60_000,
-    }));
+    const reports = (endpointFailEvery: number): CallReport[] =>
+      Array.from({ length: 90 * 40 }, (_, i) => ({
+        route: "user.*",
+        mode: "async",
+        delivered: i % endpointFailEvery !== 0,
+        breaker: "neutral",
+        latencyMs: 5,
+        at: now - Math.floor(i / 40) * 60_000,
+      }));
     const cfg = { failureThreshold: 5, recoveryTimeoutMs: 30_000, halfOpenMaxProbes: 1 };
     await testEnv.ENDPOINT_GUARD.get(testEnv.ENDPOINT_GUARD.idFromName("payments")).sync({ isolate: "t", inflight: 0, reports: reports(5), cfg, admit: false, probeLeaseMs: 0 });
     await testEnv.ENDPOINT_GUARD.get(testEnv.ENDPOINT_GUARD.idFromName("profiles")).sync({ isolate: "t", inflight: 0, reports: reports(200), cfg, admit: false, probeLeaseMs: 0 });

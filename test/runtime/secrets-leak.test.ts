@@ -66,7 +66,11 @@ function leakConfig() {
       legacy: { verify: { scheme: "hmac-sha256-hex", secrets: ["HEX_SECRET"], tolerance_s: 300 }, event_type_header: "X-Event-Type" },
     },
     endpoints: {
-      profiles: { url: `${ENDPOINT_BASE}/profiles?token=${QUERY_TOKEN}`, signing_secrets: ["PROFILES_SIGNING_SECRET", "PROFILES_OLD_SECRET"], circuit_breaker: { failure_threshold: 1_000_000 } },
+      profiles: {
+        url: `${ENDPOINT_BASE}/profiles?token=${QUERY_TOKEN}`,
+        signing_secrets: ["PROFILES_SIGNING_SECRET", "PROFILES_OLD_SECRET"],
+        circuit_breaker: { failure_threshold: 1_000_000 },
+      },
       payments: { url: `${ENDPOINT_BASE}/payments?token=${QUERY_TOKEN}`, signing_secrets: ["PROFILES_SIGNING_SECRET"], circuit_breaker: { failure_threshold: 1_000_000 } },
     },
     routing_rules: [
@@ -119,7 +123,9 @@ describe("ingress", () => {
       await signedRequest("/webhooks/acme", userBody(), { timestampS: stale }),
       new Request("https://gateway.test/webhooks/acme", { method: "POST", body: userBody() }),
       new Request("https://gateway.test/webhooks/legacy/user.created", {
-        method: "POST", body: userBody(), headers: { "X-Signature": "sha256=" + "0".repeat(64), "X-Timestamp": String(Math.floor(Date.now() / 1000)) },
+        method: "POST",
+        body: userBody(),
+        headers: { "X-Signature": "sha256=" + "0".repeat(64), "X-Timestamp": String(Math.floor(Date.now() / 1000)) },
       }),
     ];
     for (const request of requests) {
@@ -136,7 +142,9 @@ describe("ingress", () => {
     const { env, sent } = leakEnv();
     const body = new TextEncoder().encode(userBody());
     const legacy = new Request("https://gateway.test/webhooks/legacy/user.created", {
-      method: "POST", body, headers: { "Content-Type": "application/json", ...(await schemeHeaders("hmac-sha256-hex", HEX_SECRET, body)) },
+      method: "POST",
+      body,
+      headers: { "Content-Type": "application/json", ...(await schemeHeaders("hmac-sha256-hex", HEX_SECRET, body)) },
     });
     for (const request of [await signedRequest("/webhooks/acme", userBody(), { headers: { "X-Tenant": "t1", Authorization: `Bearer ${ADMIN_TOKEN}` } }), legacy]) {
       const res = await call(request, env);
@@ -152,10 +160,16 @@ describe("ingress", () => {
     ["malformed JSON ending inside a pasted secret", `{"sources": {}, "token": "${SW_SECRET}`],
     ["a secret value where a binding name goes", JSON.stringify({ ...leakConfig(), sources: { acme: { verify: { scheme: "hmac-sha256-hex", secrets: [`${HEX_SECRET}+/=`] } } } })],
     ["a secret value as an unknown field", JSON.stringify({ ...leakConfig(), ACME_SECRET: SW_SECRET, admin_token: ADMIN_TOKEN })],
-    ["a secret in an endpoint URL's userinfo and query", JSON.stringify({ ...leakConfig(), endpoints: { profiles: { url: `https://deploy:${URL_PASSWORD}@hooks.example.com/x?token=${QUERY_TOKEN}` } } })],
+    [
+      "a secret in an endpoint URL's userinfo and query",
+      JSON.stringify({ ...leakConfig(), endpoints: { profiles: { url: `https://deploy:${URL_PASSWORD}@hooks.example.com/x?token=${QUERY_TOKEN}` } } }),
+    ],
   ])("500 config-invalid for %s captured.lines the problems without the secret", async (_name, gatewayConfig) => {
     const env = { ...leakEnv().env, GATEWAY_CONFIG: gatewayConfig } as Env;
-    for (const request of [await signedRequest("/webhooks/acme", userBody()), new Request("https://gateway.test/admin/routes", { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })]) {
+    for (const request of [
+      await signedRequest("/webhooks/acme", userBody()),
+      new Request("https://gateway.test/admin/routes", { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } }),
+    ]) {
       const res = await call(request, env);
       expect(res.status).toBe(500);
       await expectNoLeakInResponse(res);
@@ -193,11 +207,28 @@ describe("queue deliveries", () => {
   function envelope(overrides: Partial<Envelope> = {}): Envelope {
     n += 1;
     return {
-      v: 1, id: `msg_LEAKTEST${String(n).padStart(18, "0")}`, trace_id: "4bf92f3577b34da6a3ce929d0e0e4736", parent_span_id: "00f067aa0ba902b7",
-      source: "acme", event_type: "user.created", route: "user.*", endpoint: "profiles", queue: "DELIVERY_QUEUE", idempotency_key: null,
-      content_type: "application/json", headers: [["X-Tenant", "t1"]], body: { kind: "inline", bytes: new TextEncoder().encode(userBody()) },
-      received_at: Date.now(), attempt: 0, policy: { matrix: [0], max_attempts: 2 }, last_status: null, last_error: null, fallback: null,
-      replay_count: 0, ordering: null, ...overrides,
+      v: 1,
+      id: `msg_LEAKTEST${String(n).padStart(18, "0")}`,
+      trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
+      parent_span_id: "00f067aa0ba902b7",
+      source: "acme",
+      event_type: "user.created",
+      route: "user.*",
+      endpoint: "profiles",
+      queue: "DELIVERY_QUEUE",
+      idempotency_key: null,
+      content_type: "application/json",
+      headers: [["X-Tenant", "t1"]],
+      body: { kind: "inline", bytes: new TextEncoder().encode(userBody()) },
+      received_at: Date.now(),
+      attempt: 0,
+      policy: { matrix: [0], max_attempts: 2 },
+      last_status: null,
+      last_error: null,
+      fallback: null,
+      replay_count: 0,
+      ordering: null,
+      ...overrides,
     };
   }
 
@@ -248,11 +279,31 @@ describe("admin API", () => {
     const { env } = leakEnv();
     const id = `msg_LEAKDLQ${crypto.randomUUID().replace(/-/g, "").slice(0, 18)}`;
     const e: Envelope = {
-      v: 1, id, trace_id: "4bf92f3577b34da6a3ce929d0e0e4736", parent_span_id: "00f067aa0ba902b7", source: "acme", event_type: "user.created",
-      route: "user.*", endpoint: "profiles", queue: "DELIVERY_QUEUE", idempotency_key: null, content_type: "application/json",
-      headers: [["X-Tenant", "t1"], ["Authorization", `Bearer ${ADMIN_TOKEN}`], ["X-Api-Secret", HEX_SECRET]],
-      body: { kind: "inline", bytes: new TextEncoder().encode(userBody()) }, received_at: Date.now(), attempt: 1, policy: { matrix: [], max_attempts: 1 },
-      last_status: 400, last_error: "HTTP 400", fallback: null, replay_count: 0, ordering: null,
+      v: 1,
+      id,
+      trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
+      parent_span_id: "00f067aa0ba902b7",
+      source: "acme",
+      event_type: "user.created",
+      route: "user.*",
+      endpoint: "profiles",
+      queue: "DELIVERY_QUEUE",
+      idempotency_key: null,
+      content_type: "application/json",
+      headers: [
+        ["X-Tenant", "t1"],
+        ["Authorization", `Bearer ${ADMIN_TOKEN}`],
+        ["X-Api-Secret", HEX_SECRET],
+      ],
+      body: { kind: "inline", bytes: new TextEncoder().encode(userBody()) },
+      received_at: Date.now(),
+      attempt: 1,
+      policy: { matrix: [], max_attempts: 1 },
+      last_status: 400,
+      last_error: "HTTP 400",
+      fallback: null,
+      replay_count: 0,
+      ordering: null,
     };
     await deadLetters.write({ envelope: e, reason: "rejected", attempts: 1, lastStatus: 400, lastError: "HTTP 400", failedAt: Date.now() });
     const res = await call(admin(`/dlq/${id}`), env);

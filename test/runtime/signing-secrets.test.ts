@@ -44,7 +44,10 @@ describe("missing outbound signing secrets", () => {
 
   it("answers a sync call 503 with Retry-After instead of calling unsigned", async () => {
     const fetchSpy = vi.spyOn(globalThis, "fetch");
-    const res = await call(await signedRequest("/webhooks/acme", JSON.stringify({ type: "payment.authorize" }), { headers: { "X-Idempotency-Key": "sig-missing-1" } }), envWith(config));
+    const res = await call(
+      await signedRequest("/webhooks/acme", JSON.stringify({ type: "payment.authorize" }), { headers: { "X-Idempotency-Key": "sig-missing-1" } }),
+      envWith(config),
+    );
     await expectProblem(res, 503, "unavailable");
     expect(res.headers.get("Retry-After")).toBe("30");
     expect(fetchSpy).not.toHaveBeenCalled();
@@ -56,7 +59,10 @@ describe("missing outbound signing secrets", () => {
       routing_rules: [{ event_type: "payment.authorize", mode: "sync", endpoint: "signer" }],
     });
     const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response("ok"));
-    const res = await call(await signedRequest("/webhooks/acme", JSON.stringify({ type: "payment.authorize" }), { headers: { "X-Idempotency-Key": "sig-partial-1" } }), envWith(partial));
+    const res = await call(
+      await signedRequest("/webhooks/acme", JSON.stringify({ type: "payment.authorize" }), { headers: { "X-Idempotency-Key": "sig-partial-1" } }),
+      envWith(partial),
+    );
     expect(res.status).toBe(200);
     const sent = new Request(fetchSpy.mock.calls[0]?.[0] as RequestInfo, fetchSpy.mock.calls[0]?.[1]);
     expect(sent.headers.get("webhook-signature")?.split(" ")).toHaveLength(1);

@@ -6,8 +6,14 @@ import { memoryAlertStore, memoryDeadLetterStore, memoryFallbackStore } from "..
 import type { DeadLetterReason } from "../../src/core/dead-letter";
 import type { Envelope } from "../../src/core/envelope";
 import {
-  DEAD_LETTER_SUMMARY_FIELDS, MAX_DEAD_LETTER_BATCH, type AlertStore, type DeadLetterInput, type DeadLetterStore,
-  type FallbackRow, type FallbackStore, type PageCursor,
+  DEAD_LETTER_SUMMARY_FIELDS,
+  MAX_DEAD_LETTER_BATCH,
+  type AlertStore,
+  type DeadLetterInput,
+  type DeadLetterStore,
+  type FallbackRow,
+  type FallbackStore,
+  type PageCursor,
 } from "../../src/ports/storage";
 import { testEnv, testEnvelope } from "./helpers";
 
@@ -78,11 +84,29 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
       await deadLetters.write({ ...i, lastError: "e".repeat(1500) });
       const row = await deadLetters.get(i.envelope.id);
       expect(row).toMatchObject({
-        id: i.envelope.id, source: "acme", event_type: "user.created", route: "user.*", endpoint: "profiles", queue: "DELIVERY_QUEUE",
-        reason: "exhausted", attempts: 3, last_status: 503, trace_id: i.envelope.trace_id, idempotency_key: "k1",
-        content_type: "application/json", headers: '[["x-request-id","r1"]]', body_ref: null, policy: '{"matrix":[0,0],"max_attempts":3}',
-        ordering_key: "cust-1", sequence: 7, created_at: i.envelope.received_at, failed_at: T, status: "dead", replay_count: 0,
-        replayed_at: null, claimed_at: null,
+        id: i.envelope.id,
+        source: "acme",
+        event_type: "user.created",
+        route: "user.*",
+        endpoint: "profiles",
+        queue: "DELIVERY_QUEUE",
+        reason: "exhausted",
+        attempts: 3,
+        last_status: 503,
+        trace_id: i.envelope.trace_id,
+        idempotency_key: "k1",
+        content_type: "application/json",
+        headers: '[["x-request-id","r1"]]',
+        body_ref: null,
+        policy: '{"matrix":[0,0],"max_attempts":3}',
+        ordering_key: "cust-1",
+        sequence: 7,
+        created_at: i.envelope.received_at,
+        failed_at: T,
+        status: "dead",
+        replay_count: 0,
+        replayed_at: null,
+        claimed_at: null,
       });
       expect(row?.last_error).toBe("e".repeat(1000));
       const bytes = i.envelope.body.kind === "inline" ? i.envelope.body.bytes : null;
@@ -104,8 +128,16 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
       const again = { ...first, envelope: { ...first.envelope, replay_count: 1, source: "other", received_at: 1 } };
       await deadLetters.write({ ...again, reason: "rejected", attempts: 1, lastStatus: 400, lastError: "HTTP 400", failedAt: T + 5 });
       expect(await deadLetters.get(first.envelope.id)).toMatchObject({
-        reason: "rejected", attempts: 1, last_status: 400, last_error: "HTTP 400", failed_at: T + 5, status: "dead", replay_count: 2,
-        source: "acme", created_at: first.envelope.received_at, claimed_at: T,
+        reason: "rejected",
+        attempts: 1,
+        last_status: 400,
+        last_error: "HTTP 400",
+        failed_at: T + 5,
+        status: "dead",
+        replay_count: 2,
+        source: "acme",
+        created_at: first.envelope.received_at,
+        claimed_at: T,
       });
     });
 
@@ -125,9 +157,22 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
       await deadLetters.writeMalformed({ queueMessageId: "q1", problem: "something else", raw: "{}", at: T + 1 });
       const row = await deadLetters.get("queue_q1");
       expect(row).toMatchObject({
-        reason: "malformed", source: "", route: "", endpoint: "", queue: "DELIVERY_QUEUE", attempts: 0, last_status: null,
-        last_error: "malformed envelope: v: expected 1", trace_id: "0".repeat(32), headers: "[]", body_size: raw.length,
-        policy: '{"matrix":[],"max_attempts":1}', created_at: T, failed_at: T, status: "dead", replay_count: 0,
+        reason: "malformed",
+        source: "",
+        route: "",
+        endpoint: "",
+        queue: "DELIVERY_QUEUE",
+        attempts: 0,
+        last_status: null,
+        last_error: "malformed envelope: v: expected 1",
+        trace_id: "0".repeat(32),
+        headers: "[]",
+        body_size: raw.length,
+        policy: '{"matrix":[],"max_attempts":1}',
+        created_at: T,
+        failed_at: T,
+        status: "dead",
+        replay_count: 0,
       });
       expect(new TextDecoder().decode(row?.body ?? new Uint8Array(0))).toBe(raw);
       expect(await deadLetters.claimForReplay({}, 10, T)).toEqual([]);
@@ -271,8 +316,15 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
 
   describe("fallbacks", () => {
     const fallback = (n: number, overrides: Partial<FallbackRow> = {}): FallbackRow => ({
-      id: `msg_fb_${n}`, trace_id: "4bf92f3577b34da6a3ce929d0e0e4736", source: "acme", event_type: "payment.authorize",
-      route: "payment.authorize", endpoint: "payments", reason: "timeout", at: T + n, ...overrides,
+      id: `msg_fb_${n}`,
+      trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
+      source: "acme",
+      event_type: "payment.authorize",
+      route: "payment.authorize",
+      endpoint: "payments",
+      reason: "timeout",
+      at: T + n,
+      ...overrides,
     });
 
     it("records a fallback once (the first record stays) and pages newest first", async () => {
@@ -280,7 +332,10 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
       await fallbacks.record(fallback(4, { reason: "shed", at: T - 1 }));
       await fallbacks.record(fallback(5, { at: T + 4 }));
       const pages = await allPages((after) => fallbacks.list({ filter: {}, limit: 4, after }));
-      expect(pages.map((p) => p.map((r) => r.id))).toEqual([["msg_fb_5", "msg_fb_4", "msg_fb_3", "msg_fb_2"], ["msg_fb_1", "msg_fb_0"]]);
+      expect(pages.map((p) => p.map((r) => r.id))).toEqual([
+        ["msg_fb_5", "msg_fb_4", "msg_fb_3", "msg_fb_2"],
+        ["msg_fb_1", "msg_fb_0"],
+      ]);
       expect(pages[0]?.[1]).toEqual(fallback(4));
     });
 

@@ -92,10 +92,17 @@ describe("the delivered request", () => {
   it("carries the exact body, the docs/contract.md §3 headers and a signature verifiable with the endpoint's secret", async () => {
     const { env, calls } = syncRoute(async () => new Response("ok"), { rule: { forward_headers: ["Authorization", "Cookie", "X-Custom", "webhook-signature"] } });
     const bytes = new Uint8Array([...new TextEncoder().encode(payment), 0xff, 0x00, 0xc3]);
-    const producer = await pay({
-      "Content-Type": "application/x-acme", "X-Idempotency-Key": "order-42-attempt", Authorization: "Bearer producer-token",
-      Cookie: "session=abc", "X-Custom": "kept", "X-Event-Type": "payment.authorize",
-    }, bytes);
+    const producer = await pay(
+      {
+        "Content-Type": "application/x-acme",
+        "X-Idempotency-Key": "order-42-attempt",
+        Authorization: "Bearer producer-token",
+        Cookie: "session=abc",
+        "X-Custom": "kept",
+        "X-Event-Type": "payment.authorize",
+      },
+      bytes,
+    );
     const producerSignature = producer.headers.get("webhook-signature");
     const res = await call(producer, env);
     expect(res.status).toBe(200);
@@ -204,11 +211,18 @@ describe("shedding", () => {
   async function fourInFlight(rule: Partial<ConfigInput["routing_rules"][number]> = {}) {
     const releases: Array<() => void> = [];
     const route = syncRoute(() => new Promise<Response>((resolve) => releases.push(() => resolve(new Response("late")))), {
-      endpoint: { max_concurrency: 5 }, rule,
+      endpoint: { max_concurrency: 5 },
+      rule,
     });
     const inFlight = Promise.all(Array.from({ length: 4 }, async () => call(await pay(), route.env)));
     await vi.waitFor(() => expect(route.calls).toHaveLength(4), { timeout: 5000, interval: 5 });
-    return { ...route, finish: async () => { for (const r of releases) r(); return inFlight; } };
+    return {
+      ...route,
+      finish: async () => {
+        for (const r of releases) r();
+        return inFlight;
+      },
+    };
   }
 
   it("answers 503 overloaded with Retry-After at 80 % of max_concurrency, without calling the endpoint", async () => {
@@ -244,7 +258,12 @@ describe("dedup", () => {
 
   it("makes a concurrent duplicate wait for the first call's answer instead of calling twice", async () => {
     let release: () => void = () => undefined;
-    const { env, calls } = syncRoute(() => new Promise<Response>((resolve) => { release = () => resolve(new Response("first", { status: 200 })); }));
+    const { env, calls } = syncRoute(
+      () =>
+        new Promise<Response>((resolve) => {
+          release = () => resolve(new Response("first", { status: 200 }));
+        }),
+    );
     const first = call(await pay({ "X-Idempotency-Key": "pay-concurrent" }), env);
     await vi.waitFor(() => expect(calls).toHaveLength(1), { timeout: 5000, interval: 5 });
     const second = call(await pay({ "X-Idempotency-Key": "pay-concurrent" }), env);

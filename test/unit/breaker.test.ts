@@ -1,16 +1,6 @@
 // The breaker state machine on a fake clock: trips, recovery, probes, doubling and its cap, the rate window.
 import { describe, expect, it } from "vitest";
-import {
-  admit,
-  initialBreaker,
-  openDuration,
-  publicState,
-  tick,
-  transition,
-  type BreakerConfig,
-  type BreakerEvent,
-  type BreakerState,
-} from "../../src/core/breaker";
+import { admit, initialBreaker, openDuration, publicState, tick, transition, type BreakerConfig, type BreakerEvent, type BreakerState } from "../../src/core/breaker";
 
 const cfg: BreakerConfig = { failureThreshold: 3, recoveryTimeoutMs: 30_000, halfOpenMaxProbes: 1 };
 const T0 = Date.UTC(2024, 0, 1);

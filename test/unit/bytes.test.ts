@@ -4,8 +4,7 @@ import { describe, expect, it } from "vitest";
 import { joinPrefix, PREFIX_ROOM, viewWithRoom } from "../../src/core/bytes";
 import { producerHeaders, verifySignature } from "../../src/core/signatures/index";
 
-const signed = async (secret: string, id: string, body: Uint8Array) =>
-  new Headers(await producerHeaders("standard-webhooks", { secret, body, timestampS: 1700000000, id }));
+const signed = async (secret: string, id: string, body: Uint8Array) => new Headers(await producerHeaders("standard-webhooks", { secret, body, timestampS: 1700000000, id }));
 
 const enc = new TextEncoder();
 const text = (b: Uint8Array) => new TextDecoder().decode(b);

@@ -102,11 +102,13 @@ describe("problems carry JSON paths", () => {
       endpoints: { profiles: { url: "https://profiles.example.com/hooks", circuit_breaker: { failure_threshold: 0 } } },
     };
     const found = problems(raw);
-    expect(found).toEqual(expect.arrayContaining([
-      "max_body_bytes: must be a positive integer",
-      expect.stringMatching(/^sources\.acme\.verify\.scheme: must be one of standard-webhooks, /),
-      "endpoints.profiles.circuit_breaker.failure_threshold: must be a positive integer",
-    ]));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        "max_body_bytes: must be a positive integer",
+        expect.stringMatching(/^sources\.acme\.verify\.scheme: must be one of standard-webhooks, /),
+        "endpoints.profiles.circuit_breaker.failure_threshold: must be a positive integer",
+      ]),
+    );
     expect(found).toHaveLength(3);
   });
 
@@ -139,21 +141,25 @@ describe("cross references", () => {
 
   it("refuses two rules for the same pattern and source", () => {
     const raw = minimal();
-    expect(problems({ ...raw, routing_rules: [...raw.routing_rules, { event_type: "user.*", mode: "async", endpoint: "profiles" }] }))
-      .toEqual(["routing_rules[2].event_type: duplicates routing_rules[1] (user.*)"]);
+    expect(problems({ ...raw, routing_rules: [...raw.routing_rules, { event_type: "user.*", mode: "async", endpoint: "profiles" }] })).toEqual([
+      "routing_rules[2].event_type: duplicates routing_rules[1] (user.*)",
+    ]);
   });
 
   it("refuses sync-only and async-only fields in the wrong mode", () => {
     const raw = minimal();
-    expect(problems({ ...raw, routing_rules: [{ event_type: "a.b", mode: "async", endpoint: "profiles", fallback: "async_dlq" }] }))
-      .toEqual(["routing_rules[0].fallback: applies to sync routes only"]);
-    expect(problems({ ...raw, routing_rules: [{ event_type: "a.b", mode: "sync", endpoint: "profiles", ordering_key: "body:id" }] }))
-      .toEqual(["routing_rules[0].ordering_key: ordering applies to async routes only"]);
+    expect(problems({ ...raw, routing_rules: [{ event_type: "a.b", mode: "async", endpoint: "profiles", fallback: "async_dlq" }] })).toEqual([
+      "routing_rules[0].fallback: applies to sync routes only",
+    ]);
+    expect(problems({ ...raw, routing_rules: [{ event_type: "a.b", mode: "sync", endpoint: "profiles", ordering_key: "body:id" }] })).toEqual([
+      "routing_rules[0].ordering_key: ordering applies to async routes only",
+    ]);
   });
 
   it("requires at least one secret unless the scheme is none", () => {
-    expect(problems({ ...minimal(), sources: { acme: { verify: { scheme: "github", secrets: [] } } } }))
-      .toEqual([expect.stringMatching(/^sources\.acme\.verify\.secrets: must name at least one secret/)]);
+    expect(problems({ ...minimal(), sources: { acme: { verify: { scheme: "github", secrets: [] } } } })).toEqual([
+      expect.stringMatching(/^sources\.acme\.verify\.secrets: must name at least one secret/),
+    ]);
     expect(ok({ ...minimal(), sources: { acme: { verify: { scheme: "none", secrets: [] } } } }).sources.get("acme")?.verify.scheme).toBe("none");
   });
 });

@@ -1,16 +1,7 @@
 // The retry schedule: attempts, jitter bounds, clamping, Retry-After parsing and the Queue delay rounding.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  DEFAULT_RETRY_MATRIX,
-  nextDelay,
-  parseRetryAfter,
-  retryPolicy,
-  stepFor,
-  toQueueDelaySeconds,
-  type NextStep,
-  type RetryPolicy,
-} from "../../src/core/retry";
+import { DEFAULT_RETRY_MATRIX, nextDelay, parseRetryAfter, retryPolicy, stepFor, toQueueDelaySeconds, type NextStep, type RetryPolicy } from "../../src/core/retry";
 
 const mid = () => 0.5; // no jitter: 0.8 + 0.4 × 0.5 = 1.0
 const low = () => 0;

@@ -1,9 +1,7 @@
 // Routing decisions (src/core/routing.ts): pattern matching and specificity, source-specific rules,
 // event type resolution order and validity, dot paths into JSON.
 import { describe, expect, it } from "vitest";
-import {
-  isValidEventType, matchRule, MAX_EVENT_TYPE_LENGTH, patternMatches, readDotPath, resolveEventType, routeName, specificity,
-} from "../../src/core/routing";
+import { isValidEventType, matchRule, MAX_EVENT_TYPE_LENGTH, patternMatches, readDotPath, resolveEventType, routeName, specificity } from "../../src/core/routing";
 
 describe("patternMatches", () => {
   it.each([
@@ -78,9 +76,8 @@ describe("isValidEventType", () => {
   it.each(["user.created", "orders/create", "charge:succeeded", "a_b-c.d", "x".repeat(MAX_EVENT_TYPE_LENGTH)])("accepts %s", (value) => {
     expect(isValidEventType(value)).toBe(true);
   });
-  it.each(["", "user..created", ".user", "user.", "user created", "user.*", "*", "ü.x", "x".repeat(MAX_EVENT_TYPE_LENGTH + 1)])(
-    "refuses %j",
-    (value) => expect(isValidEventType(value)).toBe(false),
+  it.each(["", "user..created", ".user", "user.", "user created", "user.*", "*", "ü.x", "x".repeat(MAX_EVENT_TYPE_LENGTH + 1)])("refuses %j", (value) =>
+    expect(isValidEventType(value)).toBe(false),
   );
 });
 

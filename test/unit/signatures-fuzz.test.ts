@@ -26,9 +26,7 @@ const headerValue = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(String(T), String(T - 10_000), `${T}000`, "-1", "NaN", "١٧٠٠٠٠٠٠٠٠") },
   {
     weight: 2,
-    arbitrary: fc
-      .tuple(fc.array(entry, { maxLength: 100 }), fc.constantFrom(" ", ",", ", ", "  "))
-      .map(([entries, separator]) => entries.join(separator)),
+    arbitrary: fc.tuple(fc.array(entry, { maxLength: 100 }), fc.constantFrom(" ", ",", ", ", "  ")).map(([entries, separator]) => entries.join(separator)),
   },
   fc.constant(""),
   fc.string({ unit: "binary", maxLength: 64 }),
@@ -36,8 +34,7 @@ const headerValue = fc.oneof(
   fc.string({ minLength: 1, maxLength: 4 }).map((chunk) => chunk.repeat(Math.ceil(8192 / chunk.length))),
 );
 
-const secretsArb = (valid: readonly string[]) =>
-  fc.oneof(fc.constant(valid), fc.array(fc.string({ unit: "binary", maxLength: 40 }), { maxLength: 3 }));
+const secretsArb = (valid: readonly string[]) => fc.oneof(fc.constant(valid), fc.array(fc.string({ unit: "binary", maxLength: 40 }), { maxLength: 3 }));
 
 const clock = fc.record({
   nowMs: fc.oneof(fc.constant(NOW_MS), fc.double()),
@@ -46,12 +43,10 @@ const clock = fc.record({
 
 /** A valid header value left alone or with a few characters replaced at a random place. */
 function valueFor(valid: string) {
-  const mutated = fc
-    .tuple(fc.nat(), fc.nat({ max: 3 }), fc.string({ unit: "binary", maxLength: 3 }))
-    .map(([at, removed, inserted]) => {
-      const cut = at % (valid.length + 1);
-      return valid.slice(0, cut) + inserted + valid.slice(cut + removed);
-    });
+  const mutated = fc.tuple(fc.nat(), fc.nat({ max: 3 }), fc.string({ unit: "binary", maxLength: 3 })).map(([at, removed, inserted]) => {
+    const cut = at % (valid.length + 1);
+    return valid.slice(0, cut) + inserted + valid.slice(cut + removed);
+  });
   return fc.oneof({ weight: 2, arbitrary: fc.constant(valid) }, { weight: 2, arbitrary: mutated }, { weight: 3, arbitrary: headerValue });
 }
 
@@ -102,14 +97,19 @@ describe("signStandardWebhook round trip", () => {
     const secret = fc.uint8Array({ minLength: 1, maxLength: 64 }).map((key) => `whsec_${Buffer.from(key).toString("base64")}`);
     const id = fc.string({ unit: "binary", minLength: 1, maxLength: 256 });
     await fc.assert(
-      fc.asyncProperty(id, fc.integer({ min: -TOLERANCE_S, max: TOLERANCE_S }), fc.uint8Array({ maxLength: 1024 }), fc.array(secret, { minLength: 1, maxLength: 3 }),
+      fc.asyncProperty(
+        id,
+        fc.integer({ min: -TOLERANCE_S, max: TOLERANCE_S }),
+        fc.uint8Array({ maxLength: 1024 }),
+        fc.array(secret, { minLength: 1, maxLength: 3 }),
         async (messageId, skew, body, secrets) => {
           const timestampS = T + skew;
           const signature = await signStandardWebhook({ id: messageId, timestampS, body, secrets });
           expect(signature.split(" ")).toHaveLength(secrets.length);
           const headers = new RawHeaders({ "webhook-id": messageId, "webhook-timestamp": String(timestampS), "webhook-signature": signature });
           for (const one of secrets) expect((await verifyStandardWebhooks(input(headers, body, [one]))).ok).toBe(true);
-        }),
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -13,8 +13,17 @@ describe("the registry", () => {
 
   it("never forwards any scheme's signature headers", () => {
     expect([...SIGNATURE_HEADERS].sort()).toEqual([
-      "stripe-signature", "webhook-id", "webhook-signature", "webhook-timestamp", "x-hub-signature", "x-hub-signature-256",
-      "x-shopify-hmac-sha256", "x-signature", "x-slack-request-timestamp", "x-slack-signature", "x-timestamp",
+      "stripe-signature",
+      "webhook-id",
+      "webhook-signature",
+      "webhook-timestamp",
+      "x-hub-signature",
+      "x-hub-signature-256",
+      "x-shopify-hmac-sha256",
+      "x-signature",
+      "x-slack-request-timestamp",
+      "x-slack-signature",
+      "x-timestamp",
     ]);
   });
 

@@ -2,15 +2,7 @@
 // Standard Webhooks signer, and the byte helpers the schemes rely on.
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import {
-  producerHeaders,
-  sha256Hex,
-  signStandardWebhook,
-  verifyHmacSha256Hex,
-  verifySignature,
-  verifyStandardWebhooks,
-  verifyStripe,
-} from "../../src/core/signatures/index";
+import { producerHeaders, sha256Hex, signStandardWebhook, verifyHmacSha256Hex, verifySignature, verifyStandardWebhooks, verifyStripe } from "../../src/core/signatures/index";
 import { decodeBase64, decodeHex, importHmacKey, timingSafeEqual } from "../../src/core/signatures/hmac";
 import { NOW_MS, TOLERANCE_S, bytes, fixtureOf, fixtures, input } from "./signatures-fixtures";
 
@@ -52,7 +44,10 @@ describe("known-answer vectors", () => {
   });
 
   it("github and shopify: the producer adds the delivery-id header only when asked", async () => {
-    for (const [scheme, header] of [["github", "X-GitHub-Delivery"], ["shopify", "X-Shopify-Webhook-Id"]] as const) {
+    for (const [scheme, header] of [
+      ["github", "X-GitHub-Delivery"],
+      ["shopify", "X-Shopify-Webhook-Id"],
+    ] as const) {
       const request = { secret: "s", body: bytes("{}"), timestampS: 0, id: "delivery-1" };
       expect(await producerHeaders(scheme, request)).not.toHaveProperty(header);
       expect(await producerHeaders(scheme, { ...request, deliveryIdHeader: true })).toHaveProperty(header, "delivery-1");

@@ -110,12 +110,9 @@ describe("checkEndpointUrl without private networks", () => {
 });
 
 describe("checkEndpointUrl with allowPrivateNetworks", () => {
-  it.each(["http://127.0.0.1:8788", "http://localhost:8787/hook", "https://[::1]:9000/", "http://intranet/"])(
-    "allows %s",
-    (raw) => {
-      expect(checkEndpointUrl(raw, permissive)).toMatchObject({ ok: true });
-    },
-  );
+  it.each(["http://127.0.0.1:8788", "http://localhost:8787/hook", "https://[::1]:9000/", "http://intranet/"])("allows %s", (raw) => {
+    expect(checkEndpointUrl(raw, permissive)).toMatchObject({ ok: true });
+  });
 
   it.each([
     ["file:///etc/passwd", "scheme"],
@@ -222,11 +219,7 @@ describe("properties", () => {
   /** A 32-bit address written as 1-4 parts, each in decimal, hex or octal (as inet_aton reads it). */
   const encodedIPv4 = (address: number) =>
     fc
-      .tuple(
-        fc.integer({ min: 1, max: 4 }),
-        fc.array(fc.constantFrom("dec", "hex", "HEX", "oct"), { minLength: 4, maxLength: 4 }),
-        fc.boolean(),
-      )
+      .tuple(fc.integer({ min: 1, max: 4 }), fc.array(fc.constantFrom("dec", "hex", "HEX", "oct"), { minLength: 4, maxLength: 4 }), fc.boolean())
       .map(([count, encodings, trailingDot]) => {
         const parts: number[] = [];
         for (let i = 0; i < count - 1; i++) parts.push((address >>> (24 - 8 * i)) & 0xff);
@@ -242,9 +235,7 @@ describe("properties", () => {
       });
 
   it("never allows a loopback or 10/8 address in any part encoding", () => {
-    const privateAddress = fc
-      .tuple(fc.constantFrom(127, 10), fc.integer({ min: 0, max: 0xffffff }))
-      .map(([first, rest]) => ((first << 24) | rest) >>> 0);
+    const privateAddress = fc.tuple(fc.constantFrom(127, 10), fc.integer({ min: 0, max: 0xffffff })).map(([first, rest]) => ((first << 24) | rest) >>> 0);
     const hosts = privateAddress.chain((address) =>
       fc.oneof(
         encodedIPv4(address),

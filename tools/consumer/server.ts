@@ -252,9 +252,16 @@ function describe(r: RecordedRequest): string {
   const h = r.headers;
   const sig = r.signatureValid === null ? "-" : r.signatureValid ? "ok" : "BAD";
   return [
-    new Date(r.receivedAt).toISOString(), `${r.method} ${r.path}`, `-> ${r.status}`,
-    `id=${r.webhookId ?? "-"}`, `attempt=${h["x-retry-attempt"] ?? "-"}`, `mode=${h["x-callback-mode"] ?? "-"}`,
-    `type=${h["x-event-type"] ?? "-"}`, `trace=${h["x-trace-id"] ?? "-"}`, `sig=${sig}`, `bytes=${r.body.byteLength}`,
+    new Date(r.receivedAt).toISOString(),
+    `${r.method} ${r.path}`,
+    `-> ${r.status}`,
+    `id=${r.webhookId ?? "-"}`,
+    `attempt=${h["x-retry-attempt"] ?? "-"}`,
+    `mode=${h["x-callback-mode"] ?? "-"}`,
+    `type=${h["x-event-type"] ?? "-"}`,
+    `trace=${h["x-trace-id"] ?? "-"}`,
+    `sig=${sig}`,
+    `bytes=${r.body.byteLength}`,
   ].join(" ");
 }
 

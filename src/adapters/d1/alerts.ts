@@ -5,11 +5,14 @@ import type { AlertStore } from "../../ports/storage";
 export function d1AlertStore(db: D1Database): AlertStore {
   return {
     async claim({ key, kind, detail }, now, intervalMs) {
-      const row = await db.prepare(
-        `INSERT INTO alerts (key, kind, last_fired_at, fire_count, detail) VALUES (?, ?, ?, 1, ?)
+      const row = await db
+        .prepare(
+          `INSERT INTO alerts (key, kind, last_fired_at, fire_count, detail) VALUES (?, ?, ?, 1, ?)
          ON CONFLICT(key) DO UPDATE SET last_fired_at = excluded.last_fired_at, fire_count = alerts.fire_count + 1, detail = excluded.detail
          WHERE alerts.last_fired_at <= ? RETURNING key`,
-      ).bind(key, kind, now, detail, now - intervalMs).first<{ key: string }>();
+        )
+        .bind(key, kind, now, detail, now - intervalMs)
+        .first<{ key: string }>();
       return row !== null;
     },
 

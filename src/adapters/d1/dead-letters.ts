@@ -2,13 +2,18 @@
 // filtered newest-first listing, compare-and-swap claims for replay, retention purge. Schema:
 // migrations/, docs/storage.md.
 import type {
-  ClaimFilter, DeadLetterFilter, DeadLetterInput, DeadLetterRow, DeadLetterStatus, DeadLetterStore, DeadLetterSummary,
-  DeletedDeadLetter, RouteCount,
+  ClaimFilter,
+  DeadLetterFilter,
+  DeadLetterInput,
+  DeadLetterRow,
+  DeadLetterStatus,
+  DeadLetterStore,
+  DeadLetterSummary,
+  DeletedDeadLetter,
+  RouteCount,
 } from "../../ports/storage";
 import { DEAD_LETTER_SUMMARY_FIELDS } from "../../ports/storage";
-import {
-  checkBatchSize, deadLetterRow, MALFORMED_POLICY, MALFORMED_TRACE_ID, malformedError, malformedId,
-} from "../dead-letter-rows";
+import { checkBatchSize, deadLetterRow, MALFORMED_POLICY, MALFORMED_TRACE_ID, malformedError, malformedId } from "../dead-letter-rows";
 import { newestFirst, pageOf } from "../paging";
 
 /** A row as D1 hands it back: a BLOB as an array of byte values (or a buffer), a malformed message's body as TEXT. */
@@ -34,11 +39,33 @@ const UNCLAIM = "UPDATE dead_letters SET status = 'dead' WHERE id = ? AND status
 
 function upsert(db: D1Database, input: DeadLetterInput): D1PreparedStatement {
   const r = deadLetterRow(input);
-  return db.prepare(UPSERT).bind(
-    r.id, r.source, r.event_type, r.route, r.endpoint, r.queue, r.reason, r.attempts, r.last_status, r.last_error, r.trace_id,
-    r.idempotency_key, r.content_type, r.headers, r.body, r.body_ref, r.body_size, r.policy, r.ordering_key, r.sequence,
-    r.created_at, r.failed_at, r.replay_count,
-  );
+  return db
+    .prepare(UPSERT)
+    .bind(
+      r.id,
+      r.source,
+      r.event_type,
+      r.route,
+      r.endpoint,
+      r.queue,
+      r.reason,
+      r.attempts,
+      r.last_status,
+      r.last_error,
+      r.trace_id,
+      r.idempotency_key,
+      r.content_type,
+      r.headers,
+      r.body,
+      r.body_ref,
+      r.body_size,
+      r.policy,
+      r.ordering_key,
+      r.sequence,
+      r.created_at,
+      r.failed_at,
+      r.replay_count,
+    );
 }
 
 function where(filter: DeadLetterFilter, statuses: readonly DeadLetterStatus[]): { sql: string; params: (string | number)[] } {
@@ -78,7 +105,8 @@ export function d1DeadLetterStore(db: D1Database): DeadLetterStore {
     },
 
     async writeMalformed(m) {
-      await db.prepare(INSERT_MALFORMED)
+      await db
+        .prepare(INSERT_MALFORMED)
         .bind(malformedId(m.queueMessageId), malformedError(m.problem), MALFORMED_TRACE_ID, m.raw, m.raw.length, MALFORMED_POLICY, m.at, m.at)
         .run();
     },
@@ -98,13 +126,18 @@ export function d1DeadLetterStore(db: D1Database): DeadLetterStore {
       }
       sql += " ORDER BY failed_at DESC, id DESC LIMIT ?";
       params.push(limit + 1);
-      const { results } = await db.prepare(sql).bind(...params).all<DeadLetterSummary>();
+      const { results } = await db
+        .prepare(sql)
+        .bind(...params)
+        .all<DeadLetterSummary>();
       return pageOf(results, limit, keyOf);
     },
 
     async delete(id) {
-      return db.prepare("DELETE FROM dead_letters WHERE id = ? AND status != 'replaying' RETURNING id, route, endpoint, status, body_ref, ordering_key")
-        .bind(id).first<DeletedDeadLetter>();
+      return db
+        .prepare("DELETE FROM dead_letters WHERE id = ? AND status != 'replaying' RETURNING id, route, endpoint, status, body_ref, ordering_key")
+        .bind(id)
+        .first<DeletedDeadLetter>();
     },
 
     // One UPDATE statement (a compare-and-swap on status), so concurrent callers never get the same row.
@@ -132,24 +165,21 @@ export function d1DeadLetterStore(db: D1Database): DeadLetterStore {
     },
 
     async settleReplays({ replayed, released, at }) {
-      const statements = [
-        ...replayed.map((id) => db.prepare(MARK_REPLAYED).bind(at, id)),
-        ...released.map((id) => db.prepare(UNCLAIM).bind(id)),
-      ];
+      const statements = [...replayed.map((id) => db.prepare(MARK_REPLAYED).bind(at, id)), ...released.map((id) => db.prepare(UNCLAIM).bind(id))];
       if (statements.length > 0) await db.batch(statements);
     },
 
     async countWaitingByRoute() {
-      const { results } = await db
-        .prepare("SELECT route, endpoint, COUNT(*) AS count FROM dead_letters WHERE status = 'dead' GROUP BY route, endpoint")
-        .all<RouteCount>();
+      const { results } = await db.prepare("SELECT route, endpoint, COUNT(*) AS count FROM dead_letters WHERE status = 'dead' GROUP BY route, endpoint").all<RouteCount>();
       return results;
     },
 
     async purgeOlderThan(before, limit) {
       const { results } = await db
-        .prepare(`DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters WHERE failed_at < ? AND (replayed_at IS NULL OR replayed_at < ?)
-          AND status != 'replaying' ORDER BY failed_at LIMIT ?) RETURNING body_ref`)
+        .prepare(
+          `DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters WHERE failed_at < ? AND (replayed_at IS NULL OR replayed_at < ?)
+          AND status != 'replaying' ORDER BY failed_at LIMIT ?) RETURNING body_ref`,
+        )
         .bind(before, before, limit)
         .all<{ body_ref: string | null }>();
       return { deleted: results.length, bodyRefs: results.flatMap((r) => (r.body_ref === null ? [] : [r.body_ref])) };
@@ -157,8 +187,10 @@ export function d1DeadLetterStore(db: D1Database): DeadLetterStore {
 
     async releaseStaleClaims(before, limit) {
       const { results } = await db
-        .prepare(`UPDATE dead_letters SET status = 'dead' WHERE id IN (
-          SELECT id FROM dead_letters WHERE status = 'replaying' AND (claimed_at IS NULL OR claimed_at < ?) LIMIT ?) RETURNING id`)
+        .prepare(
+          `UPDATE dead_letters SET status = 'dead' WHERE id IN (
+          SELECT id FROM dead_letters WHERE status = 'replaying' AND (claimed_at IS NULL OR claimed_at < ?) LIMIT ?) RETURNING id`,
+        )
         .bind(before, limit)
         .all<{ id: string }>();
       return results.length;

@@ -6,9 +6,10 @@ import { pageOf } from "../paging";
 export function d1FallbackStore(db: D1Database): FallbackStore {
   return {
     async record(r) {
-      await db.prepare(
-        "INSERT INTO fallbacks (id, trace_id, source, event_type, route, endpoint, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-      ).bind(r.id, r.trace_id, r.source, r.event_type, r.route, r.endpoint, r.reason, r.at).run();
+      await db
+        .prepare("INSERT INTO fallbacks (id, trace_id, source, event_type, route, endpoint, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
+        .bind(r.id, r.trace_id, r.source, r.event_type, r.route, r.endpoint, r.reason, r.at)
+        .run();
     },
 
     async list({ filter, limit, after }) {

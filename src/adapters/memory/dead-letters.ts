@@ -29,8 +29,14 @@ export function memoryDeadLetterStore(): DeadLetterStore {
       return;
     }
     rows.set(fresh.id, {
-      ...old, reason: fresh.reason, attempts: fresh.attempts, last_status: fresh.last_status, last_error: fresh.last_error,
-      failed_at: fresh.failed_at, status: "dead", replay_count: Math.max(old.replay_count, fresh.replay_count),
+      ...old,
+      reason: fresh.reason,
+      attempts: fresh.attempts,
+      last_status: fresh.last_status,
+      last_error: fresh.last_error,
+      failed_at: fresh.failed_at,
+      status: "dead",
+      replay_count: Math.max(old.replay_count, fresh.replay_count),
     });
   };
 
@@ -71,9 +77,14 @@ export function memoryDeadLetterStore(): DeadLetterStore {
 
     async claimForReplay(filter, limit, now) {
       const claimed = [...rows.values()]
-        .filter((r) => matches(r, filter, ["dead"]) && r.reason !== "malformed" && (filter.id === undefined || r.id === filter.id)
-          && (filter.maxReplayCount === undefined || r.replay_count < filter.maxReplayCount)
-          && (filter.unorderedOnly !== true || r.ordering_key === null))
+        .filter(
+          (r) =>
+            matches(r, filter, ["dead"]) &&
+            r.reason !== "malformed" &&
+            (filter.id === undefined || r.id === filter.id) &&
+            (filter.maxReplayCount === undefined || r.replay_count < filter.maxReplayCount) &&
+            (filter.unorderedOnly !== true || r.ordering_key === null),
+        )
         .sort((a, b) => newestFirst(keyOf(a), keyOf(b)))
         .slice(0, limit);
       for (const row of claimed) {
@@ -119,9 +130,7 @@ export function memoryDeadLetterStore(): DeadLetterStore {
     },
 
     async releaseStaleClaims(before, limit) {
-      const stale = [...rows.values()]
-        .filter((r) => r.status === "replaying" && (r.claimed_at === null || r.claimed_at < before))
-        .slice(0, limit);
+      const stale = [...rows.values()].filter((r) => r.status === "replaying" && (r.claimed_at === null || r.claimed_at < before)).slice(0, limit);
       for (const row of stale) row.status = "dead";
       return stale.length;
     },

@@ -50,11 +50,7 @@ export function parseTimestamp(text: string): number | null {
  * Null when `timestampS` is within `toleranceS` of `nowMs` in either direction. Written so that a
  * NaN or infinite `nowMs`/`toleranceS` fails closed instead of accepting.
  */
-export function checkTolerance(
-  timestampS: number,
-  nowMs: number,
-  toleranceS: number,
-): "stale_timestamp" | "future_timestamp" | null {
+export function checkTolerance(timestampS: number, nowMs: number, toleranceS: number): "stale_timestamp" | "future_timestamp" | null {
   const timestampMs = timestampS * 1000;
   const toleranceMs = toleranceS * 1000;
   if (!(timestampMs >= nowMs - toleranceMs)) return "stale_timestamp";

@@ -24,18 +24,9 @@ export type VerifyResult =
    * `bodySha256`: hex SHA-256 of the body, computed on a match anyway (absent for scheme `none`),
    * so that dedup does not hash the body a second time.
    */
-  | { ok: true; signatureDigest: string; bodySha256?: string }
-  | { ok: false; reason: VerifyFailure };
+  { ok: true; signatureDigest: string; bodySha256?: string } | { ok: false; reason: VerifyFailure };
 
-export type VerifyFailure =
-  | "missing_header"
-  | "malformed_header"
-  | "bad_timestamp"
-  | "stale_timestamp"
-  | "future_timestamp"
-  | "mismatch"
-  | "no_secret"
-  | "too_many_signatures";
+export type VerifyFailure = "missing_header" | "malformed_header" | "bad_timestamp" | "stale_timestamp" | "future_timestamp" | "mismatch" | "no_secret" | "too_many_signatures";
 
 /** What a producer signs: one request, at one time, with one secret. */
 export interface SignInput {

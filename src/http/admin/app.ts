@@ -20,13 +20,19 @@ export function createAdminApp(): Hono<AppEnv> {
   registerDlqRoutes(router);
   registerStatsRoutes(router);
   let document: Record<string, unknown> | undefined;
-  router.add({
-    method: "get", path: "/openapi.json", operationId: "getOpenApiDocument", tag: "meta",
-    summary: "This document (OpenAPI 3.1)",
-    responses: { 200: { description: "The OpenAPI document", schema: OpenApiDocumentSchema }, 401: { description: "Missing or wrong bearer token", problem: true } },
-  }, async (c) => {
-    document ??= openApiDocument(router.operations, ADMIN_API_VERSION);
-    return c.json(document);
-  });
+  router.add(
+    {
+      method: "get",
+      path: "/openapi.json",
+      operationId: "getOpenApiDocument",
+      tag: "meta",
+      summary: "This document (OpenAPI 3.1)",
+      responses: { 200: { description: "The OpenAPI document", schema: OpenApiDocumentSchema }, 401: { description: "Missing or wrong bearer token", problem: true } },
+    },
+    async (c) => {
+      document ??= openApiDocument(router.operations, ADMIN_API_VERSION);
+      return c.json(document);
+    },
+  );
   return admin;
 }

@@ -28,9 +28,6 @@ export function adminAuth(): MiddlewareHandler<AppEnv> {
 /** Compares SHA-256 digests with timingSafeEqual, so neither the content nor the length leaks. */
 export async function sameToken(presented: string, expected: string): Promise<boolean> {
   const encoder = new TextEncoder();
-  const [a, b] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(presented)),
-    crypto.subtle.digest("SHA-256", encoder.encode(expected)),
-  ]);
+  const [a, b] = await Promise.all([crypto.subtle.digest("SHA-256", encoder.encode(presented)), crypto.subtle.digest("SHA-256", encoder.encode(expected))]);
   return crypto.subtle.timingSafeEqual(a, b);
 }

@@ -3,7 +3,10 @@
 import type { PageCursor } from "../../ports/storage";
 
 export function encodeCursor(cursor: PageCursor): string {
-  return btoa(JSON.stringify([cursor.at, cursor.id])).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  return btoa(JSON.stringify([cursor.at, cursor.id]))
+    .replace(/=+$/, "")
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_");
 }
 
 /** The cursor, or null when the text is not one this API handed out. */

@@ -10,8 +10,14 @@ import { problem } from "../problem";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { AdminRouter } from "./router";
 import {
-  BulkReplayBodySchema, BulkReplayResultSchema, DeadLetterDetailSchema, DeadLetterPageSchema, DeadLetterQuerySchema,
-  IdParamsSchema, ReplayQueuedSchema, type DeadLetterSchema,
+  BulkReplayBodySchema,
+  BulkReplayResultSchema,
+  DeadLetterDetailSchema,
+  DeadLetterPageSchema,
+  DeadLetterQuerySchema,
+  IdParamsSchema,
+  ReplayQueuedSchema,
+  type DeadLetterSchema,
 } from "./schemas";
 
 const TAG = "dead letters";
@@ -23,79 +29,116 @@ const invalid = { description: "Invalid query, path or body", problem: true } as
 const SENSITIVE_HEADER = /authorization|cookie|secret|token|password|passwd|signature|api[-_]?key|session/i;
 
 export function registerDlqRoutes(router: AdminRouter): void {
-  router.add({
-    method: "get", path: "/dlq", operationId: "listDeadLetters", tag: TAG, query: DeadLetterQuerySchema,
-    summary: "Dead letters, newest first, by filter, one page at a time",
-    responses: { 200: { description: "A page of dead letters", schema: DeadLetterPageSchema }, 400: invalid, 401: unauthorized },
-  }, async (c, { query }) => {
-    const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
-    if (cursor === null && query.cursor !== undefined) {
-      return problem(c, { kind: "invalid-input", detail: "Invalid query: cursor: not a next_cursor returned by this API" });
-    }
-    const { source, event_type, endpoint, reason } = query;
-    const page = await c.env.ports.deadLetters.list({ filter: { source, event_type, endpoint, reason }, statuses: [query.status], limit: query.limit, after: cursor });
-    const body: z.input<typeof DeadLetterPageSchema> = { items: page.rows.map(listItem), next_cursor: page.next === null ? null : encodeCursor(page.next) };
-    return c.json(body);
-  });
-
-  router.add({
-    method: "get", path: "/dlq/{id}", operationId: "getDeadLetter", tag: TAG, params: IdParamsSchema,
-    summary: "One dead letter with its forwarded headers and body",
-    responses: { 200: { description: "The dead letter", schema: DeadLetterDetailSchema }, 401: unauthorized, 404: notFound },
-  }, async (c, { params }) => {
-    const stores = c.env.ports;
-    const row = await stores.deadLetters.get(params.id);
-    if (row === null) return problem(c, { kind: "unknown-dead-letter" });
-    return c.json(await detail(stores.payloads, row));
-  });
-
-  router.add({
-    method: "post", path: "/dlq/{id}/replay", operationId: "replayDeadLetter", tag: TAG, params: IdParamsSchema,
-    summary: "Deliver a dead letter again through the async path, with the same message id",
-    responses: {
-      202: { description: "Queued for delivery", schema: ReplayQueuedSchema }, 401: unauthorized, 404: notFound,
-      409: { description: "Already being replayed or replayed, or not replayable", problem: true },
-      503: { description: "Could not be handed to delivery; retry", problem: true },
+  router.add(
+    {
+      method: "get",
+      path: "/dlq",
+      operationId: "listDeadLetters",
+      tag: TAG,
+      query: DeadLetterQuerySchema,
+      summary: "Dead letters, newest first, by filter, one page at a time",
+      responses: { 200: { description: "A page of dead letters", schema: DeadLetterPageSchema }, 400: invalid, 401: unauthorized },
     },
-  }, async (c, { params }) => {
-    const result = await replayOne(c.env.ports, params.id);
-    switch (result.kind) {
-      case "queued": {
-        const body: z.input<typeof ReplayQueuedSchema> = { id: result.id, status: "queued", replay_count: result.replayCount };
-        return c.json(body, 202);
+    async (c, { query }) => {
+      const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
+      if (cursor === null && query.cursor !== undefined) {
+        return problem(c, { kind: "invalid-input", detail: "Invalid query: cursor: not a next_cursor returned by this API" });
       }
-      case "not_found":
-        return problem(c, { kind: "unknown-dead-letter" });
-      case "conflict":
-        return problem(c, { kind: "conflict", detail: result.detail });
-      case "failed":
-        return problem(c, { kind: "unavailable", retryAfterS: 5, detail: "The dead letter could not be handed to delivery; retry later." });
-    }
-  });
+      const { source, event_type, endpoint, reason } = query;
+      const page = await c.env.ports.deadLetters.list({ filter: { source, event_type, endpoint, reason }, statuses: [query.status], limit: query.limit, after: cursor });
+      const body: z.input<typeof DeadLetterPageSchema> = { items: page.rows.map(listItem), next_cursor: page.next === null ? null : encodeCursor(page.next) };
+      return c.json(body);
+    },
+  );
 
-  router.add({
-    method: "post", path: "/dlq/replay", operationId: "replayDeadLetters", tag: TAG, body: BulkReplayBodySchema,
-    summary: "Replay the dead letters matching a filter (at most `limit`, newest first)",
-    description: "Each dead letter is claimed by a compare-and-swap on its status, so concurrent bulk replays never replay one twice.",
-    responses: { 200: { description: "How many were handed to delivery", schema: BulkReplayResultSchema }, 400: invalid, 401: unauthorized },
-  }, async (c, { body }) => {
-    const { limit, ...filter } = body;
-    const result = await replayMatching(c.env.ports, filter, limit, { trigger: "admin" });
-    log("info", "bulk_replay", { trace_id: c.get("trace").traceId, replayed: result.replayed, failed: result.failed, ...filter });
-    const answer: z.input<typeof BulkReplayResultSchema> = { replayed: result.replayed };
-    return c.json(answer);
-  });
+  router.add(
+    {
+      method: "get",
+      path: "/dlq/{id}",
+      operationId: "getDeadLetter",
+      tag: TAG,
+      params: IdParamsSchema,
+      summary: "One dead letter with its forwarded headers and body",
+      responses: { 200: { description: "The dead letter", schema: DeadLetterDetailSchema }, 401: unauthorized, 404: notFound },
+    },
+    async (c, { params }) => {
+      const stores = c.env.ports;
+      const row = await stores.deadLetters.get(params.id);
+      if (row === null) return problem(c, { kind: "unknown-dead-letter" });
+      return c.json(await detail(stores.payloads, row));
+    },
+  );
 
-  router.add({
-    method: "delete", path: "/dlq/{id}", operationId: "deleteDeadLetter", tag: TAG, params: IdParamsSchema,
-    summary: "Remove a dead letter (and its stored body)",
-    responses: { 204: { description: "Deleted" }, 401: unauthorized, 404: notFound, 409: { description: "Being replayed right now", problem: true } },
-  }, async (c, { params }) => {
-    const result = await deleteDeadLetterById(c.env.ports, params.id);
-    if (result.kind === "not_found") return problem(c, { kind: "unknown-dead-letter" });
-    if (result.kind === "conflict") return problem(c, { kind: "conflict", detail: "This dead letter is being replayed right now." });
-    return c.body(null, 204);
-  });
+  router.add(
+    {
+      method: "post",
+      path: "/dlq/{id}/replay",
+      operationId: "replayDeadLetter",
+      tag: TAG,
+      params: IdParamsSchema,
+      summary: "Deliver a dead letter again through the async path, with the same message id",
+      responses: {
+        202: { description: "Queued for delivery", schema: ReplayQueuedSchema },
+        401: unauthorized,
+        404: notFound,
+        409: { description: "Already being replayed or replayed, or not replayable", problem: true },
+        503: { description: "Could not be handed to delivery; retry", problem: true },
+      },
+    },
+    async (c, { params }) => {
+      const result = await replayOne(c.env.ports, params.id);
+      switch (result.kind) {
+        case "queued": {
+          const body: z.input<typeof ReplayQueuedSchema> = { id: result.id, status: "queued", replay_count: result.replayCount };
+          return c.json(body, 202);
+        }
+        case "not_found":
+          return problem(c, { kind: "unknown-dead-letter" });
+        case "conflict":
+          return problem(c, { kind: "conflict", detail: result.detail });
+        case "failed":
+          return problem(c, { kind: "unavailable", retryAfterS: 5, detail: "The dead letter could not be handed to delivery; retry later." });
+      }
+    },
+  );
+
+  router.add(
+    {
+      method: "post",
+      path: "/dlq/replay",
+      operationId: "replayDeadLetters",
+      tag: TAG,
+      body: BulkReplayBodySchema,
+      summary: "Replay the dead letters matching a filter (at most `limit`, newest first)",
+      description: "Each dead letter is claimed by a compare-and-swap on its status, so concurrent bulk replays never replay one twice.",
+      responses: { 200: { description: "How many were handed to delivery", schema: BulkReplayResultSchema }, 400: invalid, 401: unauthorized },
+    },
+    async (c, { body }) => {
+      const { limit, ...filter } = body;
+      const result = await replayMatching(c.env.ports, filter, limit, { trigger: "admin" });
+      log("info", "bulk_replay", { trace_id: c.get("trace").traceId, replayed: result.replayed, failed: result.failed, ...filter });
+      const answer: z.input<typeof BulkReplayResultSchema> = { replayed: result.replayed };
+      return c.json(answer);
+    },
+  );
+
+  router.add(
+    {
+      method: "delete",
+      path: "/dlq/{id}",
+      operationId: "deleteDeadLetter",
+      tag: TAG,
+      params: IdParamsSchema,
+      summary: "Remove a dead letter (and its stored body)",
+      responses: { 204: { description: "Deleted" }, 401: unauthorized, 404: notFound, 409: { description: "Being replayed right now", problem: true } },
+    },
+    async (c, { params }) => {
+      const result = await deleteDeadLetterById(c.env.ports, params.id);
+      if (result.kind === "not_found") return problem(c, { kind: "unknown-dead-letter" });
+      if (result.kind === "conflict") return problem(c, { kind: "conflict", detail: "This dead letter is being replayed right now." });
+      return c.body(null, 204);
+    },
+  );
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -103,17 +146,27 @@ const isoOrNull = (ms: number | null): string | null => (ms === null ? null : is
 
 export function listItem(row: DeadLetterSummary): z.input<typeof DeadLetterSchema> {
   return {
-    id: row.id, source: row.source, event_type: row.event_type, route: row.route, endpoint: row.endpoint,
-    reason: row.reason, attempts: row.attempts, last_status: row.last_status,
-    last_error: row.last_error, trace_id: row.trace_id, created_at: iso(row.created_at), failed_at: iso(row.failed_at),
-    replay_count: row.replay_count, replayed_at: isoOrNull(row.replayed_at), ordering_key: row.ordering_key, sequence: row.sequence,
+    id: row.id,
+    source: row.source,
+    event_type: row.event_type,
+    route: row.route,
+    endpoint: row.endpoint,
+    reason: row.reason,
+    attempts: row.attempts,
+    last_status: row.last_status,
+    last_error: row.last_error,
+    trace_id: row.trace_id,
+    created_at: iso(row.created_at),
+    failed_at: iso(row.failed_at),
+    replay_count: row.replay_count,
+    replayed_at: isoOrNull(row.replayed_at),
+    ordering_key: row.ordering_key,
+    sequence: row.sequence,
   };
 }
 
 export async function detail(payloads: PayloadStore, row: DeadLetterRow): Promise<z.input<typeof DeadLetterDetailSchema>> {
-  const bytes = row.body_ref === null
-    ? (row.body ?? new Uint8Array(0))
-    : await payloads.get({ kind: "r2", key: row.body_ref, size: row.body_size });
+  const bytes = row.body_ref === null ? (row.body ?? new Uint8Array(0)) : await payloads.get({ kind: "r2", key: row.body_ref, size: row.body_size });
   const headers: Record<string, string> = {};
   for (const [name, value] of JSON.parse(row.headers) as [string, string][]) headers[name] = SENSITIVE_HEADER.test(name) ? "[redacted]" : value;
   return {

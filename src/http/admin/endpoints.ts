@@ -14,49 +14,75 @@ const TAG = "routes";
 const unauthorized = { description: "Missing or wrong bearer token", problem: true } as const;
 
 export function registerEndpointRoutes(router: AdminRouter): void {
-  router.add({
-    method: "get", path: "/routes", operationId: "getRoutes", tag: TAG,
-    summary: "The effective configuration with each endpoint's breaker state",
-    description: "Secrets appear as binding names with whether each is set, never as values; endpoint URLs lose userinfo and query.",
-    responses: { 200: { description: "Effective configuration", schema: EffectiveConfigSchema }, 401: unauthorized },
-  }, async (c) => {
-    const config = c.get("config");
-    const { guard, secrets } = c.env.ports;
-    const breakers = await Promise.all([...config.endpoints.values()].map(async (e) => [e.name, (await guard.snapshot(e))?.breaker ?? null] as const));
-    return c.json(effectiveConfig(secrets, config, new Map(breakers)));
-  });
+  router.add(
+    {
+      method: "get",
+      path: "/routes",
+      operationId: "getRoutes",
+      tag: TAG,
+      summary: "The effective configuration with each endpoint's breaker state",
+      description: "Secrets appear as binding names with whether each is set, never as values; endpoint URLs lose userinfo and query.",
+      responses: { 200: { description: "Effective configuration", schema: EffectiveConfigSchema }, 401: unauthorized },
+    },
+    async (c) => {
+      const config = c.get("config");
+      const { guard, secrets } = c.env.ports;
+      const breakers = await Promise.all([...config.endpoints.values()].map(async (e) => [e.name, (await guard.snapshot(e))?.breaker ?? null] as const));
+      return c.json(effectiveConfig(secrets, config, new Map(breakers)));
+    },
+  );
 
-  router.add({
-    method: "get", path: "/endpoints/{name}", operationId: "getEndpoint", tag: TAG, params: NameParamsSchema,
-    summary: "One endpoint: breaker state, in-flight calls, last hour's success rate and latency, recent transitions",
-    responses: { 200: { description: "Endpoint state", schema: EndpointDetailSchema }, 401: unauthorized, 404: { description: "No such endpoint", problem: true } },
-  }, async (c, { params }) => {
-    const endpoint = c.get("config").endpoints.get(params.name);
-    if (endpoint === undefined) return problem(c, { kind: "unknown-endpoint", name: params.name });
-    const s = await c.env.ports.guard.snapshot(endpoint);
-    if (s === null) return problem(c, { kind: "unavailable", retryAfterS: 1, detail: "The endpoint's state cannot be read right now." });
-    const body: z.input<typeof EndpointDetailSchema> = {
-      name: endpoint.name, url: redactUrl(endpoint.url), breaker: s.breaker, inflight: s.inflight, last_hour: s.last_hour.total,
-      routes: s.last_hour.routes, transitions: s.transitions, per_minute: s.per_minute,
-    };
-    return c.json(body);
-  });
+  router.add(
+    {
+      method: "get",
+      path: "/endpoints/{name}",
+      operationId: "getEndpoint",
+      tag: TAG,
+      params: NameParamsSchema,
+      summary: "One endpoint: breaker state, in-flight calls, last hour's success rate and latency, recent transitions",
+      responses: { 200: { description: "Endpoint state", schema: EndpointDetailSchema }, 401: unauthorized, 404: { description: "No such endpoint", problem: true } },
+    },
+    async (c, { params }) => {
+      const endpoint = c.get("config").endpoints.get(params.name);
+      if (endpoint === undefined) return problem(c, { kind: "unknown-endpoint", name: params.name });
+      const s = await c.env.ports.guard.snapshot(endpoint);
+      if (s === null) return problem(c, { kind: "unavailable", retryAfterS: 1, detail: "The endpoint's state cannot be read right now." });
+      const body: z.input<typeof EndpointDetailSchema> = {
+        name: endpoint.name,
+        url: redactUrl(endpoint.url),
+        breaker: s.breaker,
+        inflight: s.inflight,
+        last_hour: s.last_hour.total,
+        routes: s.last_hour.routes,
+        transitions: s.transitions,
+        per_minute: s.per_minute,
+      };
+      return c.json(body);
+    },
+  );
 
-  router.add({
-    method: "post", path: "/endpoints/{name}/reset", operationId: "resetEndpoint", tag: TAG, params: NameParamsSchema,
-    summary: "Close the endpoint's circuit breaker",
-    responses: { 200: { description: "The breaker after the reset", schema: EndpointResetSchema }, 401: unauthorized, 404: { description: "No such endpoint", problem: true } },
-  }, async (c, { params }) => {
-    const endpoint = c.get("config").endpoints.get(params.name);
-    if (endpoint === undefined) return problem(c, { kind: "unknown-endpoint", name: params.name });
-    const { guard } = c.env.ports;
-    await guard.reset(endpoint);
-    log("warn", "breaker_reset", { trace_id: c.get("trace").traceId, endpoint: endpoint.name });
-    const s = await guard.snapshot(endpoint);
-    if (s === null) return problem(c, { kind: "unavailable", retryAfterS: 1, detail: "The breaker was reset; its state cannot be read right now." });
-    const body: z.input<typeof EndpointResetSchema> = { name: endpoint.name, breaker: s.breaker };
-    return c.json(body);
-  });
+  router.add(
+    {
+      method: "post",
+      path: "/endpoints/{name}/reset",
+      operationId: "resetEndpoint",
+      tag: TAG,
+      params: NameParamsSchema,
+      summary: "Close the endpoint's circuit breaker",
+      responses: { 200: { description: "The breaker after the reset", schema: EndpointResetSchema }, 401: unauthorized, 404: { description: "No such endpoint", problem: true } },
+    },
+    async (c, { params }) => {
+      const endpoint = c.get("config").endpoints.get(params.name);
+      if (endpoint === undefined) return problem(c, { kind: "unknown-endpoint", name: params.name });
+      const { guard } = c.env.ports;
+      await guard.reset(endpoint);
+      log("warn", "breaker_reset", { trace_id: c.get("trace").traceId, endpoint: endpoint.name });
+      const s = await guard.snapshot(endpoint);
+      if (s === null) return problem(c, { kind: "unavailable", retryAfterS: 1, detail: "The breaker was reset; its state cannot be read right now." });
+      const body: z.input<typeof EndpointResetSchema> = { name: endpoint.name, breaker: s.breaker };
+      return c.json(body);
+    },
+  );
 }
 
 function secretRefs(secrets: Secrets, names: readonly string[]): { name: string; present: boolean }[] {
@@ -74,23 +100,33 @@ function effectiveConfig(secrets: Secrets, config: Config, breakers: ReadonlyMap
       webhook_configured: secrets.get("ALERT_WEBHOOK_URL") !== undefined,
       signing_secret_present: secrets.get("ALERT_SIGNING_SECRET") !== undefined,
     },
-    sources: Object.fromEntries([...config.sources.values()].map((s) => [s.name, {
-      verify: { scheme: s.verify.scheme, tolerance_s: s.verify.tolerance_s, secrets: secretRefs(secrets, s.verify.secrets) },
-      event_type_header: s.eventTypeHeader,
-      event_type_field: s.eventTypeField,
-      idempotency_header: s.idempotency_header ?? null,
-      rate_limit: s.rate_limit ?? null,
-      min_tls_version: s.min_tls_version,
-      require_client_certificate: s.require_client_certificate,
-    }])),
-    endpoints: Object.fromEntries([...config.endpoints.values()].map((e) => [e.name, {
-      url: redactUrl(e.url),
-      signing_secrets: secretRefs(secrets, e.signing_secrets),
-      max_concurrency: e.max_concurrency,
-      timeout_ms: e.timeout_ms ?? null,
-      circuit_breaker: { ...e.circuit_breaker, failure_rate: e.circuit_breaker.failure_rate ?? null },
-      breaker: breakers.get(e.name) ?? null,
-    }])),
+    sources: Object.fromEntries(
+      [...config.sources.values()].map((s) => [
+        s.name,
+        {
+          verify: { scheme: s.verify.scheme, tolerance_s: s.verify.tolerance_s, secrets: secretRefs(secrets, s.verify.secrets) },
+          event_type_header: s.eventTypeHeader,
+          event_type_field: s.eventTypeField,
+          idempotency_header: s.idempotency_header ?? null,
+          rate_limit: s.rate_limit ?? null,
+          min_tls_version: s.min_tls_version,
+          require_client_certificate: s.require_client_certificate,
+        },
+      ]),
+    ),
+    endpoints: Object.fromEntries(
+      [...config.endpoints.values()].map((e) => [
+        e.name,
+        {
+          url: redactUrl(e.url),
+          signing_secrets: secretRefs(secrets, e.signing_secrets),
+          max_concurrency: e.max_concurrency,
+          timeout_ms: e.timeout_ms ?? null,
+          circuit_breaker: { ...e.circuit_breaker, failure_rate: e.circuit_breaker.failure_rate ?? null },
+          breaker: breakers.get(e.name) ?? null,
+        },
+      ]),
+    ),
     routing_rules: config.rules.map((r) => ({
       name: r.name,
       event_type: r.event_type,

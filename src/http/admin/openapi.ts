@@ -18,12 +18,19 @@ export function openApiDocument(operations: readonly RouteSpec[], version: strin
       summary: op.summary,
       tags: [op.tag],
       parameters: [...parameters(op.params, "path"), ...parameters(op.query, "query")],
-      responses: Object.fromEntries(Object.entries(op.responses).map(([status, r]) => [status, {
-        description: r.description,
-        ...(r.problem === true
-          ? { content: { "application/problem+json": { schema: { $ref: `${COMPONENT}Problem` } } } }
-          : r.schema === undefined ? {} : { content: { "application/json": { schema: schemaOf(r.schema, "output") } } }),
-      }])),
+      responses: Object.fromEntries(
+        Object.entries(op.responses).map(([status, r]) => [
+          status,
+          {
+            description: r.description,
+            ...(r.problem === true
+              ? { content: { "application/problem+json": { schema: { $ref: `${COMPONENT}Problem` } } } }
+              : r.schema === undefined
+                ? {}
+                : { content: { "application/json": { schema: schemaOf(r.schema, "output") } } }),
+          },
+        ]),
+      ),
     };
     if (op.description !== undefined) entry["description"] = op.description;
     if (op.body !== undefined) {

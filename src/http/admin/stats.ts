@@ -11,49 +11,66 @@ const unauthorized = { description: "Missing or wrong bearer token", problem: tr
 const EMPTY: Omit<RouteStats, "route"> = { delivered: 0, failed: 0, dead_lettered: 0, success_rate: null, p50_ms: null, p95_ms: null };
 
 export function registerStatsRoutes(router: AdminRouter): void {
-  router.add({
-    method: "get", path: "/stats", operationId: "getStats", tag: "stats",
-    summary: "Per endpoint and route, last hour: delivered, failed, dead-lettered, success rate, p50/p95 latency",
-    description: "Delivery counts come from each endpoint's guard object (no D1 on the delivery path); dlq_size is the count of dead letters waiting.",
-    responses: { 200: { description: "Stats", schema: StatsResponseSchema }, 401: unauthorized },
-  }, async (c) => {
-    const config = c.get("config");
-    const [snapshots, waiting] = await Promise.all([
-      Promise.all([...config.endpoints.values()].map(async (e) => [e.name, await c.env.ports.guard.snapshot(e)] as const)),
-      c.env.ports.deadLetters.countWaitingByRoute(),
-    ]);
-    const byEndpoint = new Map(snapshots);
-    const dlqOfEndpoint = (name: string) => waiting.filter((w) => w.endpoint === name).reduce((n, w) => n + w.count, 0);
-    const dlqOfRoute = (route: string, endpoint: string) => waiting.find((w) => w.route === route && w.endpoint === endpoint)?.count ?? 0;
-    const body: z.input<typeof StatsResponseSchema> = {
-      window_s: 3600,
-      endpoints: snapshots.map(([name, s]) => ({
-        endpoint: name, breaker: s?.breaker.state ?? null, inflight: s?.inflight ?? null, ...(s?.last_hour.total ?? EMPTY), dlq_size: dlqOfEndpoint(name),
-      })),
-      routes: config.rules.map((rule) => {
-        const stats = byEndpoint.get(rule.endpoint)?.last_hour.routes.find((r) => r.route === rule.name);
-        const { route: _route, ...numbers } = stats ?? { route: rule.name, ...EMPTY };
-        return { route: rule.name, endpoint: rule.endpoint, ...numbers, dlq_size: dlqOfRoute(rule.name, rule.endpoint) };
-      }),
-    };
-    return c.json(body);
-  });
+  router.add(
+    {
+      method: "get",
+      path: "/stats",
+      operationId: "getStats",
+      tag: "stats",
+      summary: "Per endpoint and route, last hour: delivered, failed, dead-lettered, success rate, p50/p95 latency",
+      description: "Delivery counts come from each endpoint's guard object (no D1 on the delivery path); dlq_size is the count of dead letters waiting.",
+      responses: { 200: { description: "Stats", schema: StatsResponseSchema }, 401: unauthorized },
+    },
+    async (c) => {
+      const config = c.get("config");
+      const [snapshots, waiting] = await Promise.all([
+        Promise.all([...config.endpoints.values()].map(async (e) => [e.name, await c.env.ports.guard.snapshot(e)] as const)),
+        c.env.ports.deadLetters.countWaitingByRoute(),
+      ]);
+      const byEndpoint = new Map(snapshots);
+      const dlqOfEndpoint = (name: string) => waiting.filter((w) => w.endpoint === name).reduce((n, w) => n + w.count, 0);
+      const dlqOfRoute = (route: string, endpoint: string) => waiting.find((w) => w.route === route && w.endpoint === endpoint)?.count ?? 0;
+      const body: z.input<typeof StatsResponseSchema> = {
+        window_s: 3600,
+        endpoints: snapshots.map(([name, s]) => ({
+          endpoint: name,
+          breaker: s?.breaker.state ?? null,
+          inflight: s?.inflight ?? null,
+          ...(s?.last_hour.total ?? EMPTY),
+          dlq_size: dlqOfEndpoint(name),
+        })),
+        routes: config.rules.map((rule) => {
+          const stats = byEndpoint.get(rule.endpoint)?.last_hour.routes.find((r) => r.route === rule.name);
+          const { route: _route, ...numbers } = stats ?? { route: rule.name, ...EMPTY };
+          return { route: rule.name, endpoint: rule.endpoint, ...numbers, dlq_size: dlqOfRoute(rule.name, rule.endpoint) };
+        }),
+      };
+      return c.json(body);
+    },
+  );
 
-  router.add({
-    method: "get", path: "/fallbacks", operationId: "listFallbacks", tag: "stats", query: FallbackQuerySchema,
-    summary: "Sync calls answered by the async fallback, newest first (reconcile with the consumer's records)",
-    responses: { 200: { description: "A page of fallbacks", schema: FallbackPageSchema }, 400: { description: "Invalid query", problem: true }, 401: unauthorized },
-  }, async (c, { query }) => {
-    const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
-    if (cursor === null && query.cursor !== undefined) {
-      return problem(c, { kind: "invalid-input", detail: "Invalid query: cursor: not a next_cursor returned by this API" });
-    }
-    const filter = { source: query.source, endpoint: query.endpoint, reason: query.reason };
-    const page = await c.env.ports.fallbacks.list({ filter, limit: query.limit, after: cursor });
-    const body: z.input<typeof FallbackPageSchema> = {
-      items: page.rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
-      next_cursor: page.next === null ? null : encodeCursor(page.next),
-    };
-    return c.json(body);
-  });
+  router.add(
+    {
+      method: "get",
+      path: "/fallbacks",
+      operationId: "listFallbacks",
+      tag: "stats",
+      query: FallbackQuerySchema,
+      summary: "Sync calls answered by the async fallback, newest first (reconcile with the consumer's records)",
+      responses: { 200: { description: "A page of fallbacks", schema: FallbackPageSchema }, 400: { description: "Invalid query", problem: true }, 401: unauthorized },
+    },
+    async (c, { query }) => {
+      const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
+      if (cursor === null && query.cursor !== undefined) {
+        return problem(c, { kind: "invalid-input", detail: "Invalid query: cursor: not a next_cursor returned by this API" });
+      }
+      const filter = { source: query.source, endpoint: query.endpoint, reason: query.reason };
+      const page = await c.env.ports.fallbacks.list({ filter, limit: query.limit, after: cursor });
+      const body: z.input<typeof FallbackPageSchema> = {
+        items: page.rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
+        next_cursor: page.next === null ? null : encodeCursor(page.next),
+      };
+      return c.json(body);
+    },
+  );
 }

@@ -29,7 +29,15 @@ export function createConsoleApp(): Hono<ConsoleEnv> {
   registerEndpointPage(app);
   app.all("*", async (c) => {
     if (c.req.path === `${CONSOLE_PATH}/`) return c.redirect(CONSOLE_PATH, 303);
-    return page(c, <Layout title="Not found" section="overview" session={c.get("session") ?? null}><p>No such page. <a href={CONSOLE_PATH}>Back to the overview</a>.</p></Layout>, 404);
+    return page(
+      c,
+      <Layout title="Not found" section="overview" session={c.get("session") ?? null}>
+        <p>
+          No such page. <a href={CONSOLE_PATH}>Back to the overview</a>.
+        </p>
+      </Layout>,
+      404,
+    );
   });
   return app;
 }
@@ -99,5 +107,14 @@ async function readForm(c: ConsoleContext): Promise<Record<string, string> | Res
 
 function refuse(c: ConsoleContext, text: string, status: 400 | 403 | 429 = 403): Promise<Response> {
   const title = { 400: "Bad request", 403: "Request refused", 429: "Slow down" }[status];
-  return page(c, <Layout title={title} section="login" session={null}><p role="alert">{text}</p><p><a href={CONSOLE_PATH}>Back to the console</a></p></Layout>, status);
+  return page(
+    c,
+    <Layout title={title} section="login" session={null}>
+      <p role="alert">{text}</p>
+      <p>
+        <a href={CONSOLE_PATH}>Back to the console</a>
+      </p>
+    </Layout>,
+    status,
+  );
 }

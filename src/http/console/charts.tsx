@@ -50,8 +50,15 @@ export function Sparkline(props: { series: MinuteSeries; large?: boolean }) {
   const h = 30;
   const label = describeSeries(series);
   return (
-    <svg class="spark" role="img" aria-label={label} viewBox={`0 0 ${series.delivered.length - 1} ${h}`} preserveAspectRatio="none"
-      width={props.large === true ? "100%" : "160"} height={props.large === true ? "120" : "32"}>
+    <svg
+      class="spark"
+      role="img"
+      aria-label={label}
+      viewBox={`0 0 ${series.delivered.length - 1} ${h}`}
+      preserveAspectRatio="none"
+      width={props.large === true ? "100%" : "160"}
+      height={props.large === true ? "120" : "32"}
+    >
       <title>{label}</title>
       <polyline fill="none" stroke="#137333" stroke-width="1.5" vector-effect="non-scaling-stroke" points={linePoints(series.delivered, series.peak, h)} />
       <polyline fill="none" stroke="#b3261e" stroke-width="1.5" vector-effect="non-scaling-stroke" points={linePoints(series.failed, series.peak, h)} />
@@ -77,7 +84,9 @@ export function LatencyBars(props: { routes: readonly RouteStats[] }) {
         const y = i * rowH;
         return (
           <g>
-            <text x="0" y={y + 19} font-size="13" fill="#1f1f1f">{r.route.length > 28 ? `${r.route.slice(0, 27)}…` : r.route}</text>
+            <text x="0" y={y + 19} font-size="13" fill="#1f1f1f">
+              {r.route.length > 28 ? `${r.route.slice(0, 27)}…` : r.route}
+            </text>
             <rect x={labelW} y={y + 6} width={p95.toFixed(1)} height="18" fill="#0b57d0" />
             <rect x={labelW} y={y + 10} width={p50.toFixed(1)} height="10" fill="#a8c7fa" />
             <text x={labelW + p95 + 6} y={y + 19} font-size="13" fill="#1f1f1f">{`${Math.round(r.p95_ms ?? 0)} ms`}</text>

@@ -69,56 +69,118 @@ export function registerDeadLetterActions(app: Hono<ConsoleEnv>): void {
 }
 
 function notFound(c: ConsoleContext) {
-  return page(c, (
+  return page(
+    c,
     <Layout title="Dead letter not found" section="dlq" session={sessionOf(c)}>
-      <p>It may have been replayed, deleted or purged. <a href={listHref({})}>Back to the dead letters</a>.</p>
-    </Layout>
-  ), 404);
+      <p>
+        It may have been replayed, deleted or purged. <a href={listHref({})}>Back to the dead letters</a>.
+      </p>
+    </Layout>,
+    404,
+  );
 }
 
 function detailPage(c: ConsoleContext, d: Detail) {
   const session = sessionOf(c);
   const body = showBody(d.body, d.body_encoding);
   const fields: [string, string | number | null][] = [
-    ["Status", d.status], ["Reason", d.reason], ["Attempts", d.attempts], ["Last status", d.last_status], ["Last error", d.last_error],
-    ["Source", d.source], ["Event type", d.event_type], ["Route", d.route], ["Trace id", d.trace_id], ["Idempotency key", d.idempotency_key],
-    ["Received", utc(d.created_at)], ["Failed", utc(d.failed_at)], ["Replays", d.replay_count], ["Last replayed", utc(d.replayed_at)],
-    ["Ordering key", d.ordering_key], ["Sequence", d.sequence], ["Content type", d.content_type], ["Body size", `${d.body_size} bytes`],
+    ["Status", d.status],
+    ["Reason", d.reason],
+    ["Attempts", d.attempts],
+    ["Last status", d.last_status],
+    ["Last error", d.last_error],
+    ["Source", d.source],
+    ["Event type", d.event_type],
+    ["Route", d.route],
+    ["Trace id", d.trace_id],
+    ["Idempotency key", d.idempotency_key],
+    ["Received", utc(d.created_at)],
+    ["Failed", utc(d.failed_at)],
+    ["Replays", d.replay_count],
+    ["Last replayed", utc(d.replayed_at)],
+    ["Ordering key", d.ordering_key],
+    ["Sequence", d.sequence],
+    ["Content type", d.content_type],
+    ["Body size", `${d.body_size} bytes`],
   ];
   const headers = Object.entries(d.headers);
-  return page(c, (
+  return page(
+    c,
     <Layout title={`Dead letter ${d.id}`} section="dlq" session={session} flash={takeFlash(c)}>
-      <p><a href={listHref({})}>← All dead letters</a></p>
+      <p>
+        <a href={listHref({})}>← All dead letters</a>
+      </p>
       <div class="actions">
         {d.status === "dead" && d.reason !== "malformed" ? (
-          <ConfirmAction session={session} action={`${detailHref(d.id)}/replay`} summary="Replay…"
-            question={`Deliver ${d.id} again to ${d.endpoint} through the async path, with the same message id and attempts from 1?`} confirm="Replay it" />
+          <ConfirmAction
+            session={session}
+            action={`${detailHref(d.id)}/replay`}
+            summary="Replay…"
+            question={`Deliver ${d.id} again to ${d.endpoint} through the async path, with the same message id and attempts from 1?`}
+            confirm="Replay it"
+          />
         ) : null}
         {d.status === "replaying" ? null : (
-          <ConfirmAction session={session} action={`${detailHref(d.id)}/delete`} summary="Delete…" danger
-            question={`Delete ${d.id} and its stored body for good? This cannot be undone.`} confirm="Delete it" />
+          <ConfirmAction
+            session={session}
+            action={`${detailHref(d.id)}/delete`}
+            summary="Delete…"
+            danger
+            question={`Delete ${d.id} and its stored body for good? This cannot be undone.`}
+            confirm="Delete it"
+          />
         )}
-        {d.body === null ? null : <a class="btn sec" href={`${detailHref(d.id)}/body`} download>Download body</a>}
+        {d.body === null ? null : (
+          <a class="btn sec" href={`${detailHref(d.id)}/body`} download>
+            Download body
+          </a>
+        )}
       </div>
       <h2>Summary</h2>
       <dl class="kv">
-        <dt>Endpoint</dt><dd><a href={endpointHref(d.endpoint)}>{d.endpoint}</a></dd>
-        {fields.map(([k, v]) => <><dt>{k}</dt><dd>{v ?? "–"}</dd></>)}
+        <dt>Endpoint</dt>
+        <dd>
+          <a href={endpointHref(d.endpoint)}>{d.endpoint}</a>
+        </dd>
+        {fields.map(([k, v]) => (
+          <>
+            <dt>{k}</dt>
+            <dd>{v ?? "–"}</dd>
+          </>
+        ))}
       </dl>
       <h2>Headers</h2>
-      {headers.length === 0 ? <p class="mut">No forwarded headers.</p> : (
+      {headers.length === 0 ? (
+        <p class="mut">No forwarded headers.</p>
+      ) : (
         <Scroll label="Headers">
           <table>
             <caption>Headers forwarded with the event; credential-like values are redacted</caption>
-            <thead><tr><th scope="col">Name</th><th scope="col">Value</th></tr></thead>
-            <tbody>{headers.map(([name, value]) => <tr><th scope="row"><code>{name}</code></th><td><code>{value.slice(0, 500)}</code></td></tr>)}</tbody>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Value</th>
+              </tr>
+            </thead>
+            <tbody>
+              {headers.map(([name, value]) => (
+                <tr>
+                  <th scope="row">
+                    <code>{name}</code>
+                  </th>
+                  <td>
+                    <code>{value.slice(0, 500)}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
           </table>
         </Scroll>
       )}
       <h2>Body</h2>
       <Body body={body} />
-    </Layout>
-  ));
+    </Layout>,
+  );
 }
 
 function Body(props: { body: ReturnType<typeof showBody> }) {
@@ -127,8 +189,13 @@ function Body(props: { body: ReturnType<typeof showBody> }) {
   const what = { json: "JSON, pretty-printed", text: "Text", hex: "Binary, as a hex dump" }[b.kind];
   return (
     <>
-      <p class="mut">{what}{b.omitted > 0 ? ` — cut: ${b.omitted} more ${b.kind === "hex" ? "bytes" : "characters"} not shown; download the body for all of it` : ""}.</p>
-      <pre tabindex={0} aria-label="Body"><code>{b.text}</code></pre>
+      <p class="mut">
+        {what}
+        {b.omitted > 0 ? ` — cut: ${b.omitted} more ${b.kind === "hex" ? "bytes" : "characters"} not shown; download the body for all of it` : ""}.
+      </p>
+      <pre tabindex={0} aria-label="Body">
+        <code>{b.text}</code>
+      </pre>
     </>
   );
 }

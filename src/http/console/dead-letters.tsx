@@ -16,8 +16,12 @@ import { CONSOLE_PATH, setFlash, takeFlash } from "./session";
 const filterValue = z.string().min(1, { error: "must not be empty" }).max(256, { error: "must be at most 256 characters" });
 /** Rows a page shows at most: 100 rows of long values stay under 50 KB of HTML. */
 export const MAX_PAGE_ROWS = 100;
-const pageSize = z.coerce.number({ error: `must be an integer from 1 to ${MAX_PAGE_ROWS}` }).int({ error: `must be an integer from 1 to ${MAX_PAGE_ROWS}` })
-  .min(1, { error: `must be an integer from 1 to ${MAX_PAGE_ROWS}` }).max(MAX_PAGE_ROWS, { error: `must be an integer from 1 to ${MAX_PAGE_ROWS}` }).default(50);
+const pageSize = z.coerce
+  .number({ error: `must be an integer from 1 to ${MAX_PAGE_ROWS}` })
+  .int({ error: `must be an integer from 1 to ${MAX_PAGE_ROWS}` })
+  .min(1, { error: `must be an integer from 1 to ${MAX_PAGE_ROWS}` })
+  .max(MAX_PAGE_ROWS, { error: `must be an integer from 1 to ${MAX_PAGE_ROWS}` })
+  .default(50);
 /** The admin API's list query, plus `route` (the rule name) so a route's dead letters can be listed; smaller pages. */
 const ListQuerySchema = DeadLetterQuerySchema.extend({ route: filterValue.optional(), limit: pageSize });
 const FilterSchema = ListQuerySchema.pick({ source: true, event_type: true, endpoint: true, reason: true, route: true });
@@ -71,39 +75,68 @@ export function registerDeadLetterList(app: Hono<ConsoleEnv>): void {
   });
 }
 
-function listPage(
-  c: ConsoleContext, config: Config, shown: Record<string, string>, result: Page<DeadLetterSummary>,
-  error: string | null, paged = false,
-) {
+function listPage(c: ConsoleContext, config: Config, shown: Record<string, string>, result: Page<DeadLetterSummary>, error: string | null, paged = false) {
   const now = c.env.ports.clock.now();
   const flash = error === null ? takeFlash(c) : { kind: "error" as const, text: error };
   const status = shown["status"] ?? "dead";
   const filterOnly = Object.fromEntries(FILTER_KEYS.map((k) => [k, shown[k]]));
-  const described = FILTER_KEYS.filter((k) => shown[k] !== undefined).map((k) => `${k.replace("_", " ")} ${shown[k] ?? ""}`).join(", ");
-  return page(c, (
+  const described = FILTER_KEYS.filter((k) => shown[k] !== undefined)
+    .map((k) => `${k.replace("_", " ")} ${shown[k] ?? ""}`)
+    .join(", ");
+  return page(
+    c,
     <Layout title="Dead letters" section="dlq" session={sessionOf(c)} flash={flash}>
       <Filters config={config} shown={shown} />
       {status === "dead" && result.rows.length > 0 ? (
         <div class="actions">
-          <ConfirmAction session={sessionOf(c)} action={`${CONSOLE_PATH}/dlq/replay`} fields={filterOnly}
+          <ConfirmAction
+            session={sessionOf(c)}
+            action={`${CONSOLE_PATH}/dlq/replay`}
+            fields={filterOnly}
             summary={described === "" ? "Replay all dead letters…" : "Replay all matching…"}
             question={`Replay up to ${BULK_REPLAY_LIMIT} dead letters ${described === "" ? "(no filter: all routes)" : `matching ${described}`}, newest first? Each goes back to async delivery with its own message id.`}
-            confirm="Replay them" />
+            confirm="Replay them"
+          />
         </div>
       ) : null}
       <Scroll label="Dead letters">
         <table class="dl">
           <caption>{`${result.rows.length === 0 ? "No" : result.rows.length} dead letter${result.rows.length === 1 ? "" : "s"} (status ${status})${paged ? ", a later page" : ""}; newest first; age since the last failure`}</caption>
-          <thead><tr>
-            <th scope="col">Message id</th><th scope="col">Source</th><th scope="col">Event type</th><th scope="col">Endpoint</th>
-            <th scope="col">Reason</th><th scope="col" class="n">Attempts</th><th scope="col" class="n">Last status</th><th scope="col" class="n">Age</th>
-          </tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Message id</th>
+              <th scope="col">Source</th>
+              <th scope="col">Event type</th>
+              <th scope="col">Endpoint</th>
+              <th scope="col">Reason</th>
+              <th scope="col" class="n">
+                Attempts
+              </th>
+              <th scope="col" class="n">
+                Last status
+              </th>
+              <th scope="col" class="n">
+                Age
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {result.rows.map((r) => (
               <tr>
-                <th scope="row"><a class="id" href={`${CONSOLE_PATH}/dlq/${encodeURIComponent(r.id)}`}>{r.id}</a></th>
-                <td>{clip(r.source, 40)}</td><td><code>{clip(r.event_type, 60)}</code></td><td>{clip(r.endpoint, 40)}</td><td>{r.reason}</td>
-                <td>{r.attempts}</td><td>{r.last_status ?? "–"}</td><td>{duration(now - r.failed_at)}</td>
+                <th scope="row">
+                  <a class="id" href={`${CONSOLE_PATH}/dlq/${encodeURIComponent(r.id)}`}>
+                    {r.id}
+                  </a>
+                </th>
+                <td>{clip(r.source, 40)}</td>
+                <td>
+                  <code>{clip(r.event_type, 60)}</code>
+                </td>
+                <td>{clip(r.endpoint, 40)}</td>
+                <td>{r.reason}</td>
+                <td>{r.attempts}</td>
+                <td>{r.last_status ?? "–"}</td>
+                <td>{duration(now - r.failed_at)}</td>
               </tr>
             ))}
           </tbody>
@@ -111,23 +144,35 @@ function listPage(
       </Scroll>
       <nav class="pager" aria-label="Pages">
         {paged ? <a href={listHref({ ...shown, cursor: undefined })}>First page</a> : null}
-        {result.next === null ? null : <a href={listHref({ ...shown, cursor: encodeCursor(result.next) })} rel="next">Next page</a>}
+        {result.next === null ? null : (
+          <a href={listHref({ ...shown, cursor: encodeCursor(result.next) })} rel="next">
+            Next page
+          </a>
+        )}
       </nav>
-    </Layout>
-  ), error === null ? 200 : 400);
+    </Layout>,
+    error === null ? 200 : 400,
+  );
 }
 
 function Filters(props: { config: Config; shown: Record<string, string> }) {
   const { config, shown } = props;
   const text = (name: string, label: string, list?: string) => (
-    <div><label for={`f-${name}`}>{label}</label><input id={`f-${name}`} name={name} value={shown[name] ?? ""} list={list} size={16} /></div>
+    <div>
+      <label for={`f-${name}`}>{label}</label>
+      <input id={`f-${name}`} name={name} value={shown[name] ?? ""} list={list} size={16} />
+    </div>
   );
   const select = (name: string, label: string, options: readonly string[], any: string | null, fallback = "") => (
     <div>
       <label for={`f-${name}`}>{label}</label>
       <select id={`f-${name}`} name={name}>
         {any === null ? null : <option value="">{any}</option>}
-        {options.map((o) => <option value={o} selected={(shown[name] ?? fallback) === o}>{o}</option>)}
+        {options.map((o) => (
+          <option value={o} selected={(shown[name] ?? fallback) === o}>
+            {o}
+          </option>
+        ))}
       </select>
     </div>
   );
@@ -140,10 +185,27 @@ function Filters(props: { config: Config; shown: Record<string, string> }) {
       {select("reason", "Reason", DEAD_LETTER_REASONS, "any")}
       {select("status", "Status", DEAD_LETTER_STATUSES, null, "dead")}
       {select("limit", "Per page", ["25", "50", "100"], null, "50")}
-      <datalist id="dl-sources">{[...config.sources.keys()].map((n) => <option value={n} />)}</datalist>
-      <datalist id="dl-routes">{config.rules.map((r) => <option value={r.name} />)}</datalist>
-      <datalist id="dl-endpoints">{[...config.endpoints.keys()].map((n) => <option value={n} />)}</datalist>
-      <div><button type="submit">Filter</button> <a class="btn sec" href={`${CONSOLE_PATH}/dlq`}>Clear</a></div>
+      <datalist id="dl-sources">
+        {[...config.sources.keys()].map((n) => (
+          <option value={n} />
+        ))}
+      </datalist>
+      <datalist id="dl-routes">
+        {config.rules.map((r) => (
+          <option value={r.name} />
+        ))}
+      </datalist>
+      <datalist id="dl-endpoints">
+        {[...config.endpoints.keys()].map((n) => (
+          <option value={n} />
+        ))}
+      </datalist>
+      <div>
+        <button type="submit">Filter</button>{" "}
+        <a class="btn sec" href={`${CONSOLE_PATH}/dlq`}>
+          Clear
+        </a>
+      </div>
     </form>
   );
 }

@@ -49,7 +49,10 @@ export function styleHash(): Promise<string> {
 
 export type Section = "overview" | "dlq" | "endpoint" | "login";
 
-const NAV: readonly [Section, string, string][] = [["overview", "Overview", CONSOLE_PATH], ["dlq", "Dead letters", `${CONSOLE_PATH}/dlq`]];
+const NAV: readonly [Section, string, string][] = [
+  ["overview", "Overview", CONSOLE_PATH],
+  ["dlq", "Dead letters", `${CONSOLE_PATH}/dlq`],
+];
 
 export interface LayoutProps {
   title: string;
@@ -70,15 +73,23 @@ export function Layout(props: LayoutProps) {
         <style>{raw(CSS)}</style>
       </head>
       <body>
-        <a class="skip" href="#main">Skip to content</a>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
         <header>
-          <a class="brand" href={CONSOLE_PATH}>Hookgate console</a>
+          <a class="brand" href={CONSOLE_PATH}>
+            Hookgate console
+          </a>
           {props.session === null ? null : (
             <>
               <nav aria-label="Console">
                 <ul>
                   {NAV.map(([section, label, href]) => (
-                    <li><a href={href} aria-current={section === props.section ? "page" : undefined}>{label}</a></li>
+                    <li>
+                      <a href={href} aria-current={section === props.section ? "page" : undefined}>
+                        {label}
+                      </a>
+                    </li>
                   ))}
                 </ul>
               </nav>
@@ -92,7 +103,9 @@ export function Layout(props: LayoutProps) {
         <main id="main" tabindex={-1}>
           <h1>{props.title}</h1>
           {props.flash == null ? null : (
-            <p class={`flash ${props.flash.kind}`} role={props.flash.kind === "error" ? "alert" : "status"}>{props.flash.text}</p>
+            <p class={`flash ${props.flash.kind}`} role={props.flash.kind === "error" ? "alert" : "status"}>
+              {props.flash.text}
+            </p>
           )}
           {props.children}
         </main>
@@ -116,7 +129,12 @@ export function BreakerBadge(props: { state: "closed" | "open" | "half_open" | n
  * button (no script needed; keyboard-operable as a native <details>).
  */
 export function ConfirmAction(props: {
-  session: Session; action: string; summary: string; question: string; confirm: string; danger?: boolean;
+  session: Session;
+  action: string;
+  summary: string;
+  question: string;
+  confirm: string;
+  danger?: boolean;
   fields?: Readonly<Record<string, string | undefined>>;
 }) {
   return (
@@ -126,7 +144,9 @@ export function ConfirmAction(props: {
         <CsrfField session={props.session} />
         {Object.entries(props.fields ?? {}).map(([name, value]) => (value === undefined ? null : <input type="hidden" name={name} value={value} />))}
         <p>{props.question}</p>
-        <button type="submit" class={props.danger === true ? "danger" : undefined}>{props.confirm}</button>
+        <button type="submit" class={props.danger === true ? "danger" : undefined}>
+          {props.confirm}
+        </button>
       </form>
     </details>
   );
@@ -134,7 +154,11 @@ export function ConfirmAction(props: {
 
 /** A scrollable, keyboard-focusable region around a wide table. */
 export function Scroll(props: { label: string; children?: Child }) {
-  return <div class="scroll" role="region" aria-label={props.label} tabindex={0}>{props.children}</div>;
+  return (
+    <div class="scroll" role="region" aria-label={props.label} tabindex={0}>
+      {props.children}
+    </div>
+  );
 }
 
 /** Renders a full page; the security headers are set by the console's middleware. */

@@ -32,16 +32,20 @@ export function registerLogin(app: Hono<ConsoleEnv>): void {
 }
 
 function loginPage(c: ConsoleContext, message: string | null, status: 200 | 401) {
-  return page(c, (
+  return page(
+    c,
     <Layout title="Log in" section="login" session={null} flash={message === null ? null : { kind: status === 401 ? "error" : "ok", text: message }}>
       <form method="post" action={`${CONSOLE_PATH}/login`}>
         <p>
           <label for="token">Admin token</label>
           <input id="token" name="token" type="password" autocomplete="current-password" required autofocus size={40} aria-describedby="token-help" />
         </p>
-        <p id="token-help" class="mut">The gateway's <code>ADMIN_TOKEN</code> secret. The session lasts 8 hours.</p>
+        <p id="token-help" class="mut">
+          The gateway's <code>ADMIN_TOKEN</code> secret. The session lasts 8 hours.
+        </p>
         <button type="submit">Log in</button>
       </form>
-    </Layout>
-  ), status);
+    </Layout>,
+    status,
+  );
 }

@@ -15,15 +15,16 @@ export function registerOverview(app: Hono<ConsoleEnv>): void {
     const config = c.get("config");
     const health = await loadHealth(c.env.ports, config);
     const now = c.env.ports.clock.now();
-    return page(c, (
+    return page(
+      c,
       <Layout title="Overview" section="overview" session={sessionOf(c)} flash={takeFlash(c)}>
         <Summary config={config} health={health} />
         <h2 id="endpoints">Endpoints</h2>
         <Endpoints config={config} health={health} now={now} />
         <h2 id="routes">Routes</h2>
         <Routes config={config} health={health} />
-      </Layout>
-    ));
+      </Layout>,
+    );
   });
 }
 
@@ -37,10 +38,24 @@ function Summary(props: { config: Config; health: Health }) {
   const waiting = [...props.health.waitingByEndpoint.values()].reduce((a, b) => a + b, 0);
   return (
     <div class="cards" role="list" aria-label="Summary">
-      <div role="listitem">Breakers not closed<b>{open} of {props.config.endpoints.size}</b></div>
-      <div role="listitem">Delivered, last hour<b>{sum((s) => s.last_hour.total.delivered)}</b></div>
-      <div role="listitem">Failed, last hour<b>{sum((s) => s.last_hour.total.failed)}</b></div>
-      <div role="listitem">Dead letters waiting<b><a href={`${CONSOLE_PATH}/dlq`}>{waiting}</a></b></div>
+      <div role="listitem">
+        Breakers not closed
+        <b>
+          {open} of {props.config.endpoints.size}
+        </b>
+      </div>
+      <div role="listitem">
+        Delivered, last hour<b>{sum((s) => s.last_hour.total.delivered)}</b>
+      </div>
+      <div role="listitem">
+        Failed, last hour<b>{sum((s) => s.last_hour.total.failed)}</b>
+      </div>
+      <div role="listitem">
+        Dead letters waiting
+        <b>
+          <a href={`${CONSOLE_PATH}/dlq`}>{waiting}</a>
+        </b>
+      </div>
     </div>
   );
 }
@@ -59,11 +74,27 @@ function Endpoints(props: { config: Config; health: Health; now: number }) {
     <Scroll label="Endpoints">
       <table>
         <caption>Breakers and delivery health; rates and latency over the last hour, chart over the last 2 hours</caption>
-        <thead><tr>
-          <th scope="col">Endpoint</th><th scope="col">Breaker</th><th scope="col" class="n">In flight</th>
-          <th scope="col" class="n">Success</th><th scope="col" class="n">p95</th><th scope="col" class="n">Dead letters</th>
-          <th scope="col">Deliveries <span class="legend">(green) and failures (red) per minute</span></th>
-        </tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Endpoint</th>
+            <th scope="col">Breaker</th>
+            <th scope="col" class="n">
+              In flight
+            </th>
+            <th scope="col" class="n">
+              Success
+            </th>
+            <th scope="col" class="n">
+              p95
+            </th>
+            <th scope="col" class="n">
+              Dead letters
+            </th>
+            <th scope="col">
+              Deliveries <span class="legend">(green) and failures (red) per minute</span>
+            </th>
+          </tr>
+        </thead>
         <tbody>
           {[...props.config.endpoints.values()].map((e) => {
             const s = props.health.snapshots.get(e.name) ?? null;
@@ -71,13 +102,20 @@ function Endpoints(props: { config: Config; health: Health; now: number }) {
             const waiting = props.health.waitingByEndpoint.get(e.name) ?? 0;
             return (
               <tr>
-                <th scope="row"><a href={endpointHref(e.name)}>{e.name}</a></th>
-                <td><BreakerBadge state={s?.breaker.state ?? null} /> <span class="mut">{breakerNote(s)}</span></td>
+                <th scope="row">
+                  <a href={endpointHref(e.name)}>{e.name}</a>
+                </th>
+                <td>
+                  <BreakerBadge state={s?.breaker.state ?? null} /> <span class="mut">{breakerNote(s)}</span>
+                </td>
                 <td class="n">{s === null ? "–" : `${s.inflight} / ${e.max_concurrency}`}</td>
                 <td class="n">{percent(s?.last_hour.total.success_rate ?? null)}</td>
                 <td class="n">{millis(s?.last_hour.total.p95_ms ?? null)}</td>
                 <td class="n">{waiting === 0 ? "0" : <a href={dlqHref({ endpoint: e.name })}>{waiting}</a>}</td>
-                <td><Sparkline series={series} /><span class="legend">{`${series.totalDelivered} ok, ${series.totalFailed} failed`}</span></td>
+                <td>
+                  <Sparkline series={series} />
+                  <span class="legend">{`${series.totalDelivered} ok, ${series.totalFailed} failed`}</span>
+                </td>
               </tr>
             );
           })}
@@ -92,11 +130,29 @@ function Routes(props: { config: Config; health: Health }) {
     <Scroll label="Routes">
       <table>
         <caption>Routing rules in order of specificity as configured; success and p95 over the last hour</caption>
-        <thead><tr>
-          <th scope="col">Event type</th><th scope="col">Source</th><th scope="col">Mode</th><th scope="col">Endpoint</th>
-          <th scope="col">Breaker</th><th scope="col" class="n">Timeout</th><th scope="col">Fallback</th><th scope="col">Ordering</th>
-          <th scope="col" class="n">Success</th><th scope="col" class="n">p95</th><th scope="col" class="n">Dead letters</th>
-        </tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Event type</th>
+            <th scope="col">Source</th>
+            <th scope="col">Mode</th>
+            <th scope="col">Endpoint</th>
+            <th scope="col">Breaker</th>
+            <th scope="col" class="n">
+              Timeout
+            </th>
+            <th scope="col">Fallback</th>
+            <th scope="col">Ordering</th>
+            <th scope="col" class="n">
+              Success
+            </th>
+            <th scope="col" class="n">
+              p95
+            </th>
+            <th scope="col" class="n">
+              Dead letters
+            </th>
+          </tr>
+        </thead>
         <tbody>
           {props.config.rules.map((r) => {
             const s = props.health.snapshots.get(r.endpoint) ?? null;
@@ -104,11 +160,17 @@ function Routes(props: { config: Config; health: Health }) {
             const waiting = props.health.waitingByRoute.get(`${r.name}|${r.endpoint}`) ?? 0;
             return (
               <tr>
-                <th scope="row"><code>{r.event_type}</code></th>
+                <th scope="row">
+                  <code>{r.event_type}</code>
+                </th>
                 <td>{r.source ?? <span class="mut">any</span>}</td>
                 <td>{r.mode}</td>
-                <td><a href={endpointHref(r.endpoint)}>{r.endpoint}</a></td>
-                <td><BreakerBadge state={s?.breaker.state ?? null} /> <span class="mut">{breakerNote(s)}</span></td>
+                <td>
+                  <a href={endpointHref(r.endpoint)}>{r.endpoint}</a>
+                </td>
+                <td>
+                  <BreakerBadge state={s?.breaker.state ?? null} /> <span class="mut">{breakerNote(s)}</span>
+                </td>
                 <td class="n">{r.mode === "sync" ? `${r.effectiveTimeoutMs} ms` : <span class="mut">{`${r.policy.maxAttempts} attempts`}</span>}</td>
                 <td>{r.mode === "sync" ? r.fallback : <span class="mut">–</span>}</td>
                 <td>{r.ordering_key === undefined ? <span class="mut">none</span> : <code>{r.ordering_key}</code>}</td>

@@ -143,15 +143,26 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const persistDir = path.join(work, "state");
   const varsPath = path.join(work, "gateway.env");
   await writeFile(varsPath, envFile({ GATEWAY_CONFIG: JSON.stringify(options.config), ...options.secrets }), { mode: 0o600 });
-  const [script] = await Promise.all([
-    bundle(path.join(work, "bundle")),
-    runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir, "-c", CONFIG]),
-  ]);
+  const [script] = await Promise.all([bundle(path.join(work, "bundle")), runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir, "-c", CONFIG])]);
   const port = await freePort();
   const inspectorPort = await freePort();
   const args = [
-    "dev", script, "-c", CONFIG, "--no-bundle", "--local", "--ip", "127.0.0.1", "--port", String(port),
-    "--inspector-port", String(inspectorPort), "--persist-to", persistDir, "--env-file", varsPath,
+    "dev",
+    script,
+    "-c",
+    CONFIG,
+    "--no-bundle",
+    "--local",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspectorPort),
+    "--persist-to",
+    persistDir,
+    "--env-file",
+    varsPath,
     "--show-interactive-dev-session=false",
   ];
   // detached: the child calls setsid(2) and leads its own process group, so workerd dies with it.
