@@ -42,12 +42,17 @@ function node(n: FilterNode, e: Evaluation): boolean {
     case "field": {
       const value = read(n.path, e);
       try {
-        return n.tests.every((t) => test(t, value));
+        return all(n.tests, value);
       } catch {
-        return n.tests.every((t) => test(t, ABSENT));
+        return all(n.tests, ABSENT);
       }
     }
   }
+}
+
+function all(tests: readonly FieldTest[], value: unknown): boolean {
+  for (const t of tests) if (!test(t, value)) return false;
+  return true;
 }
 
 function read(path: FieldPath, e: Evaluation): unknown {
