@@ -49,9 +49,20 @@ export function invoiceEvent(size: number): string {
     livemode: true,
     data: {
       object: {
-        id: "in_1", amount_paid: 12_500, amount_due: 12_500, currency: "eur", customer: "cus_42", customer_email: "ada@example.com",
-        status: "paid", created: 1_767_225_600, period_end: "2026-02-01T00:00:00Z", billing_reason: "subscription_cycle", discount: null,
-        metadata: { plan: "pro", tier: "gold" }, tags: ["priority", "eu"], customer_address: { country: "DE", city: "Berlin" },
+        id: "in_1",
+        amount_paid: 12_500,
+        amount_due: 12_500,
+        currency: "eur",
+        customer: "cus_42",
+        customer_email: "ada@example.com",
+        status: "paid",
+        created: 1_767_225_600,
+        period_end: "2026-02-01T00:00:00Z",
+        billing_reason: "subscription_cycle",
+        discount: null,
+        metadata: { plan: "pro", tier: "gold" },
+        tags: ["priority", "eu"],
+        customer_address: { country: "DE", city: "Berlin" },
         lines: { object: "list", data: lines },
       },
     },
@@ -93,18 +104,26 @@ export function filterBenchmarks(): FilterBenchResult[] {
   if (!compiled.ok) throw new Error(`filter benchmark: the filter does not compile: ${JSON.stringify(compiled.problems)}`);
   const filter: CompiledFilter = compiled.filter;
   const out: FilterBenchResult[] = [];
-  for (const [size, iterations] of [[KB, 20_000], [100 * KB, 300]] as const) {
+  for (const [size, iterations] of [
+    [KB, 20_000],
+    [100 * KB, 300],
+  ] as const) {
     const text = invoiceEvent(size);
     const bytes = new TextEncoder().encode(text);
     const label = size === KB ? "1 KB" : "100 KB";
     const parsed: unknown = JSON.parse(text);
     const preParsed = subjectOf(() => parsed);
     out.push(measure(`JSON.parse alone, ${label}`, bytes.length, iterations, () => JSON.parse(new TextDecoder().decode(bytes)) !== null));
-    out.push(measure(`20-condition filter incl. the JSON.parse, ${label}`, bytes.length, iterations, () => {
-      // As ingress does it: a lazy parser, memoised per request, from the body bytes.
-      let memo: { value: unknown } | undefined;
-      return matches(filter, subjectOf(() => (memo ??= { value: JSON.parse(new TextDecoder().decode(bytes)) }).value));
-    }));
+    out.push(
+      measure(`20-condition filter incl. the JSON.parse, ${label}`, bytes.length, iterations, () => {
+        // As ingress does it: a lazy parser, memoised per request, from the body bytes.
+        let memo: { value: unknown } | undefined;
+        return matches(
+          filter,
+          subjectOf(() => (memo ??= { value: JSON.parse(new TextDecoder().decode(bytes)) }).value),
+        );
+      }),
+    );
     out.push(measure(`20-condition filter, body already parsed, ${label}`, bytes.length, iterations * 10, () => matches(filter, preParsed)));
   }
   return out;

@@ -16,11 +16,7 @@ export interface PathSegment {
   index: number;
 }
 
-export type FieldPath =
-  | { kind: "body"; segments: readonly PathSegment[] }
-  | { kind: "header"; name: string }
-  | { kind: "event_type" }
-  | { kind: "source" };
+export type FieldPath = { kind: "body"; segments: readonly PathSegment[] } | { kind: "header"; name: string } | { kind: "event_type" } | { kind: "source" };
 
 export type Comparison = "$gt" | "$gte" | "$lt" | "$lte";
 

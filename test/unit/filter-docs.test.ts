@@ -14,7 +14,10 @@ function documentedFilters(): unknown[] {
     try {
       values = [JSON.parse(block)];
     } catch {
-      values = block.trim().split("\n").map((line) => JSON.parse(line) as unknown);
+      values = block
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as unknown);
     }
     for (const value of values) {
       const destinations = (value as { destinations?: { filter?: unknown }[] }).destinations;

@@ -7,8 +7,21 @@ import { subject, type EventParts } from "./filter-fixtures";
 
 const KEYS = ["a", "b", "n", "items", "0", "1", "__proto__", "constructor", "length"] as const;
 const PATHS = [
-  "body.a", "body.b", "body.n", "body.a.b", "body.items.0", "body.items.1.a", "body.items.length", "body.0",
-  "body.__proto__", "body.constructor", "body.a.__proto__.a", "headers.x-a", "headers.X-B", "event_type", "source",
+  "body.a",
+  "body.b",
+  "body.n",
+  "body.a.b",
+  "body.items.0",
+  "body.items.1.a",
+  "body.items.length",
+  "body.0",
+  "body.__proto__",
+  "body.constructor",
+  "body.a.__proto__.a",
+  "headers.x-a",
+  "headers.X-B",
+  "event_type",
+  "source",
 ] as const;
 
 const scalar = fc.oneof(
@@ -35,7 +48,11 @@ const operatorEntry: fc.Arbitrary<[string, unknown]> = fc.oneof(
   fc.tuple(fc.constantFrom("$startsWith", "$endsWith"), fc.string({ maxLength: 2 })),
 );
 
-const condition = fc.oneof(scalar, json, fc.array(operatorEntry, { minLength: 1, maxLength: 3 }).map((entries) => Object.fromEntries(entries)));
+const condition = fc.oneof(
+  scalar,
+  json,
+  fc.array(operatorEntry, { minLength: 1, maxLength: 3 }).map((entries) => Object.fromEntries(entries)),
+);
 
 /** Random filter documents; the few that break a rule (a `$` key in a literal, too deep) are dropped by `valid`. */
 const { filter } = fc.letrec<{ filter: Record<string, unknown> }>((tie) => ({
@@ -57,7 +74,13 @@ const valid = filter.filter((f) => compileFilter(f).ok);
 const event: fc.Arbitrary<EventParts> = fc.record(
   {
     body: fc.oneof(json, fc.constant(undefined)),
-    headers: fc.dictionary(fc.constantFrom("x-a", "x-b", "x-c"), fc.oneof(fc.constantFrom("a", "1", ""), fc.string({ maxLength: 3 }).map((s) => s.trim()))),
+    headers: fc.dictionary(
+      fc.constantFrom("x-a", "x-b", "x-c"),
+      fc.oneof(
+        fc.constantFrom("a", "1", ""),
+        fc.string({ maxLength: 3 }).map((s) => s.trim()),
+      ),
+    ),
     eventType: fc.option(fc.constantFrom("invoice.paid", "a", "b"), { nil: undefined }),
     source: fc.option(fc.constantFrom("stripe", "a"), { nil: undefined }),
   },
@@ -140,7 +163,12 @@ describe("filter properties", () => {
       withTypedArray: true,
       key: fc.constantFrom(...KEYS),
     });
-    fc.assert(fc.property(hostile, (input) => { compileFilter(input); }), runs);
+    fc.assert(
+      fc.property(hostile, (input) => {
+        compileFilter(input);
+      }),
+      runs,
+    );
     fc.assert(
       fc.property(valid, hostile, fc.string(), fc.boolean(), (f, body, header, parserThrows) => {
         const result = compileFilter(f);

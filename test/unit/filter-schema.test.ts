@@ -22,12 +22,7 @@ describe.each([
   ["compiledFilterSchema", compiledFilterSchema],
 ])("%s", (_name, schema) => {
   it("reports each problem at its path from the config root", () => {
-    const doc = document([
-      { "body.a": 1 },
-      { event_type: "b" },
-      { $or: [{ "body.x": 1 }, { "body.amount": { $gt: true } }], "headers.": 1 },
-      "not a filter",
-    ]);
+    const doc = document([{ "body.a": 1 }, { event_type: "b" }, { $or: [{ "body.x": 1 }, { "body.amount": { $gt: true } }], "headers.": 1 }, "not a filter"]);
     expect(issues(config(schema), doc)).toEqual([
       "routing_rules[2].filter.$or[1].body.amount: $gt needs a number or string",
       "routing_rules[2].filter.headers.: headers.<name> needs an HTTP header name",
@@ -41,9 +36,7 @@ describe.each([
 
   it("sees a __proto__ key in the document instead of losing it", () => {
     const doc: unknown = JSON.parse('{"routing_rules": [{"event_type": "a", "filter": {"__proto__": {"x": 1}, "body.a": 1}}]}');
-    expect(issues(config(schema), doc)).toEqual([
-      "routing_rules[0].filter.__proto__: is not a field path; use body.<dot.path>, headers.<name>, event_type or source",
-    ]);
+    expect(issues(config(schema), doc)).toEqual(["routing_rules[0].filter.__proto__: is not a field path; use body.<dot.path>, headers.<name>, event_type or source"]);
   });
 });
 

@@ -102,8 +102,24 @@ describe("JSON equality", () => {
     [{ "body.customer.address": { country: "DE", city: null } }, false],
     [{ "body.empty": {} }, true],
     [{ "body.empty": [] }, false],
-    [{ "body.items": [{ qty: 2, sku: "A-1" }, { sku: "B-2", qty: 1 }] }, true],
-    [{ "body.items": [{ sku: "B-2", qty: 1 }, { sku: "A-1", qty: 2 }] }, false],
+    [
+      {
+        "body.items": [
+          { qty: 2, sku: "A-1" },
+          { sku: "B-2", qty: 1 },
+        ],
+      },
+      true,
+    ],
+    [
+      {
+        "body.items": [
+          { sku: "B-2", qty: 1 },
+          { sku: "A-1", qty: 2 },
+        ],
+      },
+      false,
+    ],
     [{ "body.tags": ["vip", "eu", 7] }, false],
     [{ "body.tags": "vip" }, false],
   ])("%j: %s", (filter, expected) => {
@@ -188,7 +204,12 @@ describe("operators on a present value", () => {
 
   it("$startsWith, $endsWith and comparisons are false on arrays, objects, booleans and null", () => {
     for (const v of [["a"], { a: 1 }, true, null]) {
-      for (const [op, arg] of [["$startsWith", "a"], ["$endsWith", "a"], ["$gt", "a"], ["$lte", 1]] as const) {
+      for (const [op, arg] of [
+        ["$startsWith", "a"],
+        ["$endsWith", "a"],
+        ["$gt", "a"],
+        ["$lte", 1],
+      ] as const) {
         expect(check({ "body.v": { [op]: arg } }, { body: { v } }), `${JSON.stringify(v)} ${op}`).toBe(false);
       }
     }
@@ -243,13 +264,23 @@ describe("a body that is not JSON", () => {
   });
 
   it("treats a body parser that throws as a body that is not JSON, and never throws itself", () => {
-    const s = { ...subject(), json: (): unknown => { throw new SyntaxError("bad json"); } };
+    const s = {
+      ...subject(),
+      json: (): unknown => {
+        throw new SyntaxError("bad json");
+      },
+    };
     expect(matches(compiled({ "body.a": { $exists: false } }), s)).toBe(true);
     expect(matches(compiled({ "body.a": 1 }), s)).toBe(false);
   });
 
   it("treats a header reader that throws as an absent header", () => {
-    const s = { ...subject(), header: (): string => { throw new TypeError("bad name"); } };
+    const s = {
+      ...subject(),
+      header: (): string => {
+        throw new TypeError("bad name");
+      },
+    };
     expect(matches(compiled({ "headers.x-a": { $nin: ["a"] } }), s)).toBe(true);
   });
 });
