@@ -1,5 +1,6 @@
 // What every dead-letter backend stores for an input (ports/storage): the row of a dead-lettered
 // envelope, the row of a malformed queue message, the batch bound. Shared so backends agree.
+import { deadLetterId } from "../core/envelope";
 import { MAX_DEAD_LETTER_BATCH, type DeadLetterInput, type DeadLetterRow, type MalformedMessage } from "../ports/storage";
 
 /** The row a first write of `input` creates (a later write of the same id updates only the outcome). */
@@ -7,7 +8,8 @@ export function deadLetterRow(input: DeadLetterInput): DeadLetterRow {
   const e = input.envelope;
   const inline = e.body.kind === "inline" ? e.body.bytes : null;
   return {
-    id: e.id,
+    id: deadLetterId(e),
+    message_id: e.id,
     source: e.source,
     event_type: e.event_type,
     route: e.route,
@@ -51,6 +53,7 @@ export function malformedError(problem: string): string {
 export function malformedRow(message: MalformedMessage): DeadLetterRow {
   return {
     id: malformedId(message.queueMessageId),
+    message_id: malformedId(message.queueMessageId),
     source: "",
     event_type: "",
     route: "",

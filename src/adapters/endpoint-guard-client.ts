@@ -18,6 +18,7 @@ interface Entry {
   pending: CallReport[];
   inflight: number;
   accepted: Record<string, number>;
+  filtered: Record<string, number>;
   /** A timed flush is armed for the outcomes buffered since the last exchange. */
   trailing: boolean;
   /** A view refresh is on its way: concurrent calls use the view they have instead of asking too. */
@@ -38,10 +39,14 @@ function isolate(): string {
 function entryOf(name: string): Entry {
   let e = entries.get(name);
   if (e === undefined) {
-    e = { view: null, fetchedAt: 0, pending: [], inflight: 0, accepted: {}, trailing: false, refreshing: false, endpoint: null };
+    e = { view: null, fetchedAt: 0, pending: [], inflight: 0, accepted: {}, filtered: {}, trailing: false, refreshing: false, endpoint: null };
     entries.set(name, e);
   }
   return e;
+}
+
+function hasBuffered(e: Entry): boolean {
+  return e.pending.length > 0 || Object.keys(e.accepted).length > 0 || Object.keys(e.filtered).length > 0;
 }
 
 /** Forgets cached state (tests, admin reset). */
@@ -60,13 +65,16 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
   async function exchange(endpoint: Endpoint, e: Entry, now: number, wantAdmission: boolean, leaseMs: number) {
     const reports = e.pending.splice(0);
     const accepted = e.accepted;
+    const filtered = e.filtered;
     e.accepted = {};
+    e.filtered = {};
     try {
       const answer = await stub(endpoint.name).sync({
         isolate: isolate(),
         inflight: e.inflight,
         reports,
         accepted,
+        filtered,
         cfg: endpoint.breaker,
         admit: wantAdmission,
         probeLeaseMs: leaseMs,
@@ -77,6 +85,7 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
     } catch (error) {
       e.pending.unshift(...reports.slice(-MAX_PENDING));
       for (const [route, n] of Object.entries(accepted)) e.accepted[route] = (e.accepted[route] ?? 0) + n;
+      for (const [route, n] of Object.entries(filtered)) e.filtered[route] = (e.filtered[route] ?? 0) + n;
       log("error", "endpoint_guard_unavailable", { endpoint: endpoint.name, error: errorMessage(error) });
       return null;
     }
@@ -93,7 +102,7 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
     } finally {
       e.trailing = false;
     }
-    if (e.pending.length === 0 && Object.keys(e.accepted).length === 0) return;
+    if (!hasBuffered(e)) return;
     e.refreshing = true;
     try {
       await exchange(endpoint, e, clock.now(), false, 0);
@@ -204,10 +213,21 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
       e.accepted[route] = (e.accepted[route] ?? 0) + 1;
     },
 
+    noteFiltered(endpoint, route) {
+      const e = entryOf(endpoint.name);
+      e.endpoint = endpoint;
+      e.filtered[route] = (e.filtered[route] ?? 0) + 1;
+      // Nothing else may call this endpoint soon: the count reaches the object within a second.
+      if (!e.trailing && background !== undefined) {
+        e.trailing = true;
+        background.waitUntil(timedFlush(endpoint, e));
+      }
+    },
+
     async flush() {
       const work: Promise<unknown>[] = [];
       for (const e of entries.values()) {
-        if (e.endpoint !== null && (e.pending.length > 0 || Object.keys(e.accepted).length > 0)) {
+        if (e.endpoint !== null && hasBuffered(e)) {
           work.push(exchange(e.endpoint, e, clock.now(), false, 0));
         }
       }

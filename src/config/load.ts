@@ -4,13 +4,26 @@ import type * as z from "zod";
 import { configSchema, type EndpointConfig, type ParsedConfig, type RuleConfig, type SourceConfig } from "./schema";
 import { checkEndpointUrl } from "../core/url-guard";
 import { routeName } from "../core/routing";
+import { compileFilter, type CompiledFilter } from "../core/filter";
 import { retryPolicy, type RetryPolicy } from "../core/retry";
 import type { BreakerConfig } from "../core/breaker";
 import { schemeOf } from "../core/signatures/registry";
 
-export interface Rule extends RuleConfig {
+/** One endpoint a rule delivers to, with the filter that decides whether it gets a copy. */
+export interface Destination {
+  endpoint: string;
+  filter: CompiledFilter | null;
+}
+
+export interface Rule extends Omit<RuleConfig, "endpoint" | "destinations" | "filter" | "name"> {
   index: number;
   name: string;
+  /** The first destination's endpoint: a sync rule's primary (v1's one `endpoint`). */
+  endpoint: string;
+  /** 1-20 destinations, in config order (`endpoint: x` is `destinations: [{ endpoint: x }]`). */
+  destinations: readonly Destination[];
+  /** The rule's own filter: the rule takes an event only when it matches (docs/contract.md §5). */
+  filter: CompiledFilter | null;
   /** Effective sync timeout: rule, else endpoint, else 1500 ms. */
   effectiveTimeoutMs: number;
   policy: RetryPolicy;
@@ -97,11 +110,14 @@ export function parseConfig(raw: unknown): LoadResult {
   const seen = new Map<string, number>();
   cfg.routing_rules.forEach((rule, i) => {
     const where = `routing_rules[${i}]`;
-    if (!(rule.endpoint in cfg.endpoints)) problems.push(`${where}.endpoint: no endpoint named "${rule.endpoint}"`);
+    if (rule.endpoint !== undefined && !(rule.endpoint in cfg.endpoints)) problems.push(`${where}.endpoint: no endpoint named "${rule.endpoint}"`);
+    rule.destinations?.forEach((d, j) => {
+      if (!(d.endpoint in cfg.endpoints)) problems.push(`${where}.destinations[${j}].endpoint: no endpoint named "${d.endpoint}"`);
+    });
     if (rule.source !== undefined && !(rule.source in cfg.sources)) problems.push(`${where}.source: no source named "${rule.source}"`);
-    const key = routeName(rule);
+    const key = ruleName(rule);
     const previous = seen.get(key);
-    if (previous !== undefined) problems.push(`${where}.event_type: duplicates routing_rules[${previous}] (${key})`);
+    if (previous !== undefined) problems.push(`${where}.${rule.name === undefined ? "event_type" : "name"}: duplicates routing_rules[${previous}] (${key})`);
     else seen.set(key, i);
     if (rule.mode === "sync") {
       if (rule.ordering_key !== undefined) problems.push(`${where}.ordering_key: ordering applies to async routes only`);
@@ -132,12 +148,17 @@ function build(cfg: ParsedConfig): Config {
   const endpoints = new Map<string, Endpoint>();
   for (const [name, e] of Object.entries(cfg.endpoints)) endpoints.set(name, { ...e, name, breaker: breakerConfig(e) });
   const rules = cfg.routing_rules.map((rule, index): Rule => {
-    const endpoint = cfg.endpoints[rule.endpoint];
+    const { endpoint: single, destinations: listed, filter, name: _name, ...rest } = rule;
+    const destinations = listed?.map((d) => ({ endpoint: d.endpoint, filter: compiled(d.filter) })) ?? [{ endpoint: single ?? "", filter: null }];
+    const primary = destinations[0]?.endpoint ?? "";
     return {
-      ...rule,
+      ...rest,
       index,
-      name: routeName(rule),
-      effectiveTimeoutMs: rule.timeout_ms ?? endpoint?.timeout_ms ?? DEFAULT_SYNC_TIMEOUT_MS,
+      name: ruleName(rule),
+      endpoint: primary,
+      destinations,
+      filter: compiled(filter),
+      effectiveTimeoutMs: rule.timeout_ms ?? cfg.endpoints[primary]?.timeout_ms ?? DEFAULT_SYNC_TIMEOUT_MS,
       policy: retryPolicy(rule.retry_matrix, rule.max_attempts),
     };
   });
@@ -152,6 +173,34 @@ function build(cfg: ParsedConfig): Config {
     endpoints,
     rules,
   };
+}
+
+/**
+ * A rule's route name: its own `name`, else `[source:]event_type`, plus `#` and a digest of its filter
+ * when it has one (so rules that differ only by filter get distinct, stable names).
+ */
+export function ruleName(rule: Pick<RuleConfig, "name" | "event_type" | "source" | "filter">): string {
+  if (rule.name !== undefined) return rule.name;
+  const base = routeName(rule);
+  return rule.filter === undefined ? base : `${base}#${digest(JSON.stringify(rule.filter))}`;
+}
+
+/** FNV-1a, 32 bits, as 8 hex digits: a short, stable label, not a security measure. */
+function digest(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}
+
+/** A filter already checked by the schema, compiled for evaluation. */
+function compiled(filter: unknown): CompiledFilter | null {
+  if (filter === undefined) return null;
+  const result = compileFilter(filter);
+  if (!result.ok) throw new Error("filter passed the schema but does not compile");
+  return result.filter;
 }
 
 function breakerConfig(endpoint: EndpointConfig): BreakerConfig {

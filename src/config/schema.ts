@@ -2,6 +2,7 @@
 // Secrets are never in the document: it names the bindings that hold them.
 import * as z from "zod";
 import { SCHEME_NAMES, takesSecrets } from "../core/signatures/registry";
+import { filterSchema } from "./filter-schema";
 
 const positiveInt = (what = "a positive integer") =>
   z
@@ -81,6 +82,11 @@ const orderingKey = z.string().regex(/^(body:[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,
   error: "must be body:<dot.path> or header:<Name>",
 });
 
+/** At most this many destinations per rule (docs/contract.md §5). */
+export const MAX_DESTINATIONS = 20;
+
+const destinationSchema = z.object({ endpoint: name, filter: filterSchema.optional() }).strict();
+
 const ruleSchema = z
   .object({
     event_type: z
@@ -88,7 +94,20 @@ const ruleSchema = z
       .regex(/^(\*|[A-Za-z0-9_:/-]+(\.[A-Za-z0-9_:/-]+)*(\.\*)?)$/, { error: "must be an event type, a prefix ending in .*, or *" }),
     source: name.optional(),
     mode: z.enum(["sync", "async"], { error: "must be sync or async" }),
-    endpoint: name,
+    /** One endpoint (v1), or `destinations` (docs/contract.md §5): exactly one of the two. */
+    endpoint: name.optional(),
+    destinations: z
+      .array(destinationSchema, { error: "must be a list of destinations" })
+      .min(1, { error: "must name at least one destination" })
+      .max(MAX_DESTINATIONS, { error: `at most ${MAX_DESTINATIONS} destinations` })
+      .optional(),
+    /** A content filter the event must match for this rule to take it (docs/contract.md §5). */
+    filter: filterSchema.optional(),
+    /** The route's name in dead letters, stats and logs; default `[source:]event_type` (plus a filter digest). */
+    name: z
+      .string({ error: "must be a route name" })
+      .regex(/^[A-Za-z0-9_:/.*#-]{1,128}$/, { error: "must be 1-128 characters of letters, digits and _ : / . * # -" })
+      .optional(),
     timeout_ms: positiveInt().max(120_000, { error: "must be at most 120000" }).optional(),
     fallback: z.enum(["none", "async_dlq"], { error: "must be none or async_dlq" }).default("none"),
     queue: bindingName.default("DELIVERY_QUEUE"),
@@ -104,7 +123,25 @@ const ruleSchema = z
     auto_replay: z.boolean({ error: "must be true or false" }).default(false),
     forward_headers: z.array(headerName).max(32, { error: "at most 32 headers" }).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((rule, ctx) => {
+    if ((rule.endpoint === undefined) === (rule.destinations === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: rule.endpoint === undefined ? ["endpoint"] : ["destinations"],
+        message: "a rule names either endpoint or destinations, not both and not neither",
+      });
+    }
+    const seen = new Set<string>();
+    rule.destinations?.forEach((d, i) => {
+      if (seen.has(d.endpoint)) ctx.addIssue({ code: "custom", path: ["destinations", i, "endpoint"], message: `"${d.endpoint}" is already a destination of this rule` });
+      seen.add(d.endpoint);
+    });
+    const primary = rule.destinations?.[0];
+    if (rule.mode === "sync" && primary?.filter !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["destinations", 0, "filter"], message: "the primary (first) destination of a sync rule may not have a filter" });
+    }
+  });
 
 export const configSchema = z
   .object({

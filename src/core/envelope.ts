@@ -39,6 +39,8 @@ export const envelopeSchema = z.object({
   fallback: z.enum(FALLBACK_REASONS).nullable(),
   replay_count: z.number().int().nonnegative(),
   ordering: z.object({ key: z.string(), sequence: z.number().int().positive() }).nullable(),
+  /** The rule has several destinations: each copy's dead letter gets its own id (absent on v1 envelopes). */
+  fanout: z.boolean().optional(),
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
 
@@ -49,6 +51,14 @@ export function parseEnvelope(value: unknown): EnvelopeParse {
   if (parsed.success) return { ok: true, envelope: parsed.data };
   const first = parsed.error.issues[0];
   return { ok: false, problem: first ? `${first.path.join(".")}: ${first.message}` : "invalid envelope" };
+}
+
+/**
+ * The id of an envelope's dead letter (docs/contract.md §5): the message id when its rule has one
+ * destination (as in v1), else `<message id>.<endpoint>` (a message id never contains a dot).
+ */
+export function deadLetterId(envelope: Pick<Envelope, "id" | "endpoint" | "fanout">): string {
+  return envelope.fanout === true ? `${envelope.id}.${envelope.endpoint}` : envelope.id;
 }
 
 /** The R2 key of a large body: one object per message id. */

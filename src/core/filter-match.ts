@@ -1,6 +1,6 @@
 // Evaluates a compiled content filter (filter.ts) against one event. Never throws: a value that
 // cannot be read counts as absent, and an absent value matches only $exists:false, $neq and $nin.
-import type { CompiledFilter, FieldPath, FieldTest, FilterNode, PathSegment } from "./filter";
+import type { CompiledFilter, FieldPath, FieldTest, FilterNode, PathSegment } from "./filter-types";
 
 /** What a filter can see of one event. */
 export interface FilterSubject {

@@ -19,22 +19,37 @@ export function patternMatches(pattern: string, eventType: string): boolean {
   return pattern === eventType;
 }
 
-/** Index of the winning rule, or -1. */
-export function matchRule(rules: readonly RulePattern[], source: string, eventType: string): number {
-  let best = -1;
-  let bestScore = -1;
+/**
+ * Index of the winning rule, or -1 (docs/contract.md §5). Among the rules whose pattern and source
+ * match, the most specific wins: exact type, then the longest prefix, then `*`; a rule with `source`
+ * beats one without; then a rule with a filter beats one without; then the first listed. A rule whose
+ * filter does not match (`filterMatches` false) is skipped, so a less specific rule can still take it.
+ * Filters are evaluated lazily, most specific rule first, and only until one matches.
+ */
+export function matchRule<R extends RulePattern & { filter?: unknown }>(
+  rules: readonly R[],
+  source: string,
+  eventType: string,
+  filterMatches: (rule: R) => boolean = () => true,
+): number {
+  const candidates: { index: number; score: number }[] = [];
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
     if (rule === undefined) continue;
     if (rule.source !== undefined && rule.source !== source) continue;
     if (!patternMatches(rule.event_type, eventType)) continue;
-    const score = specificity(rule.event_type) * 2 + (rule.source !== undefined ? 1 : 0);
-    if (score > bestScore) {
-      best = i;
-      bestScore = score;
-    }
+    candidates.push({ index: i, score: specificity(rule.event_type) * 4 + (rule.source !== undefined ? 2 : 0) + (hasFilter(rule) ? 1 : 0) });
   }
-  return best;
+  candidates.sort((a, b) => b.score - a.score || a.index - b.index);
+  for (const c of candidates) {
+    const rule = rules[c.index];
+    if (rule !== undefined && (!hasFilter(rule) || filterMatches(rule))) return c.index;
+  }
+  return -1;
+}
+
+function hasFilter(rule: { filter?: unknown }): boolean {
+  return rule.filter !== undefined && rule.filter !== null;
 }
 
 /** The stable name of a rule, used as `route` in dead letters, stats and logs. */

@@ -39,12 +39,22 @@ export function fromStored(stored: StoredAnswer): Answer {
   return { status: stored.status, headers: stored.headers, body: bytes };
 }
 
-export function acceptedAnswer(messageId: string, traceId: string, fallback?: string): Answer {
-  const body: Record<string, string> = { id: messageId, trace_id: traceId, mode: "async", status: "queued" };
+/**
+ * The 202 of an event handed to async delivery (docs/contract.md §2, §5): `destinations` are the
+ * endpoints that will receive it asynchronously; `fallback` when a sync call fell back to async.
+ */
+export function acceptedAnswer(messageId: string, traceId: string, destinations: readonly string[], fallback?: string): Answer {
+  const body: Record<string, unknown> = { id: messageId, trace_id: traceId, mode: "async", status: "queued", destinations };
   const headers: Record<string, string> = { "X-Message-Id": messageId, "X-Trace-Id": traceId };
   if (fallback !== undefined) {
     body["fallback"] = fallback;
     headers["X-Fallback"] = "async";
   }
   return jsonAnswer(202, body, headers);
+}
+
+/** Every destination's filter left the event out: nothing is delivered (docs/contract.md §5). */
+export function filteredAnswer(messageId: string, traceId: string): Answer {
+  const body = { id: messageId, trace_id: traceId, mode: "async", status: "filtered", destinations: [] };
+  return jsonAnswer(202, body, { "X-Message-Id": messageId, "X-Trace-Id": traceId });
 }

@@ -6,7 +6,8 @@ import { sha256Hex } from "../core/signatures";
 import type { Ports } from "../ports";
 import type { AliasResult, IdempotencyStore } from "../ports/idempotency";
 import { errorMessage, log } from "../log";
-import { fromStored, toStored, type DispatchOutcome } from "./answer";
+import { acceptedAnswer, fromStored, toStored, type DispatchOutcome } from "./answer";
+import { enqueueCopies } from "./enqueue";
 import type { AcceptedEvent } from "./event";
 import { acceptAsync } from "./accept-async";
 import { callSync } from "./sync-call";
@@ -65,7 +66,7 @@ export async function dispatchOnce(ports: Ports, config: Config, event: Accepted
     case "new":
       break;
   }
-  const outcome = await dispatch(ports, config, event).catch((error: unknown): DispatchOutcome => {
+  const outcome = await dispatch(ports, config, event, { keyHash, key: dedupKey, bodyHash: dedup.bodyHash, windowMs }).catch((error: unknown): DispatchOutcome => {
     log("error", "dispatch_failed", { trace_id: event.trace.traceId, error: errorMessage(error) });
     return { kind: "problem", problem: { kind: "internal" } };
   });
@@ -74,9 +75,63 @@ export async function dispatchOnce(ports: Ports, config: Config, event: Accepted
   return outcome;
 }
 
-async function dispatch(ports: Ports, config: Config, event: AcceptedEvent): Promise<DispatchOutcome> {
+interface Claimed {
+  keyHash: string;
+  key: string;
+  bodyHash: string;
+  windowMs: number;
+}
+
+async function dispatch(ports: Ports, config: Config, event: AcceptedEvent, claimed: Claimed | null = null): Promise<DispatchOutcome> {
+  for (const endpoint of event.filteredOut) ports.guard.noteFiltered(endpoint, event.rule.name);
   if (event.rule.mode === "async") return acceptAsync(ports, config, event);
+  if (event.copies.length > 0) {
+    const refused = await acceptCopiesOnce(ports, event, claimed);
+    if (refused !== null) return refused;
+  }
   return callSync(ports, config, event);
+}
+
+/**
+ * A sync rule's other destinations get their asynchronous copies durably before the primary is
+ * called, whatever it answers, and once per idempotency key: a producer's retry after an answer that
+ * was not kept (5xx, timeout, 503) calls the primary again but sends no second copy (docs/contract.md §5).
+ * Null when the copies are (or already were) accepted; a 503 problem when they could not be.
+ */
+async function acceptCopiesOnce(ports: Ports, event: AcceptedEvent, claimed: Claimed | null): Promise<DispatchOutcome | null> {
+  const unavailable: DispatchOutcome = { kind: "problem", problem: { kind: "unavailable", retryAfterS: 1 }, reason: "copies not accepted" };
+  const enqueue = async (): Promise<boolean> => {
+    try {
+      await enqueueCopies(ports, event, event.copies);
+      return true;
+    } catch (error) {
+      log("error", "enqueue_failed", { trace_id: event.trace.traceId, message_id: event.messageId, route: event.rule.name, error: errorMessage(error) });
+      return false;
+    }
+  };
+  if (claimed === null) return (await enqueue()) ? null : unavailable;
+  const key = `${claimed.key}#copies`;
+  const keyHash = await sha256Hex(utf8.encode(key));
+  const store = ports.idempotency;
+  const claim = await store.claim({ keyHash, key, bodyHash: claimed.bodyHash, windowMs: claimed.windowMs, leaseMs: LEASE_MARGIN_MS, waitMs: 0 });
+  if (claim.kind === "duplicate" || claim.kind === "conflict") return null; // accepted by an earlier attempt
+  if (claim.kind === "busy") return unavailable; // an earlier attempt may still be sending them
+  if (!(await enqueue())) {
+    await store.release(keyHash, key).catch(() => undefined);
+    return unavailable;
+  }
+  await store.complete(
+    keyHash,
+    key,
+    toStored(
+      acceptedAnswer(
+        event.messageId,
+        event.trace.traceId,
+        event.copies.map((e) => e.name),
+      ),
+    ),
+  );
+  return null;
 }
 
 /**

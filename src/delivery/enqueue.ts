@@ -1,6 +1,7 @@
 // Durable hand-off of an event to async delivery: claim-check the body to R2 when large, then send
 // the v1 envelope to the route's queue. Throws when the hand-off did not happen (caller answers 503).
 import { headerBytes, INLINE_BODY_LIMIT, type BodyRef, type Envelope, type FallbackReason } from "../core/envelope";
+import type { Endpoint } from "../config/load";
 import type { Ports } from "../ports";
 import { forwardedHeaders, type AcceptedEvent } from "./event";
 
@@ -35,17 +36,32 @@ export function needsClaimCheck(bodyBytes: number, headers: readonly (readonly [
   return bodyBytes > INLINE_BODY_LIMIT || headerBytes(headers) + bodyBytes > INLINE_BODY_LIMIT + 16 * 1024;
 }
 
-/** The event's body as an envelope carries it: inline, or claim-checked to the payload store. */
-export async function bodyRef(ports: Pick<Ports, "payloads">, event: AcceptedEvent): Promise<BodyRef> {
+/**
+ * The event's body as its envelopes carry it: inline, or claim-checked once to the payload store and
+ * referenced by every copy (the copies travel in one batch, so their inline bodies add up).
+ */
+export async function bodyRef(ports: Pick<Ports, "payloads">, event: AcceptedEvent, copies = 1): Promise<BodyRef> {
   const forwarded = forwardedHeaders(event.rule, event.headers);
-  return needsClaimCheck(event.body.byteLength, forwarded) ? ports.payloads.put(event.messageId, event.body, event.contentType) : { kind: "inline", bytes: event.body };
+  return needsClaimCheck(event.body.byteLength * copies, forwarded) ? ports.payloads.put(event.messageId, event.body, event.contentType) : { kind: "inline", bytes: event.body };
 }
 
-export async function enqueueEvent(ports: Pick<Ports, "payloads" | "queue" | "guard">, event: AcceptedEvent, fallback: FallbackReason | null = null): Promise<Envelope> {
-  const envelope = buildEnvelope(event, await bodyRef(ports, event), fallback);
+/**
+ * Hands one copy of the event per target endpoint to the route's queue, in one batch send (never N
+ * serial sends on the request path). Throws when the hand-off did not happen (the caller answers 503).
+ */
+export async function enqueueCopies(
+  ports: Pick<Ports, "payloads" | "queue" | "guard">,
+  event: AcceptedEvent,
+  targets: readonly Endpoint[],
+  fallback: FallbackReason | null = null,
+): Promise<void> {
+  if (targets.length === 0) return;
+  const body = await bodyRef(ports, event, targets.length);
+  const fanout = event.rule.destinations.length > 1;
+  const envelopes = targets.map((target) => ({ ...buildEnvelope(event, body, fallback), endpoint: target.name, ...(fanout ? { fanout } : {}) }));
   // A failed send may still have reached the queue, so a claim-checked body is never deleted here;
   // orphans are removed by the bucket's lifecycle rule (see README, Deploy).
-  await ports.queue.send(envelope);
-  if (event.rule.max_backlog !== undefined) ports.guard.noteAccepted(event.endpoint.name, event.rule.name);
-  return envelope;
+  if (envelopes.length === 1 && envelopes[0] !== undefined) await ports.queue.send(envelopes[0]);
+  else await ports.queue.sendBatch(envelopes);
+  if (event.rule.max_backlog !== undefined) for (const target of targets) ports.guard.noteAccepted(target.name, event.rule.name);
 }

@@ -9,7 +9,15 @@ export interface AcceptedEvent {
   source: Source;
   eventType: string;
   rule: Rule;
+  /** A sync rule's primary (called synchronously); for an async rule, the first destination taking it. */
   endpoint: Endpoint;
+  /**
+   * The destinations that get an asynchronous copy (docs/contract.md §5): every destination whose
+   * filter matched on an async rule; on a sync rule the matching ones after the primary.
+   */
+  copies: readonly Endpoint[];
+  /** Destinations of the rule whose filter left this event out. */
+  filteredOut: readonly Endpoint[];
   /** The producer's key, when it sent one. */
   idempotencyKey: string | null;
   contentType: string | null;

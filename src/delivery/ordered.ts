@@ -9,18 +9,32 @@ import type { AcceptedEvent } from "./event";
 import { bodyRef, buildEnvelope } from "./enqueue";
 
 /**
- * Durable accept of an ordered event: the body is claim-checked to R2 when large (as for queued
- * events), then the stream stores the envelope with its sequence number before this resolves.
- * Throws when the hand-off did not happen (the caller answers 503).
+ * Durable accept of an ordered event, one stream per (route, destination, key): the body is
+ * claim-checked to R2 once when large (as for queued events), then every destination's stream stores
+ * its copy with its own sequence number before this resolves (in parallel, never one after another).
+ * Throws when a hand-off did not happen (the caller answers 503; a retry is a duplicate where it landed).
  */
-export async function acceptOrdered(ports: Pick<Ports, "payloads" | "ordering" | "guard">, config: Config, event: AcceptedEvent): Promise<AcceptResult> {
-  if (event.ordering === null) throw new Error("acceptOrdered: the event has no ordering key");
-  const settings: StreamSettings = { endpoint: event.endpoint, allowPrivateNetworks: config.allowPrivateNetworks, onFailure: event.rule.on_failure };
-  const envelope = buildEnvelope(event, await bodyRef(ports, event), null);
-  const result = await ports.ordering.accept(event.rule.name, event.ordering.key, { envelope, key: event.ordering.key, settings });
+export async function acceptOrdered(
+  ports: Pick<Ports, "payloads" | "ordering" | "guard">,
+  config: Config,
+  event: AcceptedEvent,
+  targets: readonly Endpoint[],
+): Promise<AcceptResult[]> {
+  const ordering = event.ordering;
+  if (ordering === null) throw new Error("acceptOrdered: the event has no ordering key");
+  if (targets.length === 0) return [];
+  const body = await bodyRef(ports, event, 1);
+  const fanout = event.rule.destinations.length > 1;
+  const results = await Promise.all(
+    targets.map((target) => {
+      const settings: StreamSettings = { endpoint: target, allowPrivateNetworks: config.allowPrivateNetworks, onFailure: event.rule.on_failure };
+      const envelope = { ...buildEnvelope(event, body, null), endpoint: target.name, ...(fanout ? { fanout } : {}) };
+      return ports.ordering.accept({ envelope, key: ordering.key, settings });
+    }),
+  );
   // Ordered events count toward the route's backlog like queued ones (settled on delivery or dead letter).
-  if (event.rule.max_backlog !== undefined) ports.guard.noteAccepted(event.endpoint.name, event.rule.name);
-  return result;
+  if (event.rule.max_backlog !== undefined) for (const target of targets) ports.guard.noteAccepted(target.name, event.rule.name);
+  return results;
 }
 
 /**
@@ -35,9 +49,14 @@ export async function replayIntoStream(ports: Pick<Ports, "ordering">, envelope:
 }
 
 /** Tells the key's stream that the dead letter `id` was deleted: a key blocked on it moves on. */
-export async function releaseDeletedDeadLetter(ports: Pick<Ports, "ordering">, dead: { id: string; route: string; ordering_key: string | null }): Promise<ReleaseResult> {
+export async function releaseDeletedDeadLetter(
+  ports: Pick<Ports, "ordering">,
+  dead: { id: string; message_id: string; route: string; endpoint: string; ordering_key: string | null },
+): Promise<ReleaseResult> {
   if (dead.ordering_key === null) return { released: false };
-  return ports.ordering.deadLetterDeleted(dead.route, dead.ordering_key, dead.id);
+  // A dead letter of a fanned-out message has its own id; the stream knows the event by its message id.
+  const fanout = dead.id !== dead.message_id;
+  return ports.ordering.deadLetterDeleted({ route: dead.route, endpoint: fanout ? dead.endpoint : null, key: dead.ordering_key }, dead.message_id);
 }
 
 export type DeliveryTarget =

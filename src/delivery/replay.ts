@@ -31,7 +31,8 @@ export function envelopeFromRow(row: DeadLetterRow, parentSpanId: string): Envel
   const body: BodyRef = row.body_ref !== null ? { kind: "r2", key: row.body_ref, size: row.body_size } : { kind: "inline", bytes: row.body ?? new Uint8Array(0) };
   return {
     v: 1,
-    id: row.id,
+    // A fanned-out message's dead letter has its own id; the replay goes out under the message id.
+    id: row.message_id,
     trace_id: row.trace_id,
     parent_span_id: parentSpanId,
     source: row.source,
@@ -51,6 +52,7 @@ export function envelopeFromRow(row: DeadLetterRow, parentSpanId: string): Envel
     fallback: null,
     replay_count: row.replay_count + 1,
     ordering: row.ordering_key !== null && row.sequence !== null ? { key: row.ordering_key, sequence: row.sequence } : null,
+    ...(row.id !== row.message_id ? { fanout: true } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import type { Ports } from "../ports";
 import { errorMessage, log, spanFields } from "../log";
 import { acceptedAnswer, type Answer, type DispatchOutcome } from "./answer";
 import type { AcceptedEvent } from "./event";
-import { enqueueEvent } from "./enqueue";
+import { enqueueCopies } from "./enqueue";
 import { forwardedHeaders } from "./event";
 import { isPassThrough, sendOnce } from "./send";
 import { recordFallback } from "./fallbacks";
@@ -129,7 +129,7 @@ function passedHeaders(response: Response | null, result: { status: number; retr
 async function fallbackOr(ports: Ports, event: AcceptedEvent, reason: FallbackReason, problem: Problem, extraHeaders: Record<string, string> = {}): Promise<DispatchOutcome> {
   if (event.rule.fallback !== "async_dlq") return { kind: "problem", problem, reason };
   try {
-    await enqueueEvent(ports, event, reason);
+    await enqueueCopies(ports, event, [event.endpoint], reason);
   } catch (error) {
     log("error", "fallback_enqueue_failed", { trace_id: event.trace.traceId, message_id: event.messageId, error: errorMessage(error) });
     return { kind: "problem", problem: { kind: "unavailable", retryAfterS: 1 }, reason: "fallback enqueue failed" };
@@ -144,7 +144,7 @@ async function fallbackOr(ports: Ports, event: AcceptedEvent, reason: FallbackRe
     fallback: reason,
   });
   ports.background.waitUntil(recordFallback(ports, event, reason));
-  const answer = acceptedAnswer(event.messageId, event.trace.traceId, reason);
+  const answer = acceptedAnswer(event.messageId, event.trace.traceId, [event.endpoint.name, ...event.copies.map((e) => e.name)], reason);
   const downstream = extraHeaders["X-Downstream-Latency"];
   if (downstream !== undefined) answer.headers["X-Downstream-Latency"] = downstream;
   return { kind: "answer", answer, replay: false };

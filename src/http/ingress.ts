@@ -4,6 +4,8 @@ import type { Context } from "hono";
 import type { Source } from "../config/load";
 import { checkTransport, type TransportFacts } from "../core/transport";
 import { matchRule, readDotPath, resolveEventType } from "../core/routing";
+import { matches, type FilterSubject } from "../core/filter";
+import { selectTargets } from "../delivery/destinations";
 import { findIdempotencyKey, type KeyResult } from "../core/idempotency";
 import { messageId } from "../core/ids";
 import { sha256Hex } from "../core/signatures";
@@ -75,16 +77,23 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
     field: source.eventTypeField,
   });
   if (eventType === undefined) return fail({ kind: "unknown-event-type" });
-  const ruleIndex = matchRule(config.rules, source.name, eventType);
+  // Filters see the body parsed once (shared with the event-type lookup); a non-JSON body has no body.* fields.
+  const subject: FilterSubject = { eventType, source: source.name, header: (name) => headers.get(name), json };
+  const ruleIndex = matchRule(config.rules, source.name, eventType, (r) => r.filter !== null && matches(r.filter, subject));
   const rule = config.rules[ruleIndex];
   if (rule === undefined) return fail({ kind: "unroutable-event", eventType });
-  Object.assign(fields, { event_type: eventType, route: rule.name, endpoint: rule.endpoint, mode: rule.mode });
-  const endpoint = config.endpoints.get(rule.endpoint);
-  if (endpoint === undefined) return fail({ kind: "internal" }, "endpoint missing after validation");
+  const targets = selectTargets(config, rule, subject);
+  if (targets === undefined) return fail({ kind: "internal" }, "endpoint missing after validation");
+  const endpoint = targets.primary;
+  Object.assign(fields, { event_type: eventType, route: rule.name, endpoint: endpoint.name, mode: rule.mode, destinations: targets.copies.length });
 
   if (rule.max_backlog !== undefined || rule.shed_when_open) {
-    const pressure = await ports.guard.backpressure(endpoint, rule.name, { maxBacklog: rule.max_backlog, shedWhenOpen: rule.shed_when_open });
-    if (!pressure.ok) return fail({ kind: "rate-limited", retryAfterS: pressure.retryAfterS, detail: pressure.detail }, "backpressure");
+    // Every destination that will get traffic from this event must have room for it.
+    const guarded = rule.mode === "sync" ? [endpoint, ...targets.copies] : targets.copies;
+    const opts = { maxBacklog: rule.max_backlog, shedWhenOpen: rule.shed_when_open };
+    const pressures = await Promise.all(guarded.map((e) => ports.guard.backpressure(e, rule.name, opts)));
+    const pressure = pressures.find((p) => !p.ok);
+    if (pressure !== undefined && !pressure.ok) return fail({ kind: "rate-limited", retryAfterS: pressure.retryAfterS, detail: pressure.detail }, "backpressure");
   }
 
   const key = findIdempotencyKey({ headers, idempotencyHeader: source.idempotency_header, scheme: source.verify.scheme, json });
@@ -106,6 +115,8 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
     eventType,
     rule,
     endpoint,
+    copies: targets.copies,
+    filteredOut: targets.filteredOut,
     idempotencyKey: key.kind === "key" ? key.key : null,
     contentType: headers.get("Content-Type"),
     headers,

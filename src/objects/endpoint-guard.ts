@@ -14,6 +14,7 @@ interface Bucket {
   delivered: number;
   failed: number;
   dead: number;
+  filtered: number;
   hist: Histogram;
 }
 
@@ -31,6 +32,9 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
     this.sql.exec("CREATE TABLE IF NOT EXISTS backlog (route TEXT PRIMARY KEY, count INTEGER NOT NULL)");
     this.sql.exec(`CREATE TABLE IF NOT EXISTS minutes (minute INTEGER NOT NULL, route TEXT NOT NULL, delivered INTEGER NOT NULL,
       failed INTEGER NOT NULL, dead INTEGER NOT NULL, hist TEXT NOT NULL, PRIMARY KEY (minute, route))`);
+    // Objects created before fan-out have no `filtered` column yet.
+    const columns = this.sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('minutes')").toArray();
+    if (!columns.some((c) => c.name === "filtered")) this.sql.exec("ALTER TABLE minutes ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0");
     const saved = this.sql.exec<{ v: string }>("SELECT v FROM kv WHERE k = 'breaker'").toArray()[0];
     this.breaker = saved === undefined ? initialBreaker() : (JSON.parse(saved.v) as BreakerState);
   }
@@ -45,6 +49,7 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
     }
     this.recordStats(req.reports);
     this.countBacklog(req.accepted ?? {}, req.reports);
+    this.countFiltered(req.filtered ?? {}, now);
     let admission: GuardAdmission | null = null;
     if (req.admit) {
       const decided = admit(state, now, req.cfg);
@@ -83,6 +88,16 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
     this.settle(route, 1);
   }
 
+  /** Events this endpoint's filter left out, counted in the current minute's stats. */
+  private countFiltered(filtered: Readonly<Record<string, number>>, now: number): void {
+    for (const [route, n] of Object.entries(filtered)) {
+      if (n <= 0) continue;
+      const bucket = this.loadBucket(minuteOf(now), route);
+      bucket.filtered += n;
+      this.storeBucket(minuteOf(now), route, bucket);
+    }
+  }
+
   reset(): void {
     this.sql.exec("DELETE FROM probes");
     this.save(initialBreaker(), Date.now());
@@ -92,13 +107,13 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
     const now = Date.now();
     const since = minuteOf(now - 3_600_000);
     const rows = this.sql
-      .exec<{ minute: number; route: string; delivered: number; failed: number; dead: number; hist: string }>(
-        "SELECT minute, route, delivered, failed, dead, hist FROM minutes WHERE minute > ? ORDER BY minute",
+      .exec<{ minute: number; route: string; delivered: number; failed: number; dead: number; filtered: number; hist: string }>(
+        "SELECT minute, route, delivered, failed, dead, filtered, hist FROM minutes WHERE minute > ? ORDER BY minute",
         minuteOf(now - STATS_KEEP_MS),
       )
       .toArray();
     const routes = new Map<string, Bucket>();
-    const total: Bucket = { delivered: 0, failed: 0, dead: 0, hist: emptyHistogram() };
+    const total: Bucket = { delivered: 0, failed: 0, dead: 0, filtered: 0, hist: emptyHistogram() };
     const perMinute = new Map<number, { delivered: number; failed: number }>();
     for (const row of rows) {
       const m = perMinute.get(row.minute) ?? { delivered: 0, failed: 0 };
@@ -106,12 +121,13 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
       m.failed += row.failed;
       perMinute.set(row.minute, m);
       if (row.minute <= since) continue;
-      const b = routes.get(row.route) ?? { delivered: 0, failed: 0, dead: 0, hist: emptyHistogram() };
+      const b = routes.get(row.route) ?? { delivered: 0, failed: 0, dead: 0, filtered: 0, hist: emptyHistogram() };
       const hist = JSON.parse(row.hist) as number[];
       for (const target of [b, total]) {
         target.delivered += row.delivered;
         target.failed += row.failed;
         target.dead += row.dead;
+        target.filtered += row.filtered;
         merge(target.hist, hist);
       }
       routes.set(row.route, b);
@@ -177,7 +193,7 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
     for (const r of reports) {
       const minute = minuteOf(r.at);
       const id = `${minute}|${r.route}`;
-      const entry = grouped.get(id) ?? { minute, route: r.route, bucket: { delivered: 0, failed: 0, dead: 0, hist: emptyHistogram() } };
+      const entry = grouped.get(id) ?? { minute, route: r.route, bucket: { delivered: 0, failed: 0, dead: 0, filtered: 0, hist: emptyHistogram() } };
       if (r.delivered) entry.bucket.delivered += 1;
       else entry.bucket.failed += 1;
       record(entry.bucket.hist, r.latencyMs);
@@ -195,20 +211,25 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
 
   private loadBucket(minute: number, route: string): Bucket {
     const row = this.sql
-      .exec<{ delivered: number; failed: number; dead: number; hist: string }>("SELECT delivered, failed, dead, hist FROM minutes WHERE minute = ? AND route = ?", minute, route)
+      .exec<{ delivered: number; failed: number; dead: number; filtered: number; hist: string }>(
+        "SELECT delivered, failed, dead, filtered, hist FROM minutes WHERE minute = ? AND route = ?",
+        minute,
+        route,
+      )
       .toArray()[0];
-    if (row === undefined) return { delivered: 0, failed: 0, dead: 0, hist: emptyHistogram() };
-    return { delivered: row.delivered, failed: row.failed, dead: row.dead, hist: JSON.parse(row.hist) as number[] };
+    if (row === undefined) return { delivered: 0, failed: 0, dead: 0, filtered: 0, hist: emptyHistogram() };
+    return { delivered: row.delivered, failed: row.failed, dead: row.dead, filtered: row.filtered, hist: JSON.parse(row.hist) as number[] };
   }
 
   private storeBucket(minute: number, route: string, b: Bucket): void {
     this.sql.exec(
-      "INSERT OR REPLACE INTO minutes (minute, route, delivered, failed, dead, hist) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT OR REPLACE INTO minutes (minute, route, delivered, failed, dead, filtered, hist) VALUES (?, ?, ?, ?, ?, ?, ?)",
       minute,
       route,
       b.delivered,
       b.failed,
       b.dead,
+      b.filtered,
       JSON.stringify(b.hist),
     );
   }
@@ -224,6 +245,7 @@ function summarize(b: Bucket): Omit<RouteStats, "route"> {
     delivered: b.delivered,
     failed: b.failed,
     dead_lettered: b.dead,
+    filtered: b.filtered,
     success_rate: attempts === 0 ? null : b.delivered / attempts,
     p50_ms: percentile(b.hist, 0.5),
     p95_ms: percentile(b.hist, 0.95),

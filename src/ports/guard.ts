@@ -11,6 +11,8 @@ export interface GuardSyncRequest {
   reports: readonly CallReport[];
   /** Events accepted for async delivery per route since the last exchange (routes with max_backlog). */
   accepted?: Readonly<Record<string, number>>;
+  /** Events this endpoint's filter left out, per route, since the last exchange. */
+  filtered?: Readonly<Record<string, number>>;
   cfg: BreakerConfig;
   /** Ask for admission of one call (half-open probes are granted only here). */
   admit: boolean;
@@ -33,6 +35,8 @@ export interface RouteStats {
   delivered: number;
   failed: number;
   dead_lettered: number;
+  /** Events this destination's filter left out (docs/contract.md §5). */
+  filtered: number;
   success_rate: number | null;
   p50_ms: number | null;
   p95_ms: number | null;
@@ -80,6 +84,8 @@ export interface EndpointGuardPort {
   backpressure(endpoint: Endpoint, route: string, opts: BackpressureOptions): Promise<Backpressure>;
   /** Counts an event accepted on a route with max_backlog; reported with the next exchange. */
   noteAccepted(endpoint: string, route: string): void;
+  /** Counts an event the endpoint's filter left out on a route; reported with the next exchange. */
+  noteFiltered(endpoint: Endpoint, route: string): void;
   /** Sends every endpoint's buffered outcomes now (end of a queue batch or an ordered alarm). */
   flush(): Promise<void>;
   /** Counts a dead letter in the endpoint's stats and settles its backlog. */

@@ -45,14 +45,24 @@ export interface OrderedStreamRpc extends Rpc.DurableObjectBranded {
   status(): Promise<StreamStatus>;
 }
 
+/**
+ * One ordered stream: a route's key, and on a rule with several destinations the destination too
+ * (each destination keeps its own order and pace, docs/contract.md §5). `endpoint` is null otherwise.
+ */
+export interface StreamId {
+  route: string;
+  endpoint: string | null;
+  key: string;
+}
+
 export interface OrderingPort {
-  /** Durable accept, idempotent by message id (a transient failure is retried once). */
-  accept(route: string, key: string, req: AcceptRequest): Promise<AcceptResult>;
-  /** A dead letter of the key, replayed with its original sequence. */
+  /** Durable accept into the envelope's stream, idempotent by message id (a transient failure is retried once). */
+  accept(req: AcceptRequest): Promise<AcceptResult>;
+  /** A dead letter of the key, replayed into its stream with its original sequence. */
   replay(envelope: Envelope & { ordering: { key: string; sequence: number } }): Promise<ReplayResult>;
-  /** The dead letter `id` was deleted: a key blocked on it moves on. */
-  deadLetterDeleted(route: string, key: string, id: string): Promise<ReleaseResult>;
-  status(route: string, key: string): Promise<StreamStatus>;
+  /** The dead letter of message `messageId` was deleted: a stream blocked on it moves on. */
+  deadLetterDeleted(stream: StreamId, messageId: string): Promise<ReleaseResult>;
+  status(stream: StreamId): Promise<StreamStatus>;
 }
 
 /** What the object records after one delivery step of its head event. */

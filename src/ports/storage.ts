@@ -46,6 +46,8 @@ export interface MalformedMessage {
 /** A stored dead letter. `headers` and `policy` are the JSON texts the event was accepted with. */
 export interface DeadLetterRow {
   id: string;
+  /** The message (webhook-id); equals `id` unless the rule fans out to several destinations. */
+  message_id: string;
   source: string;
   event_type: string;
   route: string;
@@ -78,6 +80,7 @@ export interface DeadLetterRow {
 /** The columns a listing returns (no headers, body or policy). */
 export const DEAD_LETTER_SUMMARY_FIELDS = [
   "id",
+  "message_id",
   "source",
   "event_type",
   "route",
@@ -101,6 +104,8 @@ export type DeadLetterSummary = Pick<DeadLetterRow, (typeof DEAD_LETTER_SUMMARY_
 
 /** Equality filters; an undefined field matches every row. */
 export interface DeadLetterFilter {
+  /** Every destination's item of one message (docs/contract.md §5). */
+  message_id?: string | undefined;
   source?: string | undefined;
   event_type?: string | undefined;
   endpoint?: string | undefined;

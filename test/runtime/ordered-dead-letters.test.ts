@@ -98,8 +98,12 @@ describe("dead letters on ordered routes", () => {
     await sendOrder(e, "blk-2", 2);
     await waitForStatus(e, "blk-2", (s) => s.blocked);
     expect(await rowOf(e, first.id)).toMatchObject({ reason: "gone", sequence: 1 });
-    expect(await releaseDeletedDeadLetter(portsFor(e), { id: "msg_other", route: "order.*", ordering_key: "blk-2" })).toEqual({ released: false });
-    expect(await releaseDeletedDeadLetter(portsFor(e), { id: first.id, route: "order.*", ordering_key: "blk-2" })).toEqual({ released: true });
+    expect(await releaseDeletedDeadLetter(portsFor(e), { id: "msg_other", message_id: "msg_other", route: "order.*", endpoint: "orders", ordering_key: "blk-2" })).toEqual({
+      released: false,
+    });
+    expect(await releaseDeletedDeadLetter(portsFor(e), { id: first.id, message_id: first.id, route: "order.*", endpoint: "orders", ordering_key: "blk-2" })).toEqual({
+      released: true,
+    });
     await waitForStatus(e, "blk-2", (s) => s.pending === 0);
     expect(endpoint.delivered("blk-2").map((c) => c.sequence)).toEqual([2]);
   });

@@ -86,8 +86,8 @@ export async function sendOrder(e: Env, customer: string, n: number, extra: Reco
   return { id: body.id ?? "", status: res.status };
 }
 
-export function streamOf(e: Env, key: string, route = ROUTE) {
-  return e.ORDERING.get(e.ORDERING.idFromName(orderingObjectName(route, key)));
+export function streamOf(e: Env, key: string, route = ROUTE, endpoint: string | null = null) {
+  return e.ORDERING.get(e.ORDERING.idFromName(orderingObjectName({ route, endpoint, key })));
 }
 
 export async function waitForStatus(e: Env, key: string, check: (s: StreamStatus) => boolean, timeoutMs = 15_000, route = ROUTE): Promise<StreamStatus> {

@@ -20,17 +20,17 @@ import { newestFirst, pageOf } from "../paging";
 type StoredRow = Omit<DeadLetterRow, "body"> & { body: ArrayBuffer | ArrayBufferView | number[] | string | null };
 
 // A replayed event that fails again lands on its old row (same id): back to `dead`, its replay count kept.
-const UPSERT = `INSERT INTO dead_letters (id, source, event_type, route, endpoint, queue, reason, attempts, last_status, last_error,
+const UPSERT = `INSERT INTO dead_letters (id, message_id, source, event_type, route, endpoint, queue, reason, attempts, last_status, last_error,
   trace_id, idempotency_key, content_type, headers, body, body_ref, body_size, policy, ordering_key, sequence, created_at, failed_at, status,
   replay_count)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'dead', ?)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'dead', ?)
   ON CONFLICT(id) DO UPDATE SET reason = excluded.reason, attempts = excluded.attempts, last_status = excluded.last_status,
   last_error = excluded.last_error, failed_at = excluded.failed_at, status = 'dead',
   replay_count = MAX(dead_letters.replay_count, excluded.replay_count)`;
 
-const INSERT_MALFORMED = `INSERT INTO dead_letters (id, source, event_type, route, endpoint, queue, reason, attempts, last_error, trace_id,
+const INSERT_MALFORMED = `INSERT INTO dead_letters (id, message_id, source, event_type, route, endpoint, queue, reason, attempts, last_error, trace_id,
   headers, body, body_size, policy, created_at, failed_at)
-  VALUES (?, '', '', '', '', 'DELIVERY_QUEUE', 'malformed', 0, ?, ?, '[]', ?, ?, ?, ?, ?)
+  VALUES (?, ?, '', '', '', '', 'DELIVERY_QUEUE', 'malformed', 0, ?, ?, '[]', ?, ?, ?, ?, ?)
   ON CONFLICT(id) DO NOTHING`;
 
 const MARK_REPLAYED = `UPDATE dead_letters SET replay_count = replay_count + 1, replayed_at = ?,
@@ -43,6 +43,7 @@ function upsert(db: D1Database, input: DeadLetterInput): D1PreparedStatement {
     .prepare(UPSERT)
     .bind(
       r.id,
+      r.message_id,
       r.source,
       r.event_type,
       r.route,
@@ -71,7 +72,7 @@ function upsert(db: D1Database, input: DeadLetterInput): D1PreparedStatement {
 function where(filter: DeadLetterFilter, statuses: readonly DeadLetterStatus[]): { sql: string; params: (string | number)[] } {
   const clauses = [`status IN (${statuses.map(() => "?").join(", ")})`];
   const params: (string | number)[] = [...statuses];
-  for (const field of ["source", "event_type", "endpoint", "reason", "route"] as const) {
+  for (const field of ["message_id", "source", "event_type", "endpoint", "reason", "route"] as const) {
     const value = filter[field];
     if (value !== undefined) {
       clauses.push(`${field} = ?`);
@@ -107,7 +108,7 @@ export function d1DeadLetterStore(db: D1Database): DeadLetterStore {
     async writeMalformed(m) {
       await db
         .prepare(INSERT_MALFORMED)
-        .bind(malformedId(m.queueMessageId), malformedError(m.problem), MALFORMED_TRACE_ID, m.raw, m.raw.length, MALFORMED_POLICY, m.at, m.at)
+        .bind(malformedId(m.queueMessageId), malformedId(m.queueMessageId), malformedError(m.problem), MALFORMED_TRACE_ID, m.raw, m.raw.length, MALFORMED_POLICY, m.at, m.at)
         .run();
     },
 

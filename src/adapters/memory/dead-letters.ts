@@ -14,7 +14,7 @@ function summary(row: DeadLetterRow): DeadLetterSummary {
 
 function matches(row: DeadLetterRow, filter: DeadLetterFilter, statuses: readonly DeadLetterStatus[]): boolean {
   if (!statuses.includes(row.status)) return false;
-  return (["source", "event_type", "endpoint", "reason", "route"] as const).every((f) => filter[f] === undefined || filter[f] === row[f]);
+  return (["message_id", "source", "event_type", "endpoint", "reason", "route"] as const).every((f) => filter[f] === undefined || filter[f] === row[f]);
 }
 
 export function memoryDeadLetterStore(): DeadLetterStore {

@@ -44,8 +44,13 @@ export function registerDlqRoutes(router: AdminRouter): void {
       if (cursor === null && query.cursor !== undefined) {
         return problem(c, { kind: "invalid-input", detail: "Invalid query: cursor: not a next_cursor returned by this API" });
       }
-      const { source, event_type, endpoint, reason } = query;
-      const page = await c.env.ports.deadLetters.list({ filter: { source, event_type, endpoint, reason }, statuses: [query.status], limit: query.limit, after: cursor });
+      const { message_id, source, event_type, endpoint, reason } = query;
+      const page = await c.env.ports.deadLetters.list({
+        filter: { message_id, source, event_type, endpoint, reason },
+        statuses: [query.status],
+        limit: query.limit,
+        after: cursor,
+      });
       const body: z.input<typeof DeadLetterPageSchema> = { items: page.rows.map(listItem), next_cursor: page.next === null ? null : encodeCursor(page.next) };
       return c.json(body);
     },
@@ -147,6 +152,7 @@ const isoOrNull = (ms: number | null): string | null => (ms === null ? null : is
 export function listItem(row: DeadLetterSummary): z.input<typeof DeadLetterSchema> {
   return {
     id: row.id,
+    message_id: row.message_id,
     source: row.source,
     event_type: row.event_type,
     route: row.route,

@@ -133,6 +133,8 @@ function effectiveConfig(secrets: Secrets, config: Config, breakers: ReadonlyMap
       source: r.source ?? null,
       mode: r.mode,
       endpoint: r.endpoint,
+      destinations: r.destinations.map((d) => ({ endpoint: d.endpoint, filter: d.filter?.json ?? null })),
+      filter: r.filter?.json ?? null,
       timeout_ms: r.effectiveTimeoutMs,
       fallback: r.fallback,
       queue: r.queue,

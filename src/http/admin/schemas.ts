@@ -31,7 +31,8 @@ export const ProblemSchema = z
 
 export const DeadLetterSchema = z
   .object({
-    id: z.string().describe("The message id"),
+    id: z.string().describe("The dead letter's id: the message id, or `<message id>.<endpoint>` when the rule has several destinations"),
+    message_id: z.string().describe("The message id (webhook-id) shared by every destination's copy"),
     source: z.string(),
     event_type: z.string(),
     route: z.string(),
@@ -78,12 +79,13 @@ const limit = (max: number, fallback: number) =>
 const deadLetterFilters = {
   source: filterValue().optional(),
   event_type: filterValue().optional(),
-  endpoint: filterValue().optional(),
+  endpoint: filterValue().optional().describe("The destination endpoint"),
   reason: z.enum(DEAD_LETTER_REASONS, { error: `must be one of ${DEAD_LETTER_REASONS.join(", ")}` }).optional(),
 };
 
 export const DeadLetterQuerySchema = z.strictObject({
   ...deadLetterFilters,
+  message_id: filterValue().optional().describe("Every destination's item of one message"),
   status: z.enum(DEAD_LETTER_STATUSES, { error: `must be one of ${DEAD_LETTER_STATUSES.join(", ")}` }).default("dead"),
   limit: limit(200, 50),
   cursor: z.string().max(512).optional().describe("next_cursor of the previous page"),
@@ -169,7 +171,9 @@ export const EffectiveConfigSchema = z
         event_type: z.string(),
         source: z.string().nullable(),
         mode: z.enum(["sync", "async"]),
-        endpoint: z.string(),
+        endpoint: z.string().describe("The first destination (a sync rule's primary)"),
+        destinations: z.array(z.object({ endpoint: z.string(), filter: z.unknown().nullable().describe("The destination's filter as written") })),
+        filter: z.unknown().nullable().describe("The rule's own filter as written"),
         timeout_ms: int().describe("Effective sync timeout"),
         fallback: z.enum(["none", "async_dlq"]),
         queue: z.string(),
@@ -190,6 +194,7 @@ const StatsSchema = z.object({
   delivered: int(),
   failed: int(),
   dead_lettered: int(),
+  filtered: int().describe("Events this destination's filter left out"),
   success_rate: z.number().nullable(),
   p50_ms: z.number().nullable(),
   p95_ms: z.number().nullable(),

@@ -8,7 +8,7 @@ import type { AdminRouter } from "./router";
 import { FallbackPageSchema, FallbackQuerySchema, StatsResponseSchema } from "./schemas";
 
 const unauthorized = { description: "Missing or wrong bearer token", problem: true } as const;
-const EMPTY: Omit<RouteStats, "route"> = { delivered: 0, failed: 0, dead_lettered: 0, success_rate: null, p50_ms: null, p95_ms: null };
+const EMPTY: Omit<RouteStats, "route"> = { delivered: 0, failed: 0, dead_lettered: 0, filtered: 0, success_rate: null, p50_ms: null, p95_ms: null };
 
 export function registerStatsRoutes(router: AdminRouter): void {
   router.add(
@@ -39,11 +39,14 @@ export function registerStatsRoutes(router: AdminRouter): void {
           ...(s?.last_hour.total ?? EMPTY),
           dlq_size: dlqOfEndpoint(name),
         })),
-        routes: config.rules.map((rule) => {
-          const stats = byEndpoint.get(rule.endpoint)?.last_hour.routes.find((r) => r.route === rule.name);
-          const { route: _route, ...numbers } = stats ?? { route: rule.name, ...EMPTY };
-          return { route: rule.name, endpoint: rule.endpoint, ...numbers, dlq_size: dlqOfRoute(rule.name, rule.endpoint) };
-        }),
+        // One entry per (route, destination): each destination is delivered, and counted, on its own.
+        routes: config.rules.flatMap((rule) =>
+          rule.destinations.map(({ endpoint }) => {
+            const stats = byEndpoint.get(endpoint)?.last_hour.routes.find((r) => r.route === rule.name);
+            const { route: _route, ...numbers } = stats ?? { route: rule.name, ...EMPTY };
+            return { route: rule.name, endpoint, ...numbers, dlq_size: dlqOfRoute(rule.name, endpoint) };
+          }),
+        ),
       };
       return c.json(body);
     },
