@@ -4,9 +4,7 @@
 import {
   MAX_FILTER_BYTES,
   MAX_FILTER_DEPTH,
-  type CompiledFilter,
   type CompileResult,
-  type Comparison,
   type FieldPath,
   type FieldTest,
   type FilterNode,
