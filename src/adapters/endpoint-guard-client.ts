@@ -9,7 +9,7 @@ import { breakerEvent, breakerVerdict, type CallReport } from "../core/endpoint-
 import type { AttemptResult } from "../core/outcome";
 import type { GuardView } from "../objects/endpoint-guard";
 import { errorMessage, log } from "../log";
-import type { Background } from "../runtime";
+import type { Background, Runtime } from "../runtime";
 
 export const CACHE_TTL_MS = 1_000;
 const MAX_PENDING = 100;
@@ -38,6 +38,9 @@ interface Entry {
   /** The endpoint as last seen, so a flush at the end of a batch knows its breaker settings. */
   endpoint: Endpoint | null;
 }
+
+/** The clock and timer of a call: a flush waits on the same clock the call is stamped with. */
+export type GuardTime = Pick<Runtime, "now" | "sleep">;
 
 const entries = new Map<string, Entry>();
 let isolateId: string | undefined;
@@ -78,13 +81,13 @@ export function forgetGuardCache(name?: string): void {
  * one timer per endpoint and isolate, kept alive by `waitUntil`, so steady traffic flushes once a
  * second and a lone call is counted a second after it.
  */
-async function timedFlush(env: Env, endpoint: Endpoint, e: Entry, clock: () => number): Promise<void> {
+async function timedFlush(env: Env, endpoint: Endpoint, e: Entry, time: GuardTime): Promise<void> {
   try {
-    await new Promise((resolve) => setTimeout(resolve, CACHE_TTL_MS));
+    await time.sleep(CACHE_TTL_MS);
   } finally {
     e.trailing = false;
   }
-  if (e.pending.length > 0 || Object.keys(e.accepted).length > 0) await exchange(env, endpoint, e, clock(), false, 0);
+  if (e.pending.length > 0 || Object.keys(e.accepted).length > 0) await exchange(env, endpoint, e, time.now(), false, 0);
 }
 
 /**
@@ -127,16 +130,16 @@ export async function admitCall(
   route: string,
   mode: "sync" | "async",
   timeoutMs: number,
-  clock: () => number,
+  time: GuardTime,
   background?: Background,
 ): Promise<GuardDecision> {
   const e = entryOf(endpoint.name);
   e.endpoint = endpoint;
   const cfg = breakerConfig(endpoint);
-  let now = clock();
+  let now = time.now();
   if (e.view === null || now - e.fetchedAt >= CACHE_TTL_MS) {
     await exchange(env, endpoint, e, now, false, timeoutMs + 5_000);
-    now = clock();
+    now = time.now();
   }
   // Fail open when the object has never answered: the endpoint's own errors still protect it.
   const state = e.view === null ? { kind: "closed" as const } : tick(e.view.breaker, now, cfg);
@@ -148,12 +151,12 @@ export async function admitCall(
     if (admission === null || admission.kind === "reject") {
       return { kind: "reject", reason: "circuit_open", retryInMs: admission?.retryInMs ?? 1_000 };
     }
-    if (admission.kind === "probe" && admission.probeId !== undefined) return { kind: "go", lease: lease(env, endpoint, e, route, mode, clock, admission.probeId, background) };
+    if (admission.kind === "probe" && admission.probeId !== undefined) return { kind: "go", lease: lease(env, endpoint, e, route, mode, time, admission.probeId, background) };
   }
   const total = e.inflight + (e.view?.othersInflight ?? 0);
   if (mode === "sync" && total >= SHED_RATIO * endpoint.max_concurrency) return { kind: "reject", reason: "shed", retryInMs: 1_000 };
   if (mode === "async" && total >= endpoint.max_concurrency) return { kind: "reject", reason: "saturated", retryInMs: 1_000 };
-  return { kind: "go", lease: lease(env, endpoint, e, route, mode, clock, undefined, background) };
+  return { kind: "go", lease: lease(env, endpoint, e, route, mode, time, undefined, background) };
 }
 
 function lease(
@@ -162,7 +165,7 @@ function lease(
   e: Entry,
   route: string,
   mode: "sync" | "async",
-  clock: () => number,
+  time: GuardTime,
   probeId: string | undefined,
   background: Background | undefined,
 ): GuardLease {
@@ -174,7 +177,7 @@ function lease(
       if (finished) return;
       finished = true;
       e.inflight -= 1;
-      const now = clock();
+      const now = time.now();
       const verdict = breakerVerdict(result);
       const report: CallReport = {
         route, mode, latencyMs, at: now, breaker: verdict,
@@ -198,7 +201,7 @@ function lease(
         await exchange(env, endpoint, e, now, false, 0);
       } else if (!e.trailing && background !== undefined) {
         e.trailing = true;
-        background.waitUntil(timedFlush(env, endpoint, e, clock));
+        background.waitUntil(timedFlush(env, endpoint, e, time));
       }
     },
   };

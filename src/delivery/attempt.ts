@@ -36,7 +36,7 @@ export async function attemptDelivery(env: Env, config: Config, endpoint: Endpoi
     // Never send unsigned what the endpoint expects signed: wait for the binding, spending no attempt.
     return { decision: { kind: "wait", delayMs: MISSING_SECRET_WAIT_MS }, attempt: envelope.attempt, lastStatus: envelope.last_status, lastError: "signing secret bindings missing" };
   }
-  const admission = await admitCall(env, endpoint, envelope.route, "async", timeoutMs, clock);
+  const admission = await admitCall(env, endpoint, envelope.route, "async", timeoutMs, runtime);
   if (admission.kind === "reject") {
     const result: AttemptResult = { kind: "breaker_open", retryInMs: admission.retryInMs };
     log("info", "delivery_waiting", { trace_id: envelope.trace_id, message_id: envelope.id, endpoint: endpoint.name, reason: admission.reason, retry_in_ms: admission.retryInMs });

@@ -26,7 +26,7 @@ export async function callSync(env: Env, ctx: Background, config: Config, event:
   const clock = () => runtime.now();
   const secrets = signingSecrets(env, endpoint);
   if (!secrets.ok) return { kind: "problem", problem: { kind: "unavailable", retryAfterS: 30 }, reason: "signing secret bindings missing" };
-  const decision = await admitCall(env, endpoint, rule.name, "sync", rule.effectiveTimeoutMs, clock, ctx);
+  const decision = await admitCall(env, endpoint, rule.name, "sync", rule.effectiveTimeoutMs, runtime, ctx);
   if (decision.kind === "reject") {
     const retryAfterS = Math.max(1, Math.ceil(decision.retryInMs / 1000));
     if (decision.reason === "circuit_open") return fallbackOr(env, ctx, event, "circuit_open", { kind: "circuit-open", retryAfterS });

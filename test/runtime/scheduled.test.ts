@@ -11,6 +11,7 @@ import type { CallReport } from "../../src/core/endpoint-report";
 import { claimForReplay, getDeadLetter, writeDeadLetter, type DeadLetterReason } from "../../src/adapters/dead-letter-store";
 import { runScheduled } from "../../src/scheduled";
 import { setLogSink } from "../../src/log";
+import { systemRuntime } from "../../src/runtime";
 import { baseConfig, envWith, testEnv } from "./helpers";
 
 const HOUR = 3_600_000;
@@ -73,7 +74,7 @@ describe("stale replay claims", () => {
     const now = Date.now();
     await claimForReplay(testEnv.DB, { id: stale.id }, 1, { now: now - 11 * 60_000 });
     await claimForReplay(testEnv.DB, { id: fresh.id }, 1, { now: now - 60_000 });
-    await runScheduled(envWith(baseConfig()), { now: () => now, random: Math.random, randomBytes: (n: number) => crypto.getRandomValues(new Uint8Array(n)) });
+    await runScheduled(envWith(baseConfig()), { ...systemRuntime, now: () => now });
     expect((await getDeadLetter(testEnv.DB, stale.id))?.status).toBe("dead");
     expect((await getDeadLetter(testEnv.DB, fresh.id))?.status).toBe("replaying");
     expect(logs.some((l) => l.includes('"event":"replay_claims_released"'))).toBe(true);
@@ -155,7 +156,7 @@ describe("automated replay", () => {
     expect(spy.sent).toHaveLength(0);
     expect(await getDeadLetter(testEnv.DB, waiting.id)).toMatchObject({ status: "dead" });
     // Five minutes later the breaker counts as healthy again.
-    await runScheduled(envWith(cfg, { DELIVERY_QUEUE: spy.queue }), { now: () => Date.now() + 6 * 60_000, random: Math.random, randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)) });
+    await runScheduled(envWith(cfg, { DELIVERY_QUEUE: spy.queue }), { ...systemRuntime, now: () => Date.now() + 6 * 60_000 });
     expect(spy.sent.map((s) => s.body.id)).toEqual([waiting.id]);
   });
 });
@@ -202,7 +203,7 @@ describe("alerts", () => {
     await stub.sync({ isolate: "t", inflight: 0, reports: Array(5).fill(failure), cfg: { failureThreshold: 5, recoveryTimeoutMs: 3_600_000, halfOpenMaxProbes: 1 }, admit: false, probeLeaseMs: 0 });
     const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response("ok"));
     const env = envWith(baseConfig(), { ALERT_WEBHOOK_URL: "http://127.0.0.1:9/alerts" });
-    const runtime = (offsetMs: number) => ({ now: () => Date.now() + offsetMs, random: Math.random, randomBytes: (n: number) => crypto.getRandomValues(new Uint8Array(n)) });
+    const runtime = (offsetMs: number) => ({ ...systemRuntime, now: () => Date.now() + offsetMs });
 
     await runScheduled(env, runtime(60_000));
     expect(fetchSpy).not.toHaveBeenCalled();
