@@ -39,6 +39,8 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "runtime",
+            // A loaded 2-core CI machine runs these next to workerd: a bound, not a speed target.
+            testTimeout: 30_000,
             include: ["test/runtime/**/*.test.ts"],
             setupFiles: ["test/runtime/setup.ts"],
             provide,

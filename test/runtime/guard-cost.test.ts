@@ -4,8 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { createWorkerApp } from "../../src/wiring";
 import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
-import type { Runtime } from "../../src/runtime";
-import { baseConfig, envWith, signedRequest, testEnv } from "./helpers";
+import { baseConfig, envWith, signedRequest, simulatedClock, testEnv } from "./helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -15,21 +14,8 @@ afterEach(() => {
 describe("endpoint guard cost on the hot path", () => {
   it("makes at most one object call per simulated second under steady healthy sync traffic", { timeout: 30_000 }, async () => {
     // One clock drives both the requests and the guard's one-second flush timer (no real timers).
-    let clock = Date.now();
-    const timers: { at: number; fire: () => void }[] = [];
-    const runtime: Runtime = {
-      now: () => clock,
-      random: Math.random,
-      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
-      sleep: (ms) => new Promise<void>((fire) => timers.push({ at: clock + ms, fire })),
-    };
-    const advance = (ms: number) => {
-      clock += ms;
-      for (const t of timers.filter((t) => t.at <= clock)) {
-        timers.splice(timers.indexOf(t), 1);
-        t.fire();
-      }
-    };
+    const clock = simulatedClock();
+    const advance = (ms: number) => clock.advance(ms);
     let guardCalls = 0;
     const counting = new Proxy(testEnv.ENDPOINT_GUARD, {
       get(target, prop, receiver) {
@@ -46,7 +32,7 @@ describe("endpoint guard cost on the hot path", () => {
       }),
       { ENDPOINT_GUARD: counting },
     );
-    const app = createWorkerApp(runtime);
+    const app = createWorkerApp(clock.runtime);
     const requests = 150;
     const contexts: ExecutionContext[] = [];
     for (let i = 0; i < requests; i++) {

@@ -1,5 +1,6 @@
 // Shared helpers for Workers-runtime tests: a config builder, signed request builders (every scheme),
-// recording queue/bucket bindings, problem assertions, and an app bound to the test env with overrides.
+// recording queue/bucket bindings, problem assertions, an app bound to the test env with overrides,
+// and a simulated clock for code that sleeps.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, vi } from "vitest";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
@@ -219,4 +220,43 @@ export function captureLogsPerTest(): { lines: string[] } {
     vi.restoreAllMocks();
   });
   return captured;
+}
+
+// ---- A simulated clock for code that waits (Runtime.sleep): time moves only when the test says so.
+
+export interface SimulatedClock {
+  /** now() and sleep() on the simulated clock; randomness from the system. */
+  runtime: Runtime;
+  /** The length of every sleep asked for so far, in order. */
+  readonly requested: number[];
+  /** Sleeps not yet due. */
+  pending(): number;
+  /** Moves the clock on by `ms` and wakes, in due order, every sleep that came due; returns how many woke. */
+  advance(ms: number): number;
+}
+
+export function simulatedClock(start = Date.now()): SimulatedClock {
+  let now = start;
+  const requested: number[] = [];
+  let sleeps: { due: number; wake: () => void }[] = [];
+  const runtime: Runtime = {
+    ...systemRuntime,
+    now: () => now,
+    sleep: (ms) => {
+      requested.push(ms);
+      return new Promise((resolve) => sleeps.push({ due: now + ms, wake: resolve }));
+    },
+  };
+  return {
+    runtime,
+    requested,
+    pending: () => sleeps.length,
+    advance(ms) {
+      now += ms;
+      const due = sleeps.filter((s) => s.due <= now).sort((a, b) => a.due - b.due);
+      sleeps = sleeps.filter((s) => s.due > now);
+      for (const s of due) s.wake();
+      return due.length;
+    },
+  };
 }
