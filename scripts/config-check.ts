@@ -4,12 +4,12 @@ import { readFileSync } from "node:fs";
 import { parseConfig, type Config } from "../src/config/load";
 
 export function routeTable(config: Config): string {
-  const header = ["event_type", "source", "mode", "endpoint", "timeout", "fallback", "retries", "ordering"];
+  const header = ["route", "source", "mode", "destinations", "timeout", "fallback", "retries", "ordering"];
   const rows = config.rules.map((r) => [
-    r.event_type,
+    r.name,
     r.source ?? "*",
     r.mode,
-    r.endpoint,
+    r.destinations.map((d) => (d.filter === null ? d.endpoint : `${d.endpoint} (filtered)`)).join(", "),
     r.mode === "sync" ? `${r.effectiveTimeoutMs} ms` : "-",
     r.mode === "sync" ? r.fallback : "-",
     r.mode === "async" || r.fallback !== "none" ? `${r.policy.maxAttempts} attempts [${r.policy.matrix.join(", ")}]` : "-",
@@ -22,6 +22,16 @@ export function routeTable(config: Config): string {
       .join("  ")
       .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** Every filter of the config, as written, under the rule (and destination) it belongs to. */
+export function filterList(config: Config): string {
+  const lines: string[] = [];
+  for (const r of config.rules) {
+    if (r.filter !== null) lines.push(`${r.name}: rule filter ${JSON.stringify(r.filter.json)}`);
+    for (const d of r.destinations) if (d.filter !== null) lines.push(`${r.name} → ${d.endpoint}: ${JSON.stringify(d.filter.json)}`);
+  }
+  return lines.join("\n");
 }
 
 function main(): void {
@@ -42,6 +52,8 @@ function main(): void {
   const c = result.config;
   console.log(`${file}: valid — ${c.sources.size} sources, ${c.endpoints.size} endpoints, ${c.rules.length} routing rules\n`);
   console.log(routeTable(c));
+  const filters = filterList(c);
+  if (filters !== "") console.log(`\nfilters:\n${filters}`);
   const secrets = new Set<string>();
   for (const s of c.sources.values()) s.verify.secrets.forEach((n) => secrets.add(n));
   for (const e of c.endpoints.values()) e.signing_secrets.forEach((n) => secrets.add(n));

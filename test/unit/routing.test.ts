@@ -126,3 +126,52 @@ describe("resolveEventType", () => {
     expect(resolveEventType({ fromPath: undefined, fromHeader: undefined, json: json({ type: "a" }), field: undefined })).toBeUndefined();
   });
 });
+
+describe("matchRule with filters (docs/contract.md §5)", () => {
+  const rules = [
+    { event_type: "user.*" },
+    { event_type: "user.created", filter: "v2" },
+    { event_type: "user.created" },
+    { event_type: "user.created", source: "acme", filter: "acme-v3" },
+    { event_type: "user.created", filter: "v9" },
+  ];
+  const only =
+    (...passing: string[]) =>
+    (rule: { filter?: string }) =>
+      rule.filter !== undefined && passing.includes(rule.filter);
+
+  it("prefers a rule with a matching filter over the same pattern without one", () => {
+    expect(matchRule(rules, "other", "user.created", only("v2"))).toBe(1);
+  });
+
+  it("skips a rule whose filter does not match, so a less specific rule can take the event", () => {
+    expect(matchRule(rules, "other", "user.created", only())).toBe(2);
+    expect(
+      matchRule(
+        rules.filter((r) => r.event_type !== "user.created" || r.filter !== undefined),
+        "other",
+        "user.created",
+        only(),
+      ),
+    ).toBe(0);
+  });
+
+  it("keeps source before filter: a source-specific rule with a filter wins only when its filter matches", () => {
+    expect(matchRule(rules, "acme", "user.created", only("acme-v3", "v2"))).toBe(3);
+    expect(matchRule(rules, "acme", "user.created", only("v2"))).toBe(1);
+  });
+
+  it("takes the first listed of tied rules, and evaluates filters lazily, most specific first, until one matches", () => {
+    const asked: string[] = [];
+    const index = matchRule(rules, "other", "user.created", (r) => {
+      asked.push(r.filter ?? "");
+      return true;
+    });
+    expect(index).toBe(1);
+    expect(asked).toEqual(["v2"]);
+  });
+
+  it("answers -1 when no rule matches, filters included", () => {
+    expect(matchRule([{ event_type: "user.created", filter: "x" }], "other", "user.created", only())).toBe(-1);
+  });
+});
