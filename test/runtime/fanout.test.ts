@@ -7,6 +7,7 @@ import worker from "../../src/index";
 import type { Env } from "../../src/env";
 import { parseEnvelope, type Envelope } from "../../src/core/envelope";
 import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
+import { orderingObjectName } from "../../src/adapters/ordering-client";
 import { baseConfig, call, envWith, recordingQueue, signedRequest } from "./helpers";
 
 const NO_TRIP = { failure_threshold: 1_000_000, recovery_timeout_ms: 1_000, half_open_max_probes: 1 };
@@ -49,12 +50,18 @@ function fanoutEnv(queue: Queue<unknown>): Env {
 
 /** Answers per endpoint path, in order (the last answer repeats); records every call. */
 function endpoints(answers: Record<string, number[]>) {
-  const calls: { path: string; id: string; mode: string | null; attempt: string | null }[] = [];
+  const calls: { path: string; id: string; mode: string | null; attempt: string | null; sequence: string | null }[] = [];
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const request = new Request(input, init);
     const path = new URL(request.url).pathname.slice(1);
     const seen = calls.filter((c) => c.path === path).length;
-    calls.push({ path, id: request.headers.get("webhook-id") ?? "", mode: request.headers.get("X-Callback-Mode"), attempt: request.headers.get("X-Retry-Attempt") });
+    calls.push({
+      path,
+      id: request.headers.get("webhook-id") ?? "",
+      mode: request.headers.get("X-Callback-Mode"),
+      attempt: request.headers.get("X-Retry-Attempt"),
+      sequence: request.headers.get("X-Sequence"),
+    });
     const list = answers[path] ?? [200];
     const status = list[Math.min(seen, list.length - 1)] ?? 200;
     return new Response(status === 204 ? null : `answer ${status}`, { status });
@@ -187,5 +194,42 @@ describe("sync rules with several destinations", () => {
     expect(retry.status).toBe(200);
     expect(hits.of("payments")).toHaveLength(2);
     expect(sent).toHaveLength(1); // no second copy for the retry
+  });
+});
+
+describe("ordered rules with several destinations", () => {
+  it("keeps one stream per destination and key: a blocked destination never holds up the other", async () => {
+    const e = envWith(
+      baseConfig({
+        endpoints: {
+          steady: { url: "http://127.0.0.1:9/steady", circuit_breaker: NO_TRIP },
+          stuck: { url: "http://127.0.0.1:9/stuck", circuit_breaker: NO_TRIP },
+        },
+        routing_rules: [
+          {
+            event_type: "ledger.*",
+            mode: "async",
+            ordering_key: "body:account",
+            on_failure: "block",
+            retry_matrix: [0],
+            destinations: [{ endpoint: "steady" }, { endpoint: "stuck" }],
+          },
+        ],
+      }),
+    );
+    const hits = endpoints({ steady: [200], stuck: [410] });
+    for (let n = 1; n <= 3; n++) {
+      const res = await call(await signedRequest("/webhooks/acme", JSON.stringify({ type: "ledger.entry", account: "acc-1", n })), e);
+      expect(((await res.json()) as { destinations: string[] }).destinations).toEqual(["steady", "stuck"]);
+    }
+    const stream = (endpoint: string) => e.ORDERING.get(e.ORDERING.idFromName(orderingObjectName({ route: "ledger.*", endpoint, key: "acc-1" })));
+    await vi.waitFor(async () => expect((await stream("steady").status()).pending).toBe(0), { timeout: 15_000, interval: 20 });
+    await vi.waitFor(async () => expect((await stream("stuck").status()).blocked).toBe(true), { timeout: 15_000, interval: 20 });
+
+    const sequence = (path: string) => hits.of(path).map((c) => c.sequence);
+    expect(sequence("steady")).toEqual(["1", "2", "3"]);
+    expect(sequence("stuck")).toEqual(["1"]);
+    const stuck = await stream("stuck").status();
+    expect(stuck).toMatchObject({ pending: 3, blocked: true, head: { sequence: 1 } });
   });
 });
