@@ -35,7 +35,7 @@ export function buildPorts(env: Env, background: Background, runtime: Runtime, o
     background,
     secrets: bindingSecrets(env),
     queue: deliveryQueue((name) => queueBinding(env, name)),
-    payloads: r2PayloadStore(env.PAYLOADS),
+    payloads: r2PayloadStore(env.PAYLOADS, env.DB),
     deadLetters: d1DeadLetterStore(env.DB),
     fallbacks: d1FallbackStore(env.DB),
     alerts: d1AlertStore(env.DB),

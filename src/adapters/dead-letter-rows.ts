@@ -1,7 +1,7 @@
 // What every dead-letter backend stores for an input (ports/storage): the row of a dead-lettered
 // envelope, the row of a malformed queue message, the batch bound. Shared so backends agree.
 import { deadLetterId } from "../core/envelope";
-import { MAX_DEAD_LETTER_BATCH, type DeadLetterInput, type DeadLetterRow, type MalformedMessage } from "../ports/storage";
+import { MAX_DEAD_LETTER_BATCH, type DeadLetterInput, type DeadLetterRow, type MalformedMessage, type PurgeResult } from "../ports/storage";
 
 /** The row a first write of `input` creates (a later write of the same id updates only the outcome). */
 export function deadLetterRow(input: DeadLetterInput): DeadLetterRow {
@@ -86,4 +86,15 @@ export function checkBatchSize(count: number): void {
   if (count > MAX_DEAD_LETTER_BATCH) {
     throw new RangeError(`at most ${MAX_DEAD_LETTER_BATCH} dead letters per batch, got ${count}`);
   }
+}
+
+/** What purging these rows frees: a fanned-out copy's body is shared (released per destination), any other is its own. */
+export function purged(rows: readonly { id: string; message_id: string | null; endpoint: string; body_ref: string | null }[]): PurgeResult {
+  const result: PurgeResult = { deleted: rows.length, bodyRefs: [], shared: [] };
+  for (const r of rows) {
+    if (r.body_ref === null) continue;
+    if (r.message_id !== null && r.message_id !== r.id) result.shared.push({ key: r.body_ref, holder: r.endpoint });
+    else result.bodyRefs.push(r.body_ref);
+  }
+  return result;
 }

@@ -1,15 +1,7 @@
 // Content filters (docs/contract.md §5): checks a filter document and compiles it into a tree, naming the
 // JSON path of every mistake. Evaluation against one event lives in filter-match.ts.
 
-import {
-  MAX_FILTER_BYTES,
-  MAX_FILTER_DEPTH,
-  type CompileResult,
-  type FieldPath,
-  type FieldTest,
-  type FilterNode,
-  type FilterProblem,
-} from "./filter-types";
+import { MAX_FILTER_BYTES, MAX_FILTER_DEPTH, type CompileResult, type FieldPath, type FieldTest, type FilterNode, type FilterProblem } from "./filter-types";
 
 export { matches, type FilterSubject } from "./filter-match";
 export * from "./filter-types";

@@ -59,7 +59,7 @@ async function consumeDelivery(message: Message<unknown>, ports: Ports, loaded: 
   switch (decision.kind) {
     case "delivered":
       message.ack();
-      if (envelope.body.kind === "r2") ports.background.waitUntil(ports.payloads.delete(envelope.body).catch(() => undefined));
+      if (envelope.body.kind === "r2") ports.background.waitUntil(ports.payloads.release(envelope.body.key, envelope.endpoint).catch(() => undefined));
       return;
     case "retry":
     case "wait": {

@@ -58,6 +58,11 @@ export async function enqueueCopies(
   if (targets.length === 0) return;
   const body = await bodyRef(ports, event, targets.length);
   const fanout = event.rule.destinations.length > 1;
+  if (fanout && body.kind === "r2")
+    await ports.payloads.share(
+      body.key,
+      targets.map((t) => t.name),
+    );
   const envelopes = targets.map((target) => ({ ...buildEnvelope(event, body, fallback), endpoint: target.name, ...(fanout ? { fanout } : {}) }));
   // A failed send may still have reached the queue, so a claim-checked body is never deleted here;
   // orphans are removed by the bucket's lifecycle rule (see README, Deploy).

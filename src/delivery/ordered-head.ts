@@ -61,7 +61,9 @@ export function orderedHeadStep(ports: Ports, live: LoadResult): OrderedHeadStep
 
     async delivered(envelope) {
       if (envelope.body.kind !== "r2") return;
-      await ports.payloads.delete(envelope.body).catch((error: unknown) => log("warn", "payload_delete_failed", { message_id: envelope.id, error: errorMessage(error) }));
+      await ports.payloads
+        .release(envelope.body.key, envelope.endpoint)
+        .catch((error: unknown) => log("warn", "payload_delete_failed", { message_id: envelope.id, error: errorMessage(error) }));
     },
 
     flush: () => ports.guard.flush(),

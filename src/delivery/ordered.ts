@@ -25,6 +25,11 @@ export async function acceptOrdered(
   if (targets.length === 0) return [];
   const body = await bodyRef(ports, event, 1);
   const fanout = event.rule.destinations.length > 1;
+  if (fanout && body.kind === "r2")
+    await ports.payloads.share(
+      body.key,
+      targets.map((t) => t.name),
+    );
   const results = await Promise.all(
     targets.map((target) => {
       const settings: StreamSettings = { endpoint: target, allowPrivateNetworks: config.allowPrivateNetworks, onFailure: event.rule.on_failure };

@@ -22,12 +22,14 @@ export async function purgeExpired(deps: PurgeDeps, retentionHours: number, now:
   const before = now - retentionHours * 3_600_000;
   const report: PurgeReport = { deleted: 0, bodies: 0, more: false };
   for (let batch = 0; batch < PURGE_MAX_BATCHES; batch++) {
-    const { deleted, bodyRefs } = await deps.deadLetters.purgeOlderThan(before, PURGE_BATCH);
+    const { deleted, bodyRefs, shared } = await deps.deadLetters.purgeOlderThan(before, PURGE_BATCH);
     report.deleted += deleted;
     if (bodyRefs.length > 0) {
       await deps.payloads.deleteKeys(bodyRefs);
       report.bodies += bodyRefs.length;
     }
+    for (const { key, holder } of shared) await deps.payloads.release(key, holder);
+    report.bodies += shared.length;
     if (deleted < PURGE_BATCH) {
       if (report.deleted > 0) log("info", "dead_letters_purged", { deleted: report.deleted, bodies: report.bodies, retention_hours: retentionHours });
       return report;
@@ -54,7 +56,7 @@ export async function deleteDeadLetterById(deps: DeleteDeps, id: string): Promis
   if (row.ordering_key !== null && row.status === "dead") await releaseDeletedDeadLetter(deps, row);
   const deleted = await deps.deadLetters.delete(id);
   if (deleted === null) return (await deps.deadLetters.get(id)) === null ? { kind: "not_found" } : { kind: "conflict" };
-  if (deleted.body_ref !== null && deleted.status === "dead") await deps.payloads.deleteKeys([deleted.body_ref]);
+  if (deleted.body_ref !== null && deleted.status === "dead") await deps.payloads.release(deleted.body_ref, deleted.endpoint);
   log("info", "dead_letter_deleted", { message_id: deleted.id, route: deleted.route, endpoint: deleted.endpoint });
   return { kind: "deleted" };
 }

@@ -11,4 +11,11 @@ export interface PayloadStore {
   delete(ref: BodyRef): Promise<void>;
   /** Deletes stored bodies by key (a dead letter's `body_ref`), at most 1,000 at once; missing keys are no error. */
   deleteKeys(keys: readonly string[]): Promise<void>;
+  /** Registers the destinations that share one stored body (a fanned-out event's copies). */
+  share(key: string, holders: readonly string[]): Promise<void>;
+  /**
+   * `holder` is done with the body (delivered, or its dead letter removed): its share is dropped and
+   * the object deleted once no share is left. A body that was never shared is deleted at once.
+   */
+  release(key: string, holder: string): Promise<void>;
 }

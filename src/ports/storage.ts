@@ -149,6 +149,14 @@ export interface ReplaySettlement {
   at: number;
 }
 
+/** What a purge removed: rows, the stored bodies only they referred to, and shares of fanned-out bodies. */
+export interface PurgeResult {
+  deleted: number;
+  bodyRefs: string[];
+  /** Bodies shared by a fanned-out event's copies: released per destination (ports/payloads `release`). */
+  shared: { key: string; holder: string }[];
+}
+
 export interface DeadLetterStore {
   /**
    * Upserts by message id: a redelivered message never makes a second row; a replay that fails
@@ -177,7 +185,7 @@ export interface DeadLetterStore {
    * Deletes up to `limit` rows, oldest first, that failed (and were last replayed) before `before`,
    * never a claimed one; returns how many and their body references.
    */
-  purgeOlderThan(before: number, limit: number): Promise<{ deleted: number; bodyRefs: string[] }>;
+  purgeOlderThan(before: number, limit: number): Promise<PurgeResult>;
   /** Gives back up to `limit` claims made before `before` (their Worker died); returns how many. */
   releaseStaleClaims(before: number, limit: number): Promise<number>;
 }

@@ -2,7 +2,9 @@
 // workerd) and in-memory. A new backend is one adapter plus a factory in BACKENDS, with this suite green.
 import { beforeEach, describe, expect, it } from "vitest";
 import { d1AlertStore, d1DeadLetterStore, d1FallbackStore } from "../../src/adapters/d1";
-import { memoryAlertStore, memoryDeadLetterStore, memoryFallbackStore } from "../../src/adapters/memory";
+import { memoryAlertStore, memoryDeadLetterStore, memoryFallbackStore, memoryPayloadStore } from "../../src/adapters/memory";
+import { r2PayloadStore } from "../../src/adapters/payload-store";
+import type { PayloadStore } from "../../src/ports/payloads";
 import type { DeadLetterReason } from "../../src/core/dead-letter";
 import type { Envelope } from "../../src/core/envelope";
 import {
@@ -294,6 +296,16 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
       expect(await statusOf(busy)).toBe("replaying");
     });
 
+    it("keeps a fanned-out copy's dead letter under its own id with the message id, and purges its body as a share", async () => {
+      const shared = r2Input(T - 50 * HOUR);
+      const copy = { ...shared, envelope: { ...shared.envelope, fanout: true, endpoint: "analytics" } };
+      await deadLetters.write(copy);
+      const id = `${copy.envelope.id}.analytics`;
+      expect(await deadLetters.get(id)).toMatchObject({ id, message_id: copy.envelope.id, endpoint: "analytics" });
+      expect((await deadLetters.list({ filter: { message_id: copy.envelope.id }, statuses: ["dead"], limit: 10, after: null })).rows.map((r) => r.id)).toEqual([id]);
+      expect(await deadLetters.purgeOlderThan(T - 24 * HOUR, 10)).toEqual({ deleted: 1, bodyRefs: [], shared: [{ key: `payloads/${copy.envelope.id}`, holder: "analytics" }] });
+    });
+
     it("purges rows failed and replayed before the cutoff, oldest first, at most the limit, returning body references", async () => {
       const oldR2 = await write(r2Input(T - 50 * HOUR));
       const oldInline = await write(input({}, T - 49 * HOUR));
@@ -305,11 +317,11 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
       const claimed = await write(input({}, T - 50 * HOUR));
       await deadLetters.claimForReplay({ id: claimed }, 1, T);
 
-      expect(await deadLetters.purgeOlderThan(T - 24 * HOUR, 2)).toEqual({ deleted: 2, bodyRefs: [`payloads/${oldR2}`] });
+      expect(await deadLetters.purgeOlderThan(T - 24 * HOUR, 2)).toEqual({ deleted: 2, bodyRefs: [`payloads/${oldR2}`], shared: [] });
       expect(await deadLetters.get(oldInline)).toBeNull();
       expect(await deadLetters.get(older)).not.toBeNull();
-      expect(await deadLetters.purgeOlderThan(T - 24 * HOUR, 2)).toEqual({ deleted: 1, bodyRefs: [] });
-      expect(await deadLetters.purgeOlderThan(T - 24 * HOUR, 2)).toEqual({ deleted: 0, bodyRefs: [] });
+      expect(await deadLetters.purgeOlderThan(T - 24 * HOUR, 2)).toEqual({ deleted: 1, bodyRefs: [], shared: [] });
+      expect(await deadLetters.purgeOlderThan(T - 24 * HOUR, 2)).toEqual({ deleted: 0, bodyRefs: [], shared: [] });
       for (const id of [fresh, replayedLately, claimed]) expect(await deadLetters.get(id)).not.toBeNull();
     });
   });
@@ -374,5 +386,37 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
       await alerts.backdate(alert.key, T, T - HOUR);
       expect(await alerts.claim(alert, T + 6 * 60_000, HOUR)).toBe(false);
     });
+  });
+});
+
+// The payload port's sharing (fan-out): a body shared by several destinations goes with its last share.
+const PAYLOAD_BACKENDS: { name: string; make(): Promise<PayloadStore> }[] = [
+  {
+    name: "R2 + D1",
+    async make() {
+      await testEnv.DB.prepare("DELETE FROM payload_shares").run();
+      return r2PayloadStore(testEnv.PAYLOADS, testEnv.DB);
+    },
+  },
+  { name: "memory", make: async () => memoryPayloadStore() },
+];
+
+describe.each(PAYLOAD_BACKENDS)("$name payloads", ({ make }) => {
+  it("deletes a shared body only when its last holder releases it, and an unshared one at once", async () => {
+    const payloads = await make();
+    const body = new TextEncoder().encode("x".repeat(100_000));
+    const shared = await payloads.put(`msg_SHARE${Date.now()}`, body, "application/json");
+    if (shared.kind !== "r2") throw new Error("expected a stored body");
+    await payloads.share(shared.key, ["billing", "analytics"]);
+    await payloads.release(shared.key, "billing");
+    await payloads.release(shared.key, "billing"); // a repeated release (at-least-once delivery) changes nothing
+    expect((await payloads.get(shared))?.byteLength).toBe(100_000);
+    await payloads.release(shared.key, "analytics");
+    expect(await payloads.get(shared)).toBeUndefined();
+
+    const alone = await payloads.put(`msg_ALONE${Date.now()}`, body, null);
+    if (alone.kind !== "r2") throw new Error("expected a stored body");
+    await payloads.release(alone.key, "profiles");
+    expect(await payloads.get(alone)).toBeUndefined();
   });
 });

@@ -13,7 +13,7 @@ import type {
   RouteCount,
 } from "../../ports/storage";
 import { DEAD_LETTER_SUMMARY_FIELDS } from "../../ports/storage";
-import { checkBatchSize, deadLetterRow, MALFORMED_POLICY, MALFORMED_TRACE_ID, malformedError, malformedId } from "../dead-letter-rows";
+import { checkBatchSize, deadLetterRow, purged, MALFORMED_POLICY, MALFORMED_TRACE_ID, malformedError, malformedId } from "../dead-letter-rows";
 import { newestFirst, pageOf } from "../paging";
 
 /** A row as D1 hands it back: a BLOB as an array of byte values (or a buffer), a malformed message's body as TEXT. */
@@ -179,11 +179,11 @@ export function d1DeadLetterStore(db: D1Database): DeadLetterStore {
       const { results } = await db
         .prepare(
           `DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters WHERE failed_at < ? AND (replayed_at IS NULL OR replayed_at < ?)
-          AND status != 'replaying' ORDER BY failed_at LIMIT ?) RETURNING body_ref`,
+          AND status != 'replaying' ORDER BY failed_at LIMIT ?) RETURNING id, message_id, endpoint, body_ref`,
         )
         .bind(before, before, limit)
-        .all<{ body_ref: string | null }>();
-      return { deleted: results.length, bodyRefs: results.flatMap((r) => (r.body_ref === null ? [] : [r.body_ref])) };
+        .all<{ id: string; message_id: string | null; endpoint: string; body_ref: string | null }>();
+      return purged(results);
     },
 
     async releaseStaleClaims(before, limit) {

@@ -13,6 +13,6 @@ export function cloudflareStores(bindings: { DB: D1Database; PAYLOADS: R2Bucket 
     deadLetters: d1DeadLetterStore(bindings.DB),
     fallbacks: d1FallbackStore(bindings.DB),
     alerts: d1AlertStore(bindings.DB),
-    payloads: r2PayloadStore(bindings.PAYLOADS),
+    payloads: r2PayloadStore(bindings.PAYLOADS, bindings.DB),
   };
 }

@@ -2,7 +2,7 @@
 // by id, newest-first paging, compare-and-swap claims, bounded purges. For tests and local tools.
 import type { DeadLetterFilter, DeadLetterRow, DeadLetterStatus, DeadLetterStore, DeadLetterSummary } from "../../ports/storage";
 import { DEAD_LETTER_SUMMARY_FIELDS } from "../../ports/storage";
-import { checkBatchSize, deadLetterRow, malformedRow } from "../dead-letter-rows";
+import { checkBatchSize, deadLetterRow, malformedRow, purged } from "../dead-letter-rows";
 import { isAfter, newestFirst, pageOf } from "../paging";
 
 const keyOf = (row: { failed_at: number; id: string }) => ({ at: row.failed_at, id: row.id });
@@ -126,7 +126,7 @@ export function memoryDeadLetterStore(): DeadLetterStore {
         .sort((a, b) => a.failed_at - b.failed_at)
         .slice(0, limit);
       for (const row of doomed) rows.delete(row.id);
-      return { deleted: doomed.length, bodyRefs: doomed.flatMap((r) => (r.body_ref === null ? [] : [r.body_ref])) };
+      return purged(doomed);
     },
 
     async releaseStaleClaims(before, limit) {

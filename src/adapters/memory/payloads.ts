@@ -4,6 +4,7 @@ import type { PayloadStore } from "../../ports/payloads";
 
 export function memoryPayloadStore(): PayloadStore {
   const objects = new Map<string, Uint8Array>();
+  const shares = new Map<string, Set<string>>();
   return {
     async put(messageId, bytes) {
       const key = payloadKey(messageId);
@@ -19,6 +20,19 @@ export function memoryPayloadStore(): PayloadStore {
     },
     async deleteKeys(keys) {
       for (const key of keys) objects.delete(key);
+    },
+    async share(key, holders) {
+      const set = shares.get(key) ?? new Set<string>();
+      for (const holder of holders) set.add(holder);
+      shares.set(key, set);
+    },
+    async release(key, holder) {
+      const set = shares.get(key);
+      set?.delete(holder);
+      if (set === undefined || set.size === 0) {
+        shares.delete(key);
+        objects.delete(key);
+      }
     },
   };
 }
