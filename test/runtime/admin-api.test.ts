@@ -304,6 +304,7 @@ describe("GET /admin/openapi.json", () => {
       "id",
       "last_error",
       "last_status",
+      "message_id",
       "ordering_key",
       "reason",
       "replay_count",

@@ -118,6 +118,7 @@ describe("GET /admin/dlq", () => {
     expect(body.items).toEqual([
       {
         id: e.id,
+        message_id: e.id,
         source: "acme",
         event_type: "user.created",
         route: "user.*",

@@ -253,7 +253,7 @@ describe("trace context and async accept", () => {
     expect(res.status).toBe(202);
     const traceId = expectStamped(res);
     const body = (await res.json()) as Record<string, string>;
-    expect(body).toEqual({ id: expect.stringMatching(/^msg_[0-9A-Z]{26}$/), trace_id: traceId, mode: "async", status: "queued" });
+    expect(body).toEqual({ id: expect.stringMatching(/^msg_[0-9A-Z]{26}$/), trace_id: traceId, mode: "async", status: "queued", destinations: ["profiles"] });
     expect(res.headers.get("X-Message-Id")).toBe(body["id"]);
     expect(sent).toHaveLength(1);
     const envelope = sent[0] as Envelope;
