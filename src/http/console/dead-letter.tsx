@@ -138,9 +138,14 @@ function detailPage(c: ConsoleContext, d: Detail) {
       </div>
       <h2>Summary</h2>
       <dl class="kv">
-        <dt>Endpoint</dt>
+        <dt>Destination</dt>
         <dd>
           <a href={endpointHref(d.endpoint)}>{d.endpoint}</a>
+        </dd>
+        <dt>Message</dt>
+        <dd>
+          <code>{d.message_id}</code>
+          {d.id === d.message_id ? null : <span class="mut"> (one of its destinations' items)</span>}
         </dd>
         {fields.map(([k, v]) => (
           <>

@@ -129,13 +129,13 @@ function Routes(props: { config: Config; health: Health }) {
   return (
     <Scroll label="Routes">
       <table>
-        <caption>Routing rules in order of specificity as configured; success and p95 over the last hour</caption>
+        <caption>Routing rules as configured, one row per destination; success, p95 and filtered over the last hour</caption>
         <thead>
           <tr>
             <th scope="col">Event type</th>
             <th scope="col">Source</th>
             <th scope="col">Mode</th>
-            <th scope="col">Endpoint</th>
+            <th scope="col">Destination</th>
             <th scope="col">Breaker</th>
             <th scope="col" class="n">
               Timeout
@@ -149,37 +149,66 @@ function Routes(props: { config: Config; health: Health }) {
               p95
             </th>
             <th scope="col" class="n">
+              Filtered
+            </th>
+            <th scope="col" class="n">
               Dead letters
             </th>
           </tr>
         </thead>
         <tbody>
-          {props.config.rules.map((r) => {
-            const s = props.health.snapshots.get(r.endpoint) ?? null;
-            const stats = s?.last_hour.routes.find((x) => x.route === r.name);
-            const waiting = props.health.waitingByRoute.get(`${r.name}|${r.endpoint}`) ?? 0;
-            return (
-              <tr>
-                <th scope="row">
-                  <code>{r.event_type}</code>
-                </th>
-                <td>{r.source ?? <span class="mut">any</span>}</td>
-                <td>{r.mode}</td>
-                <td>
-                  <a href={endpointHref(r.endpoint)}>{r.endpoint}</a>
-                </td>
-                <td>
-                  <BreakerBadge state={s?.breaker.state ?? null} /> <span class="mut">{breakerNote(s)}</span>
-                </td>
-                <td class="n">{r.mode === "sync" ? `${r.effectiveTimeoutMs} ms` : <span class="mut">{`${r.policy.maxAttempts} attempts`}</span>}</td>
-                <td>{r.mode === "sync" ? r.fallback : <span class="mut">–</span>}</td>
-                <td>{r.ordering_key === undefined ? <span class="mut">none</span> : <code>{r.ordering_key}</code>}</td>
-                <td class="n">{percent(stats?.success_rate ?? null)}</td>
-                <td class="n">{millis(stats?.p95_ms ?? null)}</td>
-                <td class="n">{waiting === 0 ? "0" : <a href={dlqHref({ endpoint: r.endpoint, event_type: r.event_type })}>{waiting}</a>}</td>
-              </tr>
-            );
-          })}
+          {props.config.rules.flatMap((r) =>
+            r.destinations.map((d, i) => {
+              const s = props.health.snapshots.get(d.endpoint) ?? null;
+              const stats = s?.last_hour.routes.find((x) => x.route === r.name);
+              const waiting = props.health.waitingByRoute.get(`${r.name}|${d.endpoint}`) ?? 0;
+              const span = r.destinations.length;
+              const rows = span > 1 ? span : undefined;
+              return (
+                <tr>
+                  {i === 0 ? (
+                    <>
+                      <th scope="row" rowspan={rows}>
+                        <code>{r.event_type}</code>
+                        {r.filter === null ? null : (
+                          <div class="mut">
+                            if <code>{JSON.stringify(r.filter.json)}</code>
+                          </div>
+                        )}
+                      </th>
+                      <td rowspan={rows}>{r.source ?? <span class="mut">any</span>}</td>
+                      <td rowspan={rows}>{r.mode}</td>
+                    </>
+                  ) : null}
+                  <td>
+                    <a href={endpointHref(d.endpoint)}>{d.endpoint}</a>
+                    {r.mode === "sync" && i === 0 && span > 1 ? <span class="mut"> (primary)</span> : null}
+                    {d.filter === null ? null : (
+                      <div class="mut">
+                        if <code>{JSON.stringify(d.filter.json)}</code>
+                      </div>
+                    )}
+                  </td>
+                  <td>
+                    <BreakerBadge state={s?.breaker.state ?? null} /> <span class="mut">{breakerNote(s)}</span>
+                  </td>
+                  {i === 0 ? (
+                    <>
+                      <td class="n" rowspan={rows}>
+                        {r.mode === "sync" ? `${r.effectiveTimeoutMs} ms` : <span class="mut">{`${r.policy.maxAttempts} attempts`}</span>}
+                      </td>
+                      <td rowspan={rows}>{r.mode === "sync" ? r.fallback : <span class="mut">–</span>}</td>
+                      <td rowspan={rows}>{r.ordering_key === undefined ? <span class="mut">none</span> : <code>{r.ordering_key}</code>}</td>
+                    </>
+                  ) : null}
+                  <td class="n">{percent(stats?.success_rate ?? null)}</td>
+                  <td class="n">{millis(stats?.p95_ms ?? null)}</td>
+                  <td class="n">{stats?.filtered ?? 0}</td>
+                  <td class="n">{waiting === 0 ? "0" : <a href={dlqHref({ endpoint: d.endpoint, event_type: r.event_type })}>{waiting}</a>}</td>
+                </tr>
+              );
+            }),
+          )}
         </tbody>
       </table>
     </Scroll>
