@@ -8,6 +8,7 @@ export type BlockId =
   | "floor_send_1k"
   | "floor_claim_send_1k"
   | "async_1k"
+  | "fanout5_1k"
   | "async_1k_open_key"
   | "async_1k_open"
   | "reject_1k"
@@ -44,6 +45,8 @@ export function blocks(t: Targets): Block[] {
   const user1m = jsonBody("user.created", MB);
   const pay1k = jsonBody("payment.authorize", KB);
   const asyncHeaders = { ...JSON_CT, "X-Event-Type": "user.created" };
+  const fanout1k = jsonBody("fanout.created", KB);
+  const fanoutHeaders = { ...JSON_CT, "X-Event-Type": "fanout.created" };
   const signed = (body: Buffer, expected: number) => signedSupply(t.secret, body, expected);
   return [
     {
@@ -77,6 +80,14 @@ export function blocks(t: Targets): Block[] {
       mode: "saturate",
       connections: 16,
       spec: async (n) => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: user1k, headers: asyncHeaders, next: await signed(user1k, n), expectStatus: 202 }),
+    },
+    {
+      id: "fanout5_1k",
+      title: "async accept, signed 1 KB to 5 destinations (one queue batch of 5 copies)",
+      bytes: KB,
+      mode: "saturate",
+      connections: 16,
+      spec: async (n) => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: fanout1k, headers: fanoutHeaders, next: await signed(fanout1k, n), expectStatus: 202 }),
     },
     {
       id: "async_1k_open_key",

@@ -24,6 +24,9 @@ export function newSecrets(): BenchSecrets {
  * cap the load), an unsigned source to separate the cost of verification and dedup, a sync route
  * with fallback to a signed endpoint, and an async catch-all.
  */
+/** The destinations of the fan-out block's rule (docs/contract.md §5). */
+export const FANOUT_DESTINATIONS = ["fan1", "fan2", "fan3", "fan4", "fan5"];
+
 export function benchConfig(upstreamUrl: string): unknown {
   return {
     max_body_bytes: 2 * MB,
@@ -41,10 +44,12 @@ export function benchConfig(upstreamUrl: string): unknown {
         circuit_breaker: { failure_threshold: 5, recovery_timeout_ms: 30000, half_open_max_probes: 1 },
       },
       profiles: { url: `${upstreamUrl}/hooks`, signing_secrets: ["BENCH_SIGNING_SECRET"] },
+      ...Object.fromEntries(FANOUT_DESTINATIONS.map((name) => [name, { url: `${upstreamUrl}/hooks/${name}`, signing_secrets: ["BENCH_SIGNING_SECRET"] }])),
     },
     routing_rules: [
       { event_type: "payment.authorize", mode: "sync", endpoint: "payments", timeout_ms: 1500, fallback: "async_dlq" },
       { event_type: "user.*", mode: "async", endpoint: "profiles" },
+      { event_type: "fanout.*", mode: "async", destinations: FANOUT_DESTINATIONS.map((endpoint) => ({ endpoint })) },
     ],
   };
 }

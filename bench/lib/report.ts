@@ -100,6 +100,8 @@ export function report(r: ReportInput): string {
   out.push(`| verify ≤ 1 ms CPU/MB in workerd: (401 1 MB − 401 1 KB) − (floor 1 MB − floor 1 KB) | ${fmt(verifyWorkerd, 3)} ms/MB | ${check(verifyWorkerd, 1)} |`);
   out.push(`| … the same, unpaired: 401 1 MB − floor 1 MB | ${fmt(verifyDelta, 3)} ms | ${check(verifyDelta, 1)} |`);
   out.push(`| verify ≤ 1 ms CPU/MB in Node: verifySignature, wrong signature, 1 MB − 1 KB | ${fmt(nodeVerify, 3)} ms/MB | ${check(nodeVerify, 1)} |`);
+  const fanoutRatio = paired("fanout5_1k", "async_1k", (g, f) => g.cpuMsPerReq / f.cpuMsPerReq);
+  out.push(`| fan-out: 5-destination accept CPU/req ≤ 1.5× the single-destination accept | ${fmt(fanoutRatio)}× | ${check(fanoutRatio, 1.5)} |`);
   out.push(`| bundle ≤ 120 KiB gzip | ${fmt(r.gateway.gzipKiB)} KiB (${fmt(r.gateway.totalKiB)} KiB raw; floor ${fmt(r.floor.gzipKiB)} KiB) | ${check(r.gateway.gzipKiB, 120)} |`);
   out.push("");
   out.push("What bounds the 1 KB ratios (workerd CPU ms per request, differences paired per round):");
