@@ -6,7 +6,7 @@ import { messageId } from "../core/ids";
 import { signStandardWebhook } from "../core/signatures";
 import { describeResult } from "../core/outcome";
 import { budgetBurning, DEFAULT_OBJECTIVE } from "../core/slo";
-import type { GuardSnapshot } from "../ports/guard";
+import type { GuardSnapshot, LifecycleEvent } from "../ports/guard";
 import type { Ports } from "../ports";
 import { log } from "../log";
 
@@ -22,6 +22,11 @@ export interface AlertWebhook {
   signingSecret: string | undefined;
 }
 
+export function alertWebhook(ports: Pick<Ports, "secrets">): AlertWebhook | undefined {
+  const url = ports.secrets.get("ALERT_WEBHOOK_URL");
+  return url === undefined ? undefined : { url, signingSecret: ports.secrets.get("ALERT_SIGNING_SECRET") };
+}
+
 export interface AlertDeps extends Pick<Ports, "alerts" | "http" | "clock"> {
   /** Undefined when no webhook is configured: alerts are logged only. */
   webhook: AlertWebhook | undefined;
@@ -30,7 +35,14 @@ export interface AlertDeps extends Pick<Ports, "alerts" | "http" | "clock"> {
 export type Alert =
   | { kind: "dlq_threshold"; route: string; endpoint: string; count: number; threshold: number }
   | { kind: "breaker_open"; endpoint: string; state: string; openSince: number | null; openForMs: number | null }
-  | { kind: "slo_burn"; endpoint: string; objective: number; window: "fast" | "slow"; longRate: number; shortRate: number };
+  | { kind: "slo_burn"; endpoint: string; objective: number; window: "fast" | "slow"; longRate: number; shortRate: number }
+  /** One lifecycle transition (docs/contract.md §6): fired once, its key names the transition. */
+  | ({ kind: "lifecycle"; endpoint: string } & LifecycleEvent);
+
+/** The operational webhook `type` of a lifecycle transition. */
+export function lifecycleType(to: LifecycleEvent["to"]): string {
+  return to === "active" ? "endpoint.resumed" : `endpoint.${to}`;
+}
 
 /** Endpoints burning their availability error budget too fast (core/slo, multi-window). */
 export function sloAlerts(snapshots: ReadonlyMap<string, GuardSnapshot | null>, objectives: ReadonlyMap<string, number>, now: number): Alert[] {
@@ -72,6 +84,8 @@ export function alertKey(alert: Alert): string {
       return `breaker_open:${alert.endpoint}`;
     case "slo_burn":
       return `slo_burn:${alert.endpoint}`;
+    case "lifecycle":
+      return `lifecycle:${alert.endpoint}:${alert.to}:${alert.at}`;
   }
 }
 
@@ -79,6 +93,10 @@ function summary(alert: Alert): string {
   if (alert.kind === "dlq_threshold") {
     const where = alert.route === "" ? "Malformed queue messages" : `Route ${alert.route} (endpoint ${alert.endpoint})`;
     return `${where}: ${alert.count} dead letters, above the threshold of ${alert.threshold}.`;
+  }
+  if (alert.kind === "lifecycle") {
+    const why = alert.reason === null ? "" : ` (${alert.reason})`;
+    return `Endpoint ${alert.endpoint} is now ${alert.to === "active" ? "active again" : alert.to}${why}; it was ${alert.from}.`;
   }
   if (alert.kind === "slo_burn") {
     const pct = (1 - alert.objective) * 100;
@@ -106,6 +124,7 @@ export async function fireAlerts(deps: AlertDeps, alerts: readonly Alert[], allo
       open_for_ms: alert.kind === "breaker_open" ? alert.openForMs : undefined,
       burn_rate: alert.kind === "slo_burn" ? Number(alert.longRate.toFixed(2)) : undefined,
       window: alert.kind === "slo_burn" ? alert.window : undefined,
+      state: alert.kind === "lifecycle" ? alert.to : undefined,
     });
     if (deps.webhook === undefined) continue;
     const ok = await postAlert(deps, deps.webhook, alert, allowPrivateNetworks);
@@ -117,6 +136,9 @@ export async function fireAlerts(deps: AlertDeps, alerts: readonly Alert[], allo
 export function alertPayload(alert: Alert, id: string, now: number): Record<string, unknown> {
   const common = { type: "hookgate.alert", id, alert: alert.kind, at: new Date(now).toISOString(), summary: summary(alert), endpoint: alert.endpoint };
   if (alert.kind === "dlq_threshold") return { ...common, route: alert.route, dead_letters: alert.count, threshold: alert.threshold };
+  if (alert.kind === "lifecycle") {
+    return { ...common, type: lifecycleType(alert.to), state: alert.to, previous_state: alert.from, reason: alert.reason, transition_at: new Date(alert.at).toISOString() };
+  }
   if (alert.kind === "slo_burn") {
     return { ...common, objective: alert.objective, window: alert.window, burn_rate_long: alert.longRate, burn_rate_short: alert.shortRate };
   }

@@ -18,6 +18,8 @@ export interface DeliveryHeaderInput {
   signingSecrets: readonly string[];
   body: Uint8Array;
   nowMs: number;
+  /** When the gateway received the event (ms since the epoch): `X-Request-Start` (docs/contract.md §7). */
+  receivedAt: number;
 }
 
 export async function deliveryHeaders(input: DeliveryHeaderInput): Promise<Headers> {
@@ -41,6 +43,7 @@ export async function deliveryHeaders(input: DeliveryHeaderInput): Promise<Heade
     headers.set("X-Ordering-Key", input.ordering.key);
     headers.set("X-Sequence", String(input.ordering.sequence));
   }
+  headers.set("X-Request-Start", `t=${input.receivedAt}`);
   headers.set("User-Agent", "Hookgate/1");
   return headers;
 }
