@@ -1,6 +1,8 @@
 // The endpoint's attempt log inside its EndpointGuard object's SQLite: a ring of the newest
 // ATTEMPTS_KEPT attempts, appended from the call reports the isolates already batch to the object
-// (no write per request on the hot path). Cost: one row inserted and one evicted per attempt.
+// (no write per request on the hot path). Cost: one row inserted and one evicted per attempt. `seq` is
+// the rowid without AUTOINCREMENT (that would write sqlite_sequence too): the newest row is never
+// evicted, so it keeps growing.
 import type { CallReport } from "../core/endpoint-report";
 import type { AttemptLogEntry, AttemptPage } from "../ports/guard";
 
@@ -29,7 +31,7 @@ const COLUMNS = "seq, at, message_id, source, event_type, route, attempt, mode, 
 
 export class AttemptLog {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS attempts (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, message_id TEXT NOT NULL,
+    sql.exec(`CREATE TABLE IF NOT EXISTS attempts (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, message_id TEXT NOT NULL,
       source TEXT NOT NULL, event_type TEXT NOT NULL, route TEXT NOT NULL, attempt INTEGER NOT NULL, mode TEXT NOT NULL, status INTEGER,
       outcome TEXT NOT NULL, latency_ms INTEGER NOT NULL, error TEXT, excerpt TEXT, encoding TEXT, lag_ms INTEGER NOT NULL)`);
   }
