@@ -115,6 +115,10 @@ const ruleSchema = z
     shed_when_open: z.boolean({ error: "must be true or false" }).default(false),
     auto_replay: z.boolean({ error: "must be true or false" }).default(false),
     forward_headers: z.array(headerName).max(32, { error: "at most 32 headers" }).default([]),
+    /** A `lag` alert when the route's p95 delivery lag over the last hour exceeds this (docs/contract.md §7). */
+    max_lag_s: positiveInt()
+      .max(7 * 86_400, { error: "must be at most 604800 (7 days)" })
+      .optional(),
   })
   .strict();
 

@@ -6,7 +6,7 @@ import type { Config, LoadResult } from "../config/load";
 import type { Ports } from "../ports";
 import type { GuardSnapshot } from "../ports/guard";
 import { purgeExpired, type PurgeReport } from "./retention";
-import { alertWebhook, breakerAlerts, dlqAlerts, fireAlerts, sloAlerts } from "./alerts";
+import { alertWebhook, breakerAlerts, dlqAlerts, fireAlerts, lagAlerts, sloAlerts } from "./alerts";
 import { notifyLifecycle } from "./lifecycle";
 import { autoReplay } from "./auto-replay";
 import { errorMessage, log } from "../log";
@@ -52,6 +52,7 @@ export async function runScheduled(ports: Ports, loaded: LoadResult): Promise<Sc
     const found = breakerAlerts(snapshots, runtime.now());
     const objectives = new Map([...config.endpoints.values()].map((e) => [e.name, e.availability_objective] as const));
     found.push(...sloAlerts(snapshots, objectives, runtime.now()));
+    found.push(...lagAlerts(config.rules, snapshots));
     if (config.dlqAlertThreshold !== undefined) found.push(...dlqAlerts(await ports.deadLetters.countWaitingByRoute(), config.dlqAlertThreshold));
     return fireAlerts({ ...ports, webhook: alertWebhook(ports) }, found, config.allowPrivateNetworks);
   });

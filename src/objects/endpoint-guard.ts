@@ -10,9 +10,11 @@ import { ACTIVE, NO_FAILURES, observe, pause, publicLifecycle, quarantine, resum
 import { emptyHistogram, merge, percentile, record, type Histogram } from "../core/latency";
 import type { AttemptLogEntry, AttemptPage, EndpointGuardRpc, GuardAdmission, GuardSnapshot, GuardSyncRequest, GuardView, LifecycleEvent, RouteStats } from "../ports/guard";
 import { AttemptLog } from "./attempt-log";
+import { LagStats } from "./lag-stats";
 
 const ISOLATE_TTL_MS = 5_000;
 const STATS_KEEP_MS = 2 * 3_600_000;
+const NO_LAG = { p50: null, p95: null, max: null };
 
 interface Bucket {
   delivered: number;
@@ -27,6 +29,7 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
   private lifecycle: Lifecycle;
   private track: FailureTrack;
   private readonly log: AttemptLog;
+  private readonly lag: LagStats;
   private readonly isolates = new Map<string, { inflight: number; seenAt: number }>();
 
   constructor(ctx: DurableObjectState, env: unknown) {
@@ -42,6 +45,7 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
       "CREATE TABLE IF NOT EXISTS lifecycle_events (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, reason TEXT)",
     );
     this.log = new AttemptLog(this.sql);
+    this.lag = new LagStats(this.sql);
     this.breaker = this.load("breaker") ?? initialBreaker();
     this.lifecycle = this.load("lifecycle") ?? ACTIVE;
     this.track = this.load("track") ?? NO_FAILURES;
@@ -68,6 +72,7 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
     }
     this.recordStats(req.reports);
     this.log.append(req.reports);
+    this.lag.record(req.reports, now);
     this.countBacklog(req.accepted ?? {}, req.reports);
     let admission: GuardAdmission | null = null;
     if (req.admit) {
@@ -97,6 +102,7 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
     this.observe(report, !isOpen(this.breaker) && isOpen(state), quarantineCfg);
     this.recordStats([report]);
     this.log.append([report]);
+    this.lag.record([report], now);
     this.countBacklog({}, [report]);
     this.save(state, now);
     return this.view(isolate, now);
@@ -191,6 +197,7 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
       }
       routes.set(row.route, b);
     }
+    const lag = this.lag.lastHour(now);
     const transitions = this.sql.exec<{ at: number; from_state: string; to_state: string }>("SELECT at, from_state, to_state FROM transitions ORDER BY at DESC LIMIT 50").toArray();
     let inflight = 0;
     for (const entry of this.isolates.values()) if (now - entry.seenAt <= ISOLATE_TTL_MS) inflight += entry.inflight;
@@ -199,7 +206,7 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
       lifecycle: publicLifecycle(this.lifecycle),
       inflight,
       transitions: transitions.map((t) => ({ at: new Date(t.at).toISOString(), from: t.from_state, to: t.to_state })),
-      last_hour: { total: summarize(total), routes: [...routes].map(([route, b]) => ({ route, ...summarize(b) })) },
+      last_hour: { total: summarize(total), routes: [...routes].map(([route, b]) => ({ route, ...summarize(b), lag_ms: lag.get(route) ?? NO_LAG })) },
       per_minute: [...perMinute].map(([minute, m]) => ({ minute: new Date(minute).toISOString(), ...m })),
     };
   }

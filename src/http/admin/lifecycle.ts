@@ -8,7 +8,7 @@ import { log } from "../../log";
 import { problem } from "../problem";
 import { endpointView } from "./endpoints";
 import type { AdminRouter } from "./router";
-import type { AttemptSchema} from "./schemas";
+import type { AttemptSchema } from "./schemas";
 import { AttemptPageSchema, AttemptQuerySchema, EndpointDetailSchema, EventSchema, MessageIdParamsSchema, NameParamsSchema, PauseRequestSchema } from "./schemas";
 
 const unauthorized = { description: "Missing or wrong bearer token", problem: true } as const;
