@@ -4,13 +4,12 @@
 // page in a headless Chromium shows the pause state, pauses and resumes behind a confirmation, and
 // lists the attempts with the consumer's answer.
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { startConsumer, type Consumer, type RecordedRequest } from "../../tools/consumer/server";
+import { launchChromium, type Browser } from "./harness/browser";
 import { startGateway, type Gateway } from "./harness/gateway";
 import { messageIdOf, sendEvent } from "./harness/producer";
 import { waitFor } from "./harness/wait";
@@ -19,21 +18,10 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const SOURCE_SECRET = "whsec_bGlmZWN5Y2xlLXNvdXJjZS1zZWNyZXQtZTJl";
 const ADMIN_TOKEN = "e2e-admin-token-for-lifecycle-0123";
 const NO_TRIP = { failure_threshold: 1_000_000, recovery_timeout_ms: 1_000, half_open_max_probes: 1 };
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 let consumer: Consumer;
 let gateway: Gateway;
-let context: BrowserContext | undefined;
-let profileDir: string | undefined;
+let browser: Browser | undefined;
 
 beforeAll(async () => {
   consumer = await startConsumer({ behaviour: { status: 200 } });
@@ -49,8 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (profileDir !== undefined) await rm(profileDir, { recursive: true, force: true });
+  await browser?.close();
   await gateway?.stop();
   await consumer?.close();
 });
@@ -92,14 +79,8 @@ describe("endpoint lifecycle through the real gateway", () => {
   });
 
   it("shows the pause state and the attempts on the console's endpoint page, and pauses and resumes after confirmation", async () => {
-    profileDir = await mkdtemp(path.join(tmpdir(), "hookgate-chromium-"));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 860 },
-    });
-    const page: Page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchChromium();
+    const page: Page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await page.goto(`${gateway.url}/admin/ui`);
     await page.getByLabel("Admin token").fill(ADMIN_TOKEN);
     await page.getByRole("button", { name: "Log in" }).click();

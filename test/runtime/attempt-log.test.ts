@@ -1,24 +1,15 @@
 // The attempt log and event lookup (docs/contract.md §7) in the Workers runtime: every attempt with
 // the first KiB of the answer (UTF-8 or base64), the newest 500+ paged by cursor, the cost in rows
 // written per attempt, and GET /admin/events/{id} for delivered, dead-lettered and unknown ids.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runInDurableObject } from "cloudflare:test";
-import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import type { CallReport } from "../../src/core/endpoint-report";
 import { AttemptLog, ATTEMPTS_KEPT } from "../../src/objects/attempt-log";
 import type { EndpointGuard } from "../../src/objects/endpoint-guard";
-import { setLogSink } from "../../src/log";
 import { call, expectProblem, signedRequest, testEnv } from "./helpers";
-import { admin, consumeQueued, lifecycleGateway, sendEvent } from "./lifecycle-helpers";
+import { admin, consumeQueued, isolateEachTest, lifecycleGateway, sendEvent } from "./lifecycle-helpers";
 
-beforeEach(() => {
-  forgetGuardCache();
-  setLogSink(() => undefined);
-});
-afterEach(() => {
-  setLogSink(undefined);
-  vi.restoreAllMocks();
-});
+isolateEachTest();
 
 interface Attempt {
   message_id: string;

@@ -1,23 +1,16 @@
 // Delivery lag (docs/contract.md §7): now − accepted_at at attempt start per route in /admin/stats
 // (p50/p95/max over the last hour), a rule's max_lag_s raising a `lag` alert, X-Request-Start on
 // deliveries, and an incoming X-Request-Start logged as the producer-side queue time.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
+import { beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load";
 import { runScheduled } from "../../src/delivery/scheduled";
-import { setLogSink } from "../../src/log";
 import { call, portsFor, signedRequest } from "./helpers";
-import { admin, consumeQueued, lifecycleGateway, sendEvent } from "./lifecycle-helpers";
+import { admin, consumeQueued, isolateEachTest, lifecycleGateway, sendEvent } from "./lifecycle-helpers";
 
 let lines: Record<string, unknown>[] = [];
+isolateEachTest((line) => lines.push(JSON.parse(line) as Record<string, unknown>));
 beforeEach(() => {
-  forgetGuardCache();
   lines = [];
-  setLogSink((line) => lines.push(JSON.parse(line) as Record<string, unknown>));
-});
-afterEach(() => {
-  setLogSink(undefined);
-  vi.restoreAllMocks();
 });
 
 describe("delivery lag", () => {

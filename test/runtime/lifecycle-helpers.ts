@@ -1,7 +1,9 @@
 // A gateway with one fresh endpoint (async route user.*, sync route payment.authorize) whose fetch is
 // a settable stub, a recording delivery queue, admin calls and a queue-consumer step, for the
 // endpoint lifecycle and delivery history tests.
-import { vi } from "vitest";
+import { afterEach, beforeEach, vi } from "vitest";
+import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
+import { setLogSink } from "../../src/log";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import worker from "../../src/index";
 import type { Env } from "../../src/env";
@@ -82,4 +84,16 @@ export async function consumeQueued(env: Env, queued: Envelope[]): Promise<void>
   const ctx = createExecutionContext();
   await worker.queue(batch, env, ctx);
   await getQueueResult(batch, ctx);
+}
+
+/** Per test: a fresh guard cache, log lines to `sink` (dropped by default), real fetch back after. */
+export function isolateEachTest(sink: (line: string) => void = () => undefined): void {
+  beforeEach(() => {
+    forgetGuardCache();
+    setLogSink(sink);
+  });
+  afterEach(() => {
+    setLogSink(undefined);
+    vi.restoreAllMocks();
+  });
 }

@@ -2,23 +2,15 @@
 // spending attempts and delivers them on resume; sync calls to a paused or quarantined primary fall
 // back or get 503; quarantine by 410, open cycles and failing time; notices once per transition;
 // quarantined dead letters replayed by auto_replay routes after resume.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import { attemptDelivery } from "../../src/delivery/attempt";
 import { loadConfig } from "../../src/config/load";
 import type { Runtime } from "../../src/runtime";
-import { setLogSink } from "../../src/log";
 import { expectProblem, noSleep, portsFor, signedRequest, call, testEnv, testEnvelope } from "./helpers";
-import { admin, consumeQueued, lifecycleGateway, sendEvent } from "./lifecycle-helpers";
+import { admin, consumeQueued, isolateEachTest, lifecycleGateway, sendEvent } from "./lifecycle-helpers";
 
-beforeEach(() => {
-  forgetGuardCache();
-  setLogSink(() => undefined);
-});
-afterEach(() => {
-  setLogSink(undefined);
-  vi.restoreAllMocks();
-});
+isolateEachTest();
 
 interface View {
   state: string;

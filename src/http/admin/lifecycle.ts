@@ -6,6 +6,7 @@ import { pauseEndpoint, resumeEndpoint } from "../../delivery/lifecycle";
 import type { AttemptLogEntry } from "../../ports/guard";
 import { log } from "../../log";
 import { problem } from "../problem";
+import { decodeSeqCursor } from "./cursor";
 import { endpointView } from "./endpoints";
 import type { AdminRouter } from "./router";
 import type { AttemptSchema } from "./schemas";
@@ -59,8 +60,8 @@ export function registerLifecycleRoutes(router: AdminRouter): void {
     async (c, { params, query }) => {
       const endpoint = c.get("config").endpoints.get(params.name);
       if (endpoint === undefined) return problem(c, { kind: "unknown-endpoint", name: params.name });
-      const before = query.cursor === undefined ? null : /^[1-9][0-9]{0,15}$/.test(query.cursor) ? Number(query.cursor) : undefined;
-      if (before === undefined) return problem(c, { kind: "invalid-input", detail: "Invalid query: cursor: not a next_cursor returned by this API" });
+      const before = query.cursor === undefined ? null : decodeSeqCursor(query.cursor);
+      if (before === null && query.cursor !== undefined) return problem(c, { kind: "invalid-input", detail: "Invalid query: cursor: not a next_cursor returned by this API" });
       const page = await c.env.ports.guard.attempts(endpoint, query.limit, before);
       const body: z.input<typeof AttemptPageSchema> = { items: page.items.map(attemptWire), next_cursor: page.next === null ? null : String(page.next) };
       return c.json(body);

@@ -7,6 +7,7 @@ import { lookupEvent, type DestinationTrace } from "../../delivery/event-lookup"
 import { pauseEndpoint, resumeEndpoint } from "../../delivery/lifecycle";
 import type { AttemptLogEntry } from "../../ports/guard";
 import { log } from "../../log";
+import { decodeSeqCursor } from "../admin/cursor";
 import { formOf, sessionOf, type ConsoleContext, type ConsoleEnv } from "./context";
 import { millis, utc } from "./format";
 import { Layout, page, Scroll } from "./layout";
@@ -35,7 +36,7 @@ export function registerHistoryPages(app: Hono<ConsoleEnv>): void {
     const endpoint = endpointOf(c);
     if (endpoint === undefined) return missing(c, "No such endpoint");
     const cursor = c.req.query("cursor");
-    const before = cursor !== undefined && /^[1-9][0-9]{0,15}$/.test(cursor) ? Number(cursor) : null;
+    const before = cursor === undefined ? null : decodeSeqCursor(cursor);
     const attemptPage = await c.env.ports.guard.attempts(endpoint, PAGE_SIZE, before);
     return page(
       c,
