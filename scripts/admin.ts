@@ -3,12 +3,14 @@
 import { parseArgs } from "node:util";
 import type * as z from "zod";
 import type {
+  AttemptPageSchema,
   BulkReplayResultSchema,
   DeadLetterDetailSchema,
   DeadLetterPageSchema,
   EffectiveConfigSchema,
   EndpointDetailSchema,
   EndpointResetSchema,
+  EventSchema,
   FallbackPageSchema,
   ReplayQueuedSchema,
   StatsResponseSchema,
@@ -21,6 +23,10 @@ const USAGE = `usage: npm run admin -- <command> [options]
   stats                          last hour per endpoint and route
   endpoint <name>                one endpoint: breaker, in-flight, latency, transitions
   reset <name>                   close an endpoint's circuit breaker
+  pause <name> [--reason R]      pause an endpoint: nothing is sent to it; async events wait
+  resume <name>                  lift a pause or a quarantine
+  attempts <name> [--limit N] [--cursor C]   the endpoint's recent attempts, newest first
+  event <message_id>             what is known of one event, per destination
   fallbacks [filters]            sync calls answered by the async fallback
   dlq list [filters] [--status dead|replaying|replayed] [--limit N] [--cursor C] [--all]
   dlq show <id>                  one dead letter with headers and body
@@ -235,6 +241,41 @@ async function main(): Promise<void> {
     case "reset": {
       const r: z.output<typeof EndpointResetSchema> = await api("POST", `/endpoints/${encodeURIComponent(need(sub, "<name>"))}/reset`);
       out(r, () => `${r.name}: breaker ${r.breaker.state}`);
+      return;
+    }
+    case "pause":
+    case "resume": {
+      const name = encodeURIComponent(need(sub, "<name>"));
+      const body = command === "pause" && opts.reason !== undefined ? { reason: opts.reason } : undefined;
+      const e: z.output<typeof EndpointDetailSchema> = await api("POST", `/endpoints/${name}/${command}`, body);
+      out(e, () => `${e.name}: ${e.state}${e.paused_at === null ? "" : ` since ${when(e.paused_at)}`}${e.pause_reason === null ? "" : ` (${e.pause_reason})`}`);
+      return;
+    }
+    case "attempts": {
+      const q = new URLSearchParams();
+      if (opts.limit !== undefined) q.set("limit", opts.limit);
+      if (opts.cursor !== undefined) q.set("cursor", opts.cursor);
+      const page: z.output<typeof AttemptPageSchema> = await api("GET", `/endpoints/${encodeURIComponent(need(sub, "<name>"))}/attempts${q.size === 0 ? "" : `?${q}`}`);
+      out(
+        page,
+        () =>
+          `${table(
+            ["at", "message_id", "route", "mode", "attempt", "status", "outcome", "latency", "error"],
+            page.items.map((a) => [when(a.at), a.message_id, a.route, a.mode, a.attempt, a.status, a.outcome, ms(a.latency_ms), a.error]),
+          )}${page.next_cursor === null ? "" : `\nmore with --cursor ${page.next_cursor}`}`,
+      );
+      return;
+    }
+    case "event": {
+      const ev: z.output<typeof EventSchema> = await api("GET", `/events/${encodeURIComponent(need(sub, "<message_id>"))}`);
+      out(ev, () =>
+        [
+          `${ev.message_id}  source ${ev.source ?? "-"}  type ${ev.event_type ?? "-"}  route ${ev.route ?? "-"}`,
+          ...ev.destinations.map((d) =>
+            [`${d.endpoint} (${d.route}): ${d.state}`, ...d.attempts.map((a) => `  #${a.attempt} ${when(a.at)} ${a.status ?? "-"} ${a.outcome} ${a.latency_ms} ms`)].join("\n"),
+          ),
+        ].join("\n"),
+      );
       return;
     }
     case "fallbacks": {

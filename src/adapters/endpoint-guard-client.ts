@@ -78,6 +78,7 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
         cfg: endpoint.breaker,
         admit: wantAdmission,
         probeLeaseMs: leaseMs,
+        quarantine: endpoint.quarantine,
       });
       e.view = answer.view;
       e.fetchedAt = now;
@@ -133,7 +134,7 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
         e.inflight -= 1;
         // A probe slot not used is given back by the object when its lease expires.
       },
-      async finish(result, latencyMs) {
+      async finish(result, latencyMs, record) {
         if (finished) return;
         finished = true;
         e.inflight -= 1;
@@ -146,10 +147,12 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
           at: now,
           breaker: verdict,
           delivered: result.kind === "response" && result.status >= 200 && result.status < 300,
+          status: result.kind === "response" ? result.status : null,
+          ...(record === undefined ? {} : { record }),
         };
         if (probeId !== undefined) {
           try {
-            e.view = await stub(endpoint.name).probeDone(probeId, report, endpoint.breaker, isolate(), e.inflight);
+            e.view = await stub(endpoint.name).probeDone(probeId, report, endpoint.breaker, isolate(), e.inflight, endpoint.quarantine);
             e.fetchedAt = now;
           } catch (error) {
             e.fetchedAt = 0;
@@ -251,5 +254,21 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
       await stub(endpoint.name).reset();
       forgetGuardCache(endpoint.name);
     },
+
+    async pause(endpoint, reason) {
+      const lifecycle = await stub(endpoint.name).pause(reason, clock.now());
+      forgetGuardCache(endpoint.name);
+      return lifecycle;
+    },
+
+    async resume(endpoint) {
+      const lifecycle = await stub(endpoint.name).resume(clock.now());
+      forgetGuardCache(endpoint.name);
+      return lifecycle;
+    },
+
+    takeLifecycleEvents: (endpoint) => stub(endpoint.name).takeLifecycleEvents(),
+    attempts: (endpoint, limit, before) => stub(endpoint.name).attempts(limit, before),
+    attemptsOf: (endpoint, messageId) => stub(endpoint.name).attemptsOf(messageId),
   };
 }

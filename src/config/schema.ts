@@ -63,6 +63,17 @@ const breakerSchema = z
   })
   .strict();
 
+/** Automatic quarantine (docs/contract.md §6). */
+const quarantineSchema = z
+  .object({
+    after_open_cycles: positiveInt().max(1_000, { error: "must be at most 1000" }).optional(),
+    after_failing_s: positiveInt()
+      .max(30 * 86_400, { error: "must be at most 2592000 (30 days)" })
+      .optional(),
+    on_gone: z.boolean({ error: "must be true or false" }).optional(),
+  })
+  .strict();
+
 const endpointSchema = z
   .object({
     url: z.string({ error: "must be a URL" }).max(2048, { error: "must be at most 2048 characters" }),
@@ -75,6 +86,7 @@ const endpointSchema = z
       .gt(0, { error: "must be a number in (0, 1)" })
       .lt(1, { error: "must be a number in (0, 1)" })
       .default(0.99),
+    quarantine: quarantineSchema.optional(),
   })
   .strict();
 
@@ -122,6 +134,10 @@ const ruleSchema = z
     shed_when_open: z.boolean({ error: "must be true or false" }).default(false),
     auto_replay: z.boolean({ error: "must be true or false" }).default(false),
     forward_headers: z.array(headerName).max(32, { error: "at most 32 headers" }).default([]),
+    /** A `lag` alert when the route's p95 delivery lag over the last hour exceeds this (docs/contract.md §7). */
+    max_lag_s: positiveInt()
+      .max(7 * 86_400, { error: "must be at most 604800 (7 days)" })
+      .optional(),
   })
   .strict()
   .superRefine((rule, ctx) => {

@@ -2,6 +2,7 @@
 import type { AttemptResult } from "./outcome";
 import { isBreakerFailure } from "./outcome";
 import type { BreakerEvent } from "./breaker";
+import type { AttemptRecord } from "./attempt-log";
 
 export interface CallReport {
   route: string;
@@ -12,6 +13,10 @@ export interface CallReport {
   breaker: "success" | "failure" | "neutral";
   latencyMs: number;
   at: number;
+  /** The HTTP status, or null when no answer came (quarantine on 410). */
+  status?: number | null;
+  /** The attempt log entry (docs/contract.md §7), when the caller knows the message. */
+  record?: AttemptRecord;
 }
 
 export function breakerVerdict(result: AttemptResult): CallReport["breaker"] {

@@ -7,7 +7,7 @@ export const INLINE_BODY_LIMIT = 64 * 1024;
 /** Forwarded header bytes kept inline; above this the envelope would risk the queue's message limit. */
 export const MAX_FORWARDED_HEADER_BYTES = 16 * 1024;
 
-export const FALLBACK_REASONS = ["timeout", "upstream_error", "circuit_open", "shed"] as const;
+export const FALLBACK_REASONS = ["timeout", "upstream_error", "circuit_open", "shed", "paused", "quarantined"] as const;
 export type FallbackReason = (typeof FALLBACK_REASONS)[number];
 
 const bodyRef = z.discriminatedUnion("kind", [

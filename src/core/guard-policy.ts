@@ -3,6 +3,10 @@
 // and whether ingress applies backpressure. The adapter only caches, batches and calls the object.
 import { tick, transition, type BreakerConfig, type BreakerState } from "./breaker";
 import { breakerEvent, type CallReport } from "./endpoint-report";
+import { pausedWaitMs, type Lifecycle } from "./lifecycle";
+
+/** How long a quarantined endpoint's sync callers are told to wait (Retry-After, docs/contract.md §6). */
+export const QUARANTINE_RETRY_MS = 300_000;
 
 /** Sync calls are shed at or above this share of max_concurrency (the source document's 80 %). */
 export const SHED_RATIO = 0.8;
@@ -12,13 +16,15 @@ export interface ViewFacts {
   breaker: BreakerState;
   othersInflight: number;
   backlog: Readonly<Record<string, number>>;
+  /** Absent in a view from an object built before lifecycles: active. */
+  lifecycle?: Lifecycle;
 }
 
 export type Admission =
   | { kind: "go" }
   /** Half-open: only the object may grant a probe. */
   | { kind: "ask_object" }
-  | { kind: "reject"; reason: "circuit_open" | "shed" | "saturated"; retryInMs: number };
+  | { kind: "reject"; reason: "circuit_open" | "shed" | "saturated" | "paused" | "quarantined"; retryInMs: number };
 
 /**
  * One call's admission. Without any view yet (the object never answered) the call goes: the
@@ -26,6 +32,10 @@ export type Admission =
  */
 export function admission(args: { view: ViewFacts | null; now: number; cfg: BreakerConfig; localInflight: number; mode: "sync" | "async"; maxConcurrency: number }): Admission {
   const { view, now, cfg, mode } = args;
+  const life = view?.lifecycle;
+  // A paused or quarantined endpoint receives nothing, probes included.
+  if (life?.state === "paused") return { kind: "reject", reason: "paused", retryInMs: pausedWaitMs(life.pausedAt, now) };
+  if (life?.state === "quarantined") return { kind: "reject", reason: "quarantined", retryInMs: QUARANTINE_RETRY_MS };
   const state: BreakerState = view === null ? { kind: "closed", consecutiveFailures: 0, window: [] } : tick(view.breaker, now, cfg);
   if (state.kind === "open") return { kind: "reject", reason: "circuit_open", retryInMs: Math.max(1, state.openedAt + state.openForMs - now) };
   if (state.kind === "half_open") return { kind: "ask_object" };

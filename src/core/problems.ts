@@ -21,6 +21,8 @@ export type Problem =
   | { kind: "upstream-error"; detail: string }
   | { kind: "circuit-open"; retryAfterS: number }
   | { kind: "overloaded"; retryAfterS: number }
+  | { kind: "endpoint-paused" }
+  | { kind: "endpoint-quarantined" }
   | { kind: "unauthorized" }
   | { kind: "invalid-input"; detail: string }
   | { kind: "conflict"; detail: string }
@@ -88,6 +90,10 @@ function describe(p: Problem): Described {
       return [503, "Circuit open", "The endpoint's circuit breaker is open; retry later.", { "Retry-After": String(p.retryAfterS) }];
     case "overloaded":
       return [503, "Overloaded", "The endpoint is at its concurrency limit; retry later.", { "Retry-After": String(p.retryAfterS) }];
+    case "endpoint-paused":
+      return [503, "Endpoint paused", "The endpoint is paused by an operator; retry later.", { "Retry-After": "60" }];
+    case "endpoint-quarantined":
+      return [503, "Endpoint quarantined", "The endpoint is quarantined after failing for too long; retry later.", { "Retry-After": "300" }];
     case "unauthorized":
       return [401, "Unauthorized", "A valid bearer token is required.", { "WWW-Authenticate": 'Bearer realm="hookgate-admin"' }];
     case "invalid-input":

@@ -6,7 +6,7 @@ import { messageId } from "../core/ids";
 import { signStandardWebhook } from "../core/signatures";
 import { describeResult } from "../core/outcome";
 import { budgetBurning, DEFAULT_OBJECTIVE } from "../core/slo";
-import type { GuardSnapshot } from "../ports/guard";
+import type { GuardSnapshot, LifecycleEvent } from "../ports/guard";
 import type { Ports } from "../ports";
 import { log } from "../log";
 
@@ -22,6 +22,11 @@ export interface AlertWebhook {
   signingSecret: string | undefined;
 }
 
+export function alertWebhook(ports: Pick<Ports, "secrets">): AlertWebhook | undefined {
+  const url = ports.secrets.get("ALERT_WEBHOOK_URL");
+  return url === undefined ? undefined : { url, signingSecret: ports.secrets.get("ALERT_SIGNING_SECRET") };
+}
+
 export interface AlertDeps extends Pick<Ports, "alerts" | "http" | "clock"> {
   /** Undefined when no webhook is configured: alerts are logged only. */
   webhook: AlertWebhook | undefined;
@@ -30,7 +35,16 @@ export interface AlertDeps extends Pick<Ports, "alerts" | "http" | "clock"> {
 export type Alert =
   | { kind: "dlq_threshold"; route: string; endpoint: string; count: number; threshold: number }
   | { kind: "breaker_open"; endpoint: string; state: string; openSince: number | null; openForMs: number | null }
-  | { kind: "slo_burn"; endpoint: string; objective: number; window: "fast" | "slow"; longRate: number; shortRate: number };
+  | { kind: "slo_burn"; endpoint: string; objective: number; window: "fast" | "slow"; longRate: number; shortRate: number }
+  /** A route's p95 delivery lag over the last hour above its rule's max_lag_s (docs/contract.md §7). */
+  | { kind: "lag"; route: string; endpoint: string; p95Ms: number; maxLagS: number }
+  /** One lifecycle transition (docs/contract.md §6): fired once, its key names the transition. */
+  | ({ kind: "lifecycle"; endpoint: string } & LifecycleEvent);
+
+/** The operational webhook `type` of a lifecycle transition. */
+export function lifecycleType(to: LifecycleEvent["to"]): string {
+  return to === "active" ? "endpoint.resumed" : `endpoint.${to}`;
+}
 
 /** Endpoints burning their availability error budget too fast (core/slo, multi-window). */
 export function sloAlerts(snapshots: ReadonlyMap<string, GuardSnapshot | null>, objectives: ReadonlyMap<string, number>, now: number): Alert[] {
@@ -41,6 +55,17 @@ export function sloAlerts(snapshots: ReadonlyMap<string, GuardSnapshot | null>, 
     const counts = snapshot.per_minute.map((m) => ({ minute: Date.parse(m.minute), good: m.delivered, bad: m.failed }));
     const verdict = budgetBurning(counts, now, objective);
     if (verdict !== null) alerts.push({ kind: "slo_burn", endpoint, objective, window: verdict.rule, longRate: verdict.longRate, shortRate: verdict.shortRate });
+  }
+  return alerts;
+}
+
+/** Routes with `max_lag_s` whose p95 lag over the last hour exceeds it. */
+export function lagAlerts(rules: readonly { name: string; endpoint: string; max_lag_s?: number | undefined }[], snapshots: ReadonlyMap<string, GuardSnapshot | null>): Alert[] {
+  const alerts: Alert[] = [];
+  for (const rule of rules) {
+    if (rule.max_lag_s === undefined) continue;
+    const p95 = snapshots.get(rule.endpoint)?.last_hour.routes.find((r) => r.route === rule.name)?.lag_ms?.p95 ?? null;
+    if (p95 !== null && p95 > rule.max_lag_s * 1000) alerts.push({ kind: "lag", route: rule.name, endpoint: rule.endpoint, p95Ms: p95, maxLagS: rule.max_lag_s });
   }
   return alerts;
 }
@@ -72,6 +97,10 @@ export function alertKey(alert: Alert): string {
       return `breaker_open:${alert.endpoint}`;
     case "slo_burn":
       return `slo_burn:${alert.endpoint}`;
+    case "lag":
+      return `lag:${alert.route}`;
+    case "lifecycle":
+      return `lifecycle:${alert.endpoint}:${alert.to}:${alert.at}`;
   }
 }
 
@@ -79,6 +108,13 @@ function summary(alert: Alert): string {
   if (alert.kind === "dlq_threshold") {
     const where = alert.route === "" ? "Malformed queue messages" : `Route ${alert.route} (endpoint ${alert.endpoint})`;
     return `${where}: ${alert.count} dead letters, above the threshold of ${alert.threshold}.`;
+  }
+  if (alert.kind === "lag") {
+    return `Route ${alert.route} (endpoint ${alert.endpoint}): p95 delivery lag ${Math.round(alert.p95Ms / 1000)} s over the last hour, above max_lag_s ${alert.maxLagS}.`;
+  }
+  if (alert.kind === "lifecycle") {
+    const why = alert.reason === null ? "" : ` (${alert.reason})`;
+    return `Endpoint ${alert.endpoint} is now ${alert.to === "active" ? "active again" : alert.to}${why}; it was ${alert.from}.`;
   }
   if (alert.kind === "slo_burn") {
     const pct = (1 - alert.objective) * 100;
@@ -100,12 +136,14 @@ export async function fireAlerts(deps: AlertDeps, alerts: readonly Alert[], allo
       alert: alert.kind,
       summary: summary(alert),
       endpoint: alert.endpoint,
-      route: alert.kind === "dlq_threshold" ? alert.route : undefined,
+      route: alert.kind === "dlq_threshold" || alert.kind === "lag" ? alert.route : undefined,
+      lag_p95_ms: alert.kind === "lag" ? alert.p95Ms : undefined,
       dead_letters: alert.kind === "dlq_threshold" ? alert.count : undefined,
       threshold: alert.kind === "dlq_threshold" ? alert.threshold : undefined,
       open_for_ms: alert.kind === "breaker_open" ? alert.openForMs : undefined,
       burn_rate: alert.kind === "slo_burn" ? Number(alert.longRate.toFixed(2)) : undefined,
       window: alert.kind === "slo_burn" ? alert.window : undefined,
+      state: alert.kind === "lifecycle" ? alert.to : undefined,
     });
     if (deps.webhook === undefined) continue;
     const ok = await postAlert(deps, deps.webhook, alert, allowPrivateNetworks);
@@ -117,6 +155,10 @@ export async function fireAlerts(deps: AlertDeps, alerts: readonly Alert[], allo
 export function alertPayload(alert: Alert, id: string, now: number): Record<string, unknown> {
   const common = { type: "hookgate.alert", id, alert: alert.kind, at: new Date(now).toISOString(), summary: summary(alert), endpoint: alert.endpoint };
   if (alert.kind === "dlq_threshold") return { ...common, route: alert.route, dead_letters: alert.count, threshold: alert.threshold };
+  if (alert.kind === "lag") return { ...common, route: alert.route, lag_p95_ms: alert.p95Ms, max_lag_s: alert.maxLagS };
+  if (alert.kind === "lifecycle") {
+    return { ...common, type: lifecycleType(alert.to), state: alert.to, previous_state: alert.from, reason: alert.reason, transition_at: new Date(alert.at).toISOString() };
+  }
   if (alert.kind === "slo_burn") {
     return { ...common, objective: alert.objective, window: alert.window, burn_rate_long: alert.longRate, burn_rate_short: alert.shortRate };
   }

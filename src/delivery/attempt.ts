@@ -44,6 +44,7 @@ export async function attemptDelivery(ports: Ports, config: Config, endpoint: En
       contentType: envelope.content_type,
       ordering: envelope.ordering,
       forwarded: envelope.headers,
+      receivedAt: envelope.received_at,
     },
     body: () => ports.payloads.get(envelope.body),
     wantsBody: () => false,
@@ -53,6 +54,12 @@ export async function attemptDelivery(ports: Ports, config: Config, endpoint: En
       // Never send unsigned what the endpoint expects signed: wait for the binding, spending no attempt.
       return { decision: { kind: "wait", delayMs: MISSING_SECRET_WAIT_MS }, ...unchanged, lastError: "signing secret bindings missing" };
     case "refused": {
+      if (sent.reason === "quarantined") {
+        // docs/contract.md §6: events waiting for a quarantined endpoint are dead-lettered, spending no attempt.
+        log("warn", "delivery_quarantined", { trace_id: envelope.trace_id, message_id: envelope.id, endpoint: endpoint.name, route: envelope.route });
+        return { decision: { kind: "dead_letter", reason: "quarantined" }, ...unchanged, lastError: "endpoint quarantined" };
+      }
+      // Open breaker, saturation or a pause: wait without spending an attempt.
       const result: AttemptResult = { kind: "breaker_open", retryInMs: sent.retryInMs };
       log("info", "delivery_waiting", { trace_id: envelope.trace_id, message_id: envelope.id, endpoint: endpoint.name, reason: sent.reason, retry_in_ms: sent.retryInMs });
       return { decision: decide({ result, attempt, policy, random: ports.clock.random }), ...unchanged };

@@ -1,6 +1,7 @@
 // The headers of a delivery to an endpoint (docs/contract.md §3), shared by sync calls and async attempts.
 import { signStandardWebhook } from "../core/signatures";
 import { formatTraceparent } from "../core/trace";
+import { requestStartHeader } from "../core/request-start";
 
 export interface DeliveryHeaderInput {
   messageId: string;
@@ -18,6 +19,8 @@ export interface DeliveryHeaderInput {
   signingSecrets: readonly string[];
   body: Uint8Array;
   nowMs: number;
+  /** When the gateway received the event (ms since the epoch): `X-Request-Start` (docs/contract.md §7). */
+  receivedAt: number;
 }
 
 export async function deliveryHeaders(input: DeliveryHeaderInput): Promise<Headers> {
@@ -41,6 +44,7 @@ export async function deliveryHeaders(input: DeliveryHeaderInput): Promise<Heade
     headers.set("X-Ordering-Key", input.ordering.key);
     headers.set("X-Sequence", String(input.ordering.sequence));
   }
+  headers.set("X-Request-Start", requestStartHeader(input.receivedAt));
   headers.set("User-Agent", "Hookgate/1");
   return headers;
 }

@@ -1,12 +1,13 @@
-// The scheduled use case (cron, every minute): dead-letter retention, stale replay claims, alerts,
-// automated replay.
+// The scheduled use case (cron, every minute): dead-letter retention, stale replay claims, endpoint
+// lifecycle notices, alerts, automated replay.
 // Each step runs on its own so one failing never stops the others; the run fails (and shows as
 // failed in the Cron Events) only after all steps were tried.
 import type { Config, LoadResult } from "../config/load";
 import type { Ports } from "../ports";
 import type { GuardSnapshot } from "../ports/guard";
 import { purgeExpired, type PurgeReport } from "./retention";
-import { breakerAlerts, dlqAlerts, fireAlerts, sloAlerts, type AlertWebhook } from "./alerts";
+import { alertWebhook, breakerAlerts, dlqAlerts, fireAlerts, lagAlerts, sloAlerts } from "./alerts";
+import { notifyLifecycle } from "./lifecycle";
 import { autoReplay } from "./auto-replay";
 import { errorMessage, log } from "../log";
 
@@ -43,22 +44,21 @@ export async function runScheduled(ports: Ports, loaded: LoadResult): Promise<Sc
     if (released > 0) log("warn", "replay_claims_released", { dead_letters: released });
     return released;
   });
+  await step("lifecycle", async () => {
+    for (const endpoint of config.endpoints.values()) await notifyLifecycle(ports, config, endpoint);
+  });
   const snapshots = await guardSnapshots(ports, config);
   const alerts = await step("alerts", async () => {
     const found = breakerAlerts(snapshots, runtime.now());
     const objectives = new Map([...config.endpoints.values()].map((e) => [e.name, e.availability_objective] as const));
     found.push(...sloAlerts(snapshots, objectives, runtime.now()));
+    found.push(...lagAlerts(config.rules, snapshots));
     if (config.dlqAlertThreshold !== undefined) found.push(...dlqAlerts(await ports.deadLetters.countWaitingByRoute(), config.dlqAlertThreshold));
     return fireAlerts({ ...ports, webhook: alertWebhook(ports) }, found, config.allowPrivateNetworks);
   });
   const autoReplayed = await step("auto_replay", () => autoReplay(ports, config, snapshots));
   if (failures.length > 0) throw new Error(`scheduled steps failed: ${failures.join(", ")}`);
   return { purge, alerts, autoReplayed };
-}
-
-function alertWebhook(ports: Pick<Ports, "secrets">): AlertWebhook | undefined {
-  const url = ports.secrets.get("ALERT_WEBHOOK_URL");
-  return url === undefined ? undefined : { url, signingSecret: ports.secrets.get("ALERT_SIGNING_SECRET") };
 }
 
 /** Each endpoint's guard snapshot (null when its object could not be reached). */

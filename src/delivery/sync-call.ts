@@ -31,6 +31,7 @@ export async function callSync(ports: Ports, config: Config, event: AcceptedEven
       contentType: event.contentType,
       ordering: null,
       forwarded: forwardedHeaders(rule, event.headers),
+      receivedAt: event.receivedAt,
     },
     body: event.body,
     // A 5xx is passed through (status and body) when there is no fallback, so its body is read too.
@@ -44,6 +45,8 @@ export async function callSync(ports: Ports, config: Config, event: AcceptedEven
     case "refused": {
       const retryAfterS = Math.max(1, Math.ceil(sent.retryInMs / 1000));
       if (sent.reason === "circuit_open") return fallbackOr(ports, event, "circuit_open", { kind: "circuit-open", retryAfterS });
+      if (sent.reason === "paused") return fallbackOr(ports, event, "paused", { kind: "endpoint-paused" });
+      if (sent.reason === "quarantined") return fallbackOr(ports, event, "quarantined", { kind: "endpoint-quarantined" });
       return fallbackOr(ports, event, "shed", { kind: "overloaded", retryAfterS });
     }
     case "sent":

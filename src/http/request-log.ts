@@ -1,6 +1,8 @@
 // Middleware: exactly one structured `ingress` log line per webhook request, with the fields the
-// ingress route learned along the way (source, event type, route, message id, problem…).
+// ingress route learned along the way (source, event type, route, message id, problem…), and the
+// producer-side queue time from an incoming X-Request-Start.
 import type { MiddlewareHandler } from "hono";
+import { producerQueueMs } from "../core/request-start";
 import { log } from "../log";
 import type { AppEnv, RequestLog } from "./context";
 
@@ -21,6 +23,8 @@ export function requestLogMiddleware(): MiddlewareHandler<AppEnv> {
       method: c.req.method,
       status,
       latency_ms: runtime.now() - started,
+      // An incoming X-Request-Start: how long the producer held the event before sending it.
+      producer_queue_ms: producerQueueMs(c.req.header("X-Request-Start"), started) ?? undefined,
       ...fields,
     });
   };

@@ -1,14 +1,20 @@
 // Durable Object, one per endpoint: the authoritative circuit breaker (state in SQLite, transitions
 // from core/breaker), half-open probe leases, the sum of in-flight calls reported by isolates, and
-// per-minute delivery stats. Callers talk to it about once a second, not once a call (see docs/).
+// per-minute delivery stats, the lifecycle (paused / quarantined, core/lifecycle) with its transition
+// outbox, and the attempt log (a ring of the newest ATTEMPTS_KEPT attempts, written from the batched reports).
+// Callers talk to it about once a second, not once a call (see docs/).
 import { DurableObject } from "cloudflare:workers";
 import { admit, initialBreaker, publicState, tick, transition, type BreakerConfig, type BreakerState } from "../core/breaker";
 import { breakerEvent, type CallReport } from "../core/endpoint-report";
+import { ACTIVE, NO_FAILURES, observe, pause, publicLifecycle, quarantine, resume, type FailureTrack, type Lifecycle, type QuarantineConfig } from "../core/lifecycle";
 import { emptyHistogram, merge, percentile, record, type Histogram } from "../core/latency";
-import type { EndpointGuardRpc, GuardAdmission, GuardSnapshot, GuardSyncRequest, GuardView, RouteStats } from "../ports/guard";
+import type { AttemptLogEntry, AttemptPage, EndpointGuardRpc, GuardAdmission, GuardSnapshot, GuardSyncRequest, GuardView, LifecycleEvent, RouteStats } from "../ports/guard";
+import { AttemptLog } from "./attempt-log";
+import { LagStats } from "./lag-stats";
 
 const ISOLATE_TTL_MS = 5_000;
 const STATS_KEEP_MS = 2 * 3_600_000;
+const NO_LAG = { p50: null, p95: null, max: null };
 
 interface Bucket {
   delivered: number;
@@ -21,6 +27,10 @@ interface Bucket {
 export class EndpointGuard extends DurableObject<unknown> implements EndpointGuardRpc {
   private readonly sql: SqlStorage;
   private breaker: BreakerState;
+  private lifecycle: Lifecycle;
+  private track: FailureTrack;
+  private readonly log: AttemptLog;
+  private readonly lag: LagStats;
   private readonly isolates = new Map<string, { inflight: number; seenAt: number }>();
 
   constructor(ctx: DurableObjectState, env: unknown) {
@@ -35,8 +45,23 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
     // Objects created before fan-out have no `filtered` column yet.
     const columns = this.sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('minutes')").toArray();
     if (!columns.some((c) => c.name === "filtered")) this.sql.exec("ALTER TABLE minutes ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0");
-    const saved = this.sql.exec<{ v: string }>("SELECT v FROM kv WHERE k = 'breaker'").toArray()[0];
-    this.breaker = saved === undefined ? initialBreaker() : (JSON.parse(saved.v) as BreakerState);
+    this.sql.exec(
+      "CREATE TABLE IF NOT EXISTS lifecycle_events (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, reason TEXT)",
+    );
+    this.log = new AttemptLog(this.sql);
+    this.lag = new LagStats(this.sql);
+    this.breaker = this.load("breaker") ?? initialBreaker();
+    this.lifecycle = this.load("lifecycle") ?? ACTIVE;
+    this.track = this.load("track") ?? NO_FAILURES;
+  }
+
+  private load<T>(key: string): T | undefined {
+    const saved = this.sql.exec<{ v: string }>("SELECT v FROM kv WHERE k = ?", key).toArray()[0];
+    return saved === undefined ? undefined : (JSON.parse(saved.v) as T);
+  }
+
+  private store(key: string, value: unknown): void {
+    this.sql.exec("INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)", key, JSON.stringify(value));
   }
 
   sync(req: GuardSyncRequest): { view: GuardView; admission: GuardAdmission | null } {
@@ -45,9 +70,13 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
     let state = this.expireProbes(this.breaker, now, req.cfg);
     for (const report of req.reports) {
       const event = breakerEvent(report.breaker);
+      const wasOpen = state.kind === "open";
       if (event !== undefined) state = transition(state, event, report.at, req.cfg);
+      this.observe(report, !wasOpen && isOpen(state), req.quarantine);
     }
     this.recordStats(req.reports);
+    this.log.append(req.reports);
+    this.lag.record(req.reports, now);
     this.countBacklog(req.accepted ?? {}, req.reports);
     this.countFiltered(req.filtered ?? {}, now);
     let admission: GuardAdmission | null = null;
@@ -68,14 +97,17 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
   }
 
   /** The outcome of a half-open probe, reported as soon as it is known. */
-  probeDone(probeId: string, report: CallReport, cfg: BreakerConfig, isolate: string, inflight: number): GuardView {
+  probeDone(probeId: string, report: CallReport, cfg: BreakerConfig, isolate: string, inflight: number, quarantineCfg?: QuarantineConfig): GuardView {
     const now = Date.now();
     this.isolates.set(isolate, { inflight, seenAt: now });
     const held = this.sql.exec("DELETE FROM probes WHERE id = ? RETURNING id", probeId).toArray().length > 0;
     let state = this.breaker;
     const event = breakerEvent(report.breaker);
     if (held) state = transition(state, event ?? { kind: "probe_abandoned" }, now, cfg);
+    this.observe(report, !isOpen(this.breaker) && isOpen(state), quarantineCfg);
     this.recordStats([report]);
+    this.log.append([report]);
+    this.lag.record([report], now);
     this.countBacklog({}, [report]);
     this.save(state, now);
     return this.view(isolate, now);
@@ -101,6 +133,55 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
   reset(): void {
     this.sql.exec("DELETE FROM probes");
     this.save(initialBreaker(), Date.now());
+  }
+
+  pause(reason: string | null, now: number): Lifecycle {
+    this.setLifecycle(pause(this.lifecycle, reason, now), now);
+    return this.lifecycle;
+  }
+
+  /** Lifts a pause or a quarantine; the quarantine rules start counting afresh. */
+  resume(now: number): Lifecycle {
+    if (this.lifecycle.state !== "active") {
+      this.track = NO_FAILURES;
+      this.store("track", this.track);
+    }
+    this.setLifecycle(resume(this.lifecycle), now);
+    return this.lifecycle;
+  }
+
+  takeLifecycleEvents(): LifecycleEvent[] {
+    return this.sql
+      .exec<{ at: number; from_state: string; to_state: string; reason: string | null }>("DELETE FROM lifecycle_events RETURNING at, from_state, to_state, reason")
+      .toArray()
+      .map((r) => ({ at: r.at, from: r.from_state as Lifecycle["state"], to: r.to_state as Lifecycle["state"], reason: r.reason }))
+      .sort((a, b) => a.at - b.at);
+  }
+
+  attempts(limit: number, before: number | null): AttemptPage {
+    return this.log.page(limit, before);
+  }
+
+  attemptsOf(messageId: string): AttemptLogEntry[] {
+    return this.log.ofMessage(messageId);
+  }
+
+  /** The quarantine rules over one ended call (core/lifecycle); the track is written only when it changes. */
+  private observe(report: CallReport, opened: boolean, cfg: QuarantineConfig | undefined): void {
+    const seen = observe(this.track, { delivered: report.delivered, status: report.status ?? null, at: report.at, opened }, cfg);
+    if (JSON.stringify(seen.track) !== JSON.stringify(this.track)) {
+      this.track = seen.track;
+      this.store("track", this.track);
+    }
+    if (seen.quarantine !== null) this.setLifecycle(quarantine(this.lifecycle, seen.quarantine, report.at), report.at);
+  }
+
+  private setLifecycle(next: Lifecycle, now: number): void {
+    if (next.state === this.lifecycle.state) return;
+    const reason = next.state === "paused" ? next.pauseReason : next.state === "quarantined" ? next.quarantineReason : null;
+    this.sql.exec("INSERT INTO lifecycle_events (at, from_state, to_state, reason) VALUES (?, ?, ?, ?)", now, this.lifecycle.state, next.state, reason);
+    this.lifecycle = next;
+    this.store("lifecycle", next);
   }
 
   snapshot(cfg: BreakerConfig): GuardSnapshot {
@@ -132,14 +213,16 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
       }
       routes.set(row.route, b);
     }
+    const lag = this.lag.lastHour(now);
     const transitions = this.sql.exec<{ at: number; from_state: string; to_state: string }>("SELECT at, from_state, to_state FROM transitions ORDER BY at DESC LIMIT 50").toArray();
     let inflight = 0;
     for (const entry of this.isolates.values()) if (now - entry.seenAt <= ISOLATE_TTL_MS) inflight += entry.inflight;
     return {
       breaker: publicState(this.breaker, now, cfg),
+      lifecycle: publicLifecycle(this.lifecycle),
       inflight,
       transitions: transitions.map((t) => ({ at: new Date(t.at).toISOString(), from: t.from_state, to: t.to_state })),
-      last_hour: { total: summarize(total), routes: [...routes].map(([route, b]) => ({ route, ...summarize(b) })) },
+      last_hour: { total: summarize(total), routes: [...routes].map(([route, b]) => ({ route, ...summarize(b), lag_ms: lag.get(route) ?? NO_LAG })) },
       per_minute: [...perMinute].map(([minute, m]) => ({ minute: new Date(minute).toISOString(), ...m })),
     };
   }
@@ -156,9 +239,7 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
       this.sql.exec("INSERT INTO transitions (at, from_state, to_state) VALUES (?, ?, ?)", now, this.breaker.kind, state.kind);
       this.sql.exec("DELETE FROM transitions WHERE at < (SELECT MIN(at) FROM (SELECT at FROM transitions ORDER BY at DESC LIMIT 200))");
     }
-    if (JSON.stringify(state) !== JSON.stringify(this.breaker)) {
-      this.sql.exec("INSERT OR REPLACE INTO kv (k, v) VALUES ('breaker', ?)", JSON.stringify(state));
-    }
+    if (JSON.stringify(state) !== JSON.stringify(this.breaker)) this.store("breaker", state);
     this.breaker = state;
   }
 
@@ -170,7 +251,7 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
     }
     const backlog: Record<string, number> = {};
     for (const row of this.sql.exec<{ route: string; count: number }>("SELECT route, count FROM backlog WHERE count > 0")) backlog[row.route] = row.count;
-    return { breaker: this.breaker, othersInflight: others, backlog, now };
+    return { breaker: this.breaker, othersInflight: others, backlog, now, lifecycle: this.lifecycle };
   }
 
   /** Accepted events add to a route's backlog; async deliveries and dead letters settle it (never below 0). */
@@ -233,6 +314,10 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
       JSON.stringify(b.hist),
     );
   }
+}
+
+function isOpen(state: BreakerState): boolean {
+  return state.kind === "open";
 }
 
 function minuteOf(ms: number): number {

@@ -2,6 +2,8 @@
 // types the EndpointGuard object and its isolate-side client share. Policy lives in core/guard-policy.
 import type { Admission, BreakerConfig, BreakerState, publicState } from "../core/breaker";
 import type { CallReport } from "../core/endpoint-report";
+import type { AttemptRecord } from "../core/attempt-log";
+import type { Lifecycle, LifecycleState, publicLifecycle, QuarantineConfig } from "../core/lifecycle";
 import type { AttemptResult } from "../core/outcome";
 import type { Endpoint } from "../config/load";
 
@@ -17,6 +19,8 @@ export interface GuardSyncRequest {
   /** Ask for admission of one call (half-open probes are granted only here). */
   admit: boolean;
   probeLeaseMs: number;
+  /** The endpoint's automatic quarantine rules (absent: never quarantined). */
+  quarantine?: QuarantineConfig | undefined;
 }
 
 export interface GuardView {
@@ -26,6 +30,33 @@ export interface GuardView {
   /** Accepted but not yet delivered or dead-lettered, per route (counted for routes with max_backlog). */
   backlog: Record<string, number>;
   now: number;
+  /** Paused / quarantined (docs/contract.md §6); reaches isolates as fast as a breaker trip. */
+  lifecycle: Lifecycle;
+}
+
+/** One lifecycle transition, kept by the object until the notifier takes it (once per transition). */
+export interface LifecycleEvent {
+  at: number;
+  from: LifecycleState;
+  to: LifecycleState;
+  reason: string | null;
+}
+
+/** One row of the endpoint's attempt log. */
+export interface AttemptLogEntry extends Omit<AttemptRecord, "excerpt" | "excerptEncoding"> {
+  seq: number;
+  route: string;
+  mode: "sync" | "async";
+  latencyMs: number;
+  at: number;
+  excerpt: string | null;
+  excerptEncoding: "utf8" | "base64" | null;
+}
+
+export interface AttemptPage {
+  items: AttemptLogEntry[];
+  /** The `seq` to pass as `before` for the next (older) page; null on the last page. */
+  next: number | null;
 }
 
 export type GuardAdmission = Admission & { probeId?: string };
@@ -40,10 +71,13 @@ export interface RouteStats {
   success_rate: number | null;
   p50_ms: number | null;
   p95_ms: number | null;
+  /** now − accepted_at when attempts started, over the last hour (docs/contract.md §7). */
+  lag_ms?: { p50: number | null; p95: number | null; max: number | null };
 }
 
 export interface GuardSnapshot {
   breaker: ReturnType<typeof publicState>;
+  lifecycle: ReturnType<typeof publicLifecycle>;
   inflight: number;
   transitions: { at: string; from: string; to: string }[];
   last_hour: { total: Omit<RouteStats, "route">; routes: RouteStats[] };
@@ -54,18 +88,25 @@ export interface GuardSnapshot {
 /** The EndpointGuard object's RPC surface (one object per endpoint). */
 export interface EndpointGuardRpc extends Rpc.DurableObjectBranded {
   sync(req: GuardSyncRequest): { view: GuardView; admission: GuardAdmission | null };
-  probeDone(probeId: string, report: CallReport, cfg: BreakerConfig, isolate: string, inflight: number): GuardView;
+  probeDone(probeId: string, report: CallReport, cfg: BreakerConfig, isolate: string, inflight: number, quarantine?: QuarantineConfig): GuardView;
   recordDeadLetter(route: string, at: number): void;
   reset(): void;
+  pause(reason: string | null, now: number): Lifecycle;
+  resume(now: number): Lifecycle;
+  takeLifecycleEvents(): LifecycleEvent[];
+  attempts(limit: number, before: number | null): AttemptPage;
+  attemptsOf(messageId: string): AttemptLogEntry[];
   snapshot(cfg: BreakerConfig): GuardSnapshot;
 }
 
-export type GuardDecision = { kind: "go"; lease: GuardLease } | { kind: "reject"; reason: "circuit_open" | "shed" | "saturated"; retryInMs: number };
+export type RejectReason = "circuit_open" | "shed" | "saturated" | "paused" | "quarantined";
+
+export type GuardDecision = { kind: "go"; lease: GuardLease } | { kind: "reject"; reason: RejectReason; retryInMs: number };
 
 export interface GuardLease {
   probe: boolean;
   /** Reports the call's outcome; resolves once a failure or probe result has reached the object. */
-  finish(result: AttemptResult, latencyMs: number): Promise<void>;
+  finish(result: AttemptResult, latencyMs: number, record?: AttemptRecord): Promise<void>;
   /** Gives the slot back without a call report: no request was made. */
   cancel(): void;
 }
@@ -94,4 +135,13 @@ export interface EndpointGuardPort {
   snapshot(endpoint: Endpoint): Promise<GuardSnapshot | null>;
   /** Closes the breaker and forgets the isolate's cached view. */
   reset(endpoint: Endpoint): Promise<void>;
+  /** Pauses / resumes the endpoint (every isolate learns within a second) and forgets the cached view. */
+  pause(endpoint: Endpoint, reason: string | null): Promise<Lifecycle>;
+  resume(endpoint: Endpoint): Promise<Lifecycle>;
+  /** Lifecycle transitions not yet notified; each is handed out once. */
+  takeLifecycleEvents(endpoint: Endpoint): Promise<LifecycleEvent[]>;
+  /** The endpoint's attempt log, newest first, older than `before` (a seq). */
+  attempts(endpoint: Endpoint, limit: number, before: number | null): Promise<AttemptPage>;
+  /** The attempts of one message at this endpoint, as far as retained. */
+  attemptsOf(endpoint: Endpoint, messageId: string): Promise<AttemptLogEntry[]>;
 }

@@ -2,12 +2,12 @@
 // against the gateway under wrangler dev and a real consumer: log in, see a route whose breaker opened
 // after failures, open a dead letter, replay it with the keyboard, see it leave the list. Each page's
 // HTML stays under 50 KB, no CSP violation is reported, and screenshots land in test-results/console/.
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { startConsumer, type Consumer } from "../../tools/consumer/server";
+import { launchChromium, type Browser } from "./harness/browser";
 import { startGateway, type Gateway } from "./harness/gateway";
 import { messageIdOf, sendEvent } from "./harness/producer";
 import { waitFor } from "./harness/wait";
@@ -17,22 +17,11 @@ const SHOTS = path.join(ROOT, "test-results/console");
 const SOURCE_SECRET = "whsec_Y29uc29sZS1zb3VyY2Utc2VjcmV0LWZvci1lMmU=";
 const ADMIN_TOKEN = "console-e2e-admin-token-0123456789";
 const MAX_PAGE_BYTES = 50 * 1024;
-/** Headless flags, and no background calls: a closed network refuses them and Chromium keeps retrying (CI has no internet). */
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 let consumer: Consumer;
 let gateway: Gateway;
+let browser: Browser | undefined;
 let context: BrowserContext;
-let profileDir: string;
 let page: Page;
 const documents: { url: string; status: number; bytes: number }[] = [];
 const consoleErrors: string[] = [];
@@ -55,14 +44,8 @@ beforeAll(async () => {
     secrets: { ACME_SECRET: SOURCE_SECRET, ADMIN_TOKEN },
   });
   await mkdir(SHOTS, { recursive: true });
-  // A fresh profile each run: playwright passes it to Chromium as --user-data-dir.
-  profileDir = await mkdtemp(path.join(tmpdir(), "hookgate-chromium-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 860 },
-  });
+  browser = await launchChromium();
+  context = browser.context;
   page = context.pages()[0] ?? (await context.newPage());
   page.on("response", (res) => {
     if (res.request().resourceType() !== "document" || res.status() >= 300) return;
@@ -77,8 +60,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (profileDir !== undefined) await rm(profileDir, { recursive: true, force: true });
+  await browser?.close();
   await gateway?.stop();
   await consumer?.close();
 });

@@ -5,6 +5,7 @@ import type { AppEnv } from "../context";
 import { adminAuth } from "./auth";
 import { registerDlqRoutes } from "./dlq";
 import { registerEndpointRoutes } from "./endpoints";
+import { registerLifecycleRoutes } from "./lifecycle";
 import { openApiDocument } from "./openapi";
 import { AdminRouter } from "./router";
 import { OpenApiDocumentSchema } from "./schemas";
@@ -17,6 +18,7 @@ export function createAdminApp(): Hono<AppEnv> {
   admin.use("*", adminAuth());
   const router = new AdminRouter(admin);
   registerEndpointRoutes(router);
+  registerLifecycleRoutes(router);
   registerDlqRoutes(router);
   registerStatsRoutes(router);
   let document: Record<string, unknown> | undefined;

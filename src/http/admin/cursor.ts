@@ -21,3 +21,8 @@ export function decodeCursor(text: string): PageCursor | null {
   }
   return null;
 }
+
+/** An attempt-log cursor (`next_cursor` of GET /admin/endpoints/{name}/attempts): the last row's seq; null when not one. */
+export function decodeSeqCursor(text: string): number | null {
+  return /^[1-9][0-9]{0,15}$/.test(text) ? Number(text) : null;
+}

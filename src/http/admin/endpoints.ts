@@ -1,7 +1,9 @@
 // GET /admin/routes (the effective config, secrets as binding names only, URLs redacted, breakers),
 // GET /admin/endpoints/{name} (breaker, in-flight, last hour) and POST /admin/endpoints/{name}/reset.
 import type * as z from "zod";
-import type { Config } from "../../config/load";
+import type { Context } from "hono";
+import type { Config, Endpoint } from "../../config/load";
+import type { AppEnv } from "../context";
 import { redactUrl } from "../../core/url-guard";
 import type { GuardSnapshot } from "../../ports/guard";
 import type { Secrets } from "../../ports/secrets";
@@ -11,6 +13,8 @@ import type { AdminRouter } from "./router";
 import { EffectiveConfigSchema, EndpointDetailSchema, EndpointResetSchema, NameParamsSchema } from "./schemas";
 
 const TAG = "routes";
+/** An endpoint whose guard could not be reached: its lifecycle is unknown. */
+const UNKNOWN_LIFECYCLE = { state: null, paused_at: null, pause_reason: null, quarantined_at: null, quarantine_reason: null };
 const unauthorized = { description: "Missing or wrong bearer token", problem: true } as const;
 
 export function registerEndpointRoutes(router: AdminRouter): void {
@@ -27,8 +31,8 @@ export function registerEndpointRoutes(router: AdminRouter): void {
     async (c) => {
       const config = c.get("config");
       const { guard, secrets } = c.env.ports;
-      const breakers = await Promise.all([...config.endpoints.values()].map(async (e) => [e.name, (await guard.snapshot(e))?.breaker ?? null] as const));
-      return c.json(effectiveConfig(secrets, config, new Map(breakers)));
+      const snapshots = await Promise.all([...config.endpoints.values()].map(async (e) => [e.name, await guard.snapshot(e)] as const));
+      return c.json(effectiveConfig(secrets, config, new Map(snapshots)));
     },
   );
 
@@ -45,19 +49,7 @@ export function registerEndpointRoutes(router: AdminRouter): void {
     async (c, { params }) => {
       const endpoint = c.get("config").endpoints.get(params.name);
       if (endpoint === undefined) return problem(c, { kind: "unknown-endpoint", name: params.name });
-      const s = await c.env.ports.guard.snapshot(endpoint);
-      if (s === null) return problem(c, { kind: "unavailable", retryAfterS: 1, detail: "The endpoint's state cannot be read right now." });
-      const body: z.input<typeof EndpointDetailSchema> = {
-        name: endpoint.name,
-        url: redactUrl(endpoint.url),
-        breaker: s.breaker,
-        inflight: s.inflight,
-        last_hour: s.last_hour.total,
-        routes: s.last_hour.routes,
-        transitions: s.transitions,
-        per_minute: s.per_minute,
-      };
-      return c.json(body);
+      return endpointView(c, endpoint);
     },
   );
 
@@ -85,11 +77,29 @@ export function registerEndpointRoutes(router: AdminRouter): void {
   );
 }
 
+/** The endpoint's view (GET /admin/endpoints/{name}, and the answer of pause and resume). */
+export async function endpointView(c: Context<AppEnv>, endpoint: Endpoint): Promise<Response> {
+  const s = await c.env.ports.guard.snapshot(endpoint);
+  if (s === null) return problem(c, { kind: "unavailable", retryAfterS: 1, detail: "The endpoint's state cannot be read right now." });
+  const body: z.input<typeof EndpointDetailSchema> = {
+    name: endpoint.name,
+    url: redactUrl(endpoint.url),
+    ...s.lifecycle,
+    breaker: s.breaker,
+    inflight: s.inflight,
+    last_hour: s.last_hour.total,
+    routes: s.last_hour.routes,
+    transitions: s.transitions,
+    per_minute: s.per_minute,
+  };
+  return c.json(body);
+}
+
 function secretRefs(secrets: Secrets, names: readonly string[]): { name: string; present: boolean }[] {
   return names.map((name) => ({ name, present: secrets.get(name) !== undefined }));
 }
 
-function effectiveConfig(secrets: Secrets, config: Config, breakers: ReadonlyMap<string, GuardSnapshot["breaker"] | null>): z.input<typeof EffectiveConfigSchema> {
+function effectiveConfig(secrets: Secrets, config: Config, snapshots: ReadonlyMap<string, GuardSnapshot | null>): z.input<typeof EffectiveConfigSchema> {
   return {
     max_body_bytes: config.maxBodyBytes,
     allow_private_networks: config.allowPrivateNetworks,
@@ -123,7 +133,9 @@ function effectiveConfig(secrets: Secrets, config: Config, breakers: ReadonlyMap
           max_concurrency: e.max_concurrency,
           timeout_ms: e.timeout_ms ?? null,
           circuit_breaker: { ...e.circuit_breaker, failure_rate: e.circuit_breaker.failure_rate ?? null },
-          breaker: breakers.get(e.name) ?? null,
+          breaker: snapshots.get(e.name)?.breaker ?? null,
+          quarantine: e.quarantine ?? null,
+          ...(snapshots.get(e.name)?.lifecycle ?? UNKNOWN_LIFECYCLE),
         },
       ]),
     ),

@@ -129,6 +129,17 @@ export const BreakerSchema = z
   })
   .register(responseSchemas, { id: "BreakerState" });
 
+const LIFECYCLE_STATES = ["active", "paused", "quarantined"] as const;
+
+/** The lifecycle fields of an endpoint's view (docs/contract.md §6). */
+const lifecycleFields = {
+  state: z.enum(LIFECYCLE_STATES),
+  paused_at: iso().nullable(),
+  pause_reason: z.string().nullable(),
+  quarantined_at: iso().nullable(),
+  quarantine_reason: z.string().nullable().describe("open_cycles, failing or gone"),
+};
+
 export const EffectiveConfigSchema = z
   .object({
     max_body_bytes: int(),
@@ -163,6 +174,9 @@ export const EffectiveConfigSchema = z
           failure_rate: z.object({ threshold: z.number(), min_calls: int(), window: int() }).nullable(),
         }),
         breaker: BreakerSchema.nullable().describe("null when the endpoint's guard could not be reached"),
+        quarantine: z.object({ after_open_cycles: int().optional(), after_failing_s: int().optional(), on_gone: z.boolean().optional() }).nullable(),
+        ...lifecycleFields,
+        state: z.enum(LIFECYCLE_STATES).nullable().describe("null when the endpoint's guard could not be reached"),
       }),
     ),
     routing_rules: z.array(
@@ -198,12 +212,14 @@ const StatsSchema = z.object({
   success_rate: z.number().nullable(),
   p50_ms: z.number().nullable(),
   p95_ms: z.number().nullable(),
+  lag_ms: z.object({ p50: z.number().nullable(), p95: z.number().nullable(), max: z.number().nullable() }).optional().describe("now − accepted_at at attempt start, last hour"),
 });
 
 export const EndpointDetailSchema = z
   .object({
     name: z.string(),
     url: z.string(),
+    ...lifecycleFields,
     breaker: BreakerSchema,
     inflight: int(),
     last_hour: StatsSchema,
@@ -259,3 +275,50 @@ export const FallbackPageSchema = z
   .register(responseSchemas, { id: "FallbackPage" });
 
 export const OpenApiDocumentSchema = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) }).register(responseSchemas, { id: "OpenApiDocument" });
+
+// ---- endpoint lifecycle, attempt log, event lookup (docs/contract.md §6, §7)
+
+export const PauseRequestSchema = z.strictObject({ reason: z.string().max(500).optional() }).register(requestSchemas, { id: "PauseRequest" });
+
+export const AttemptQuerySchema = z.strictObject({ limit: limit(200, 50), cursor: z.string().max(64).optional() });
+
+export const AttemptSchema = z
+  .object({
+    message_id: z.string(),
+    source: z.string(),
+    event_type: z.string(),
+    route: z.string(),
+    attempt: int(),
+    mode: z.enum(["sync", "async"]),
+    status: int().nullable().describe("null when no answer came"),
+    outcome: z.enum(["delivered", "rejected", "failed", "timeout", "network_error"]),
+    latency_ms: int(),
+    lag_ms: int().describe("now − accepted_at when the attempt started"),
+    error: z.string().nullable(),
+    at: iso(),
+    response_excerpt: z.string().nullable().describe("First 1 KiB of the answer"),
+    response_encoding: z.enum(["utf8", "base64"]).nullable(),
+  })
+  .register(responseSchemas, { id: "Attempt" });
+
+export const AttemptPageSchema = z.object({ items: z.array(AttemptSchema), next_cursor: z.string().nullable() }).register(responseSchemas, { id: "AttemptPage" });
+
+export const MessageIdParamsSchema = z.strictObject({ message_id: z.string().min(1).max(128) });
+
+export const EventSchema = z
+  .object({
+    message_id: z.string(),
+    source: z.string().nullable(),
+    event_type: z.string().nullable(),
+    route: z.string().nullable(),
+    destinations: z.array(
+      z.object({
+        endpoint: z.string(),
+        route: z.string(),
+        state: z.enum(["queued", "delivered", "dead_lettered", "filtered", "waiting"]),
+        attempts: z.array(AttemptSchema),
+        dead_letter: z.object({ reason: z.enum(DEAD_LETTER_REASONS), status: z.string(), attempts: int(), failed_at: iso() }).nullable(),
+      }),
+    ),
+  })
+  .register(responseSchemas, { id: "Event" });

@@ -8,7 +8,16 @@ import type { AdminRouter } from "./router";
 import { FallbackPageSchema, FallbackQuerySchema, StatsResponseSchema } from "./schemas";
 
 const unauthorized = { description: "Missing or wrong bearer token", problem: true } as const;
-const EMPTY: Omit<RouteStats, "route"> = { delivered: 0, failed: 0, dead_lettered: 0, filtered: 0, success_rate: null, p50_ms: null, p95_ms: null };
+const EMPTY: Omit<RouteStats, "route"> = {
+  delivered: 0,
+  failed: 0,
+  dead_lettered: 0,
+  filtered: 0,
+  success_rate: null,
+  p50_ms: null,
+  p95_ms: null,
+  lag_ms: { p50: null, p95: null, max: null },
+};
 
 export function registerStatsRoutes(router: AdminRouter): void {
   router.add(

@@ -8,6 +8,7 @@ import { problem } from "../problem";
 import { registerDeadLetterActions } from "./dead-letter";
 import { registerDeadLetterList } from "./dead-letters";
 import { registerEndpointPage } from "./endpoint";
+import { registerHistoryPages } from "./history";
 import { Layout, page, styleHash } from "./layout";
 import { registerLogin } from "./login";
 import { registerOverview } from "./overview";
@@ -27,6 +28,7 @@ export function createConsoleApp(): Hono<ConsoleEnv> {
   registerDeadLetterList(app);
   registerDeadLetterActions(app);
   registerEndpointPage(app);
+  registerHistoryPages(app);
   app.all("*", async (c) => {
     if (c.req.path === `${CONSOLE_PATH}/`) return c.redirect(CONSOLE_PATH, 303);
     return page(

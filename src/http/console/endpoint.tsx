@@ -1,5 +1,6 @@
 // Endpoint page: breaker state and recent transitions, in-flight calls, last hour per route, the
-// per-minute delivery chart, p50/p95 latency bars, and the breaker reset (post/redirect/get).
+// per-minute delivery chart, p50/p95 latency bars, the breaker reset (post/redirect/get), the
+// lifecycle state with pause/resume (console/history.tsx) and a link to the attempt log.
 import type { Hono } from "hono";
 import type { Endpoint } from "../../config/load";
 import { redactUrl } from "../../core/url-guard";
@@ -50,6 +51,14 @@ function notFound(c: ConsoleContext) {
   );
 }
 
+function lifecycleNote(s: GuardSnapshot | null): string {
+  if (s === null) return "";
+  const l = s.lifecycle;
+  if (l.state === "paused") return `since ${utc(l.paused_at)}${l.pause_reason === null ? "" : ` (${l.pause_reason})`}`;
+  if (l.state === "quarantined") return `since ${utc(l.quarantined_at)} (${l.quarantine_reason ?? "?"})`;
+  return "receiving deliveries";
+}
+
 function endpointPage(c: ConsoleContext, e: Endpoint, s: GuardSnapshot | null) {
   const now = c.env.ports.clock.now();
   const session = sessionOf(c);
@@ -63,6 +72,13 @@ function endpointPage(c: ConsoleContext, e: Endpoint, s: GuardSnapshot | null) {
         <code class="id">{redactUrl(e.url)}</code>
       </p>
       <div class="cards" role="list" aria-label="State">
+        <div role="listitem">
+          Delivery
+          <b>
+            <span class={`b ${s?.lifecycle.state ?? "mut"}`}>{s?.lifecycle.state ?? "unknown"}</span>
+          </b>
+          <span class="mut">{lifecycleNote(s)}</span>
+        </div>
         <div role="listitem">
           Breaker
           <b>
@@ -99,7 +115,28 @@ function endpointPage(c: ConsoleContext, e: Endpoint, s: GuardSnapshot | null) {
           question={`Close the breaker of ${e.name} now? Calls go out at once, without waiting for a half-open probe.`}
           confirm="Close the breaker"
         />
+        {s?.lifecycle.state === "active" ? (
+          <ConfirmAction
+            session={session}
+            action={`${endpointHref(e.name)}/pause`}
+            summary="Pause…"
+            danger
+            question={`Pause ${e.name}? Nothing is sent to it until it is resumed: async events wait, sync calls fall back or get 503.`}
+            confirm="Pause the endpoint"
+          />
+        ) : (
+          <ConfirmAction
+            session={session}
+            action={`${endpointHref(e.name)}/resume`}
+            summary="Resume…"
+            question={`Resume ${e.name}? Waiting events are delivered at once (ordered keys in order).`}
+            confirm="Resume the endpoint"
+          />
+        )}
       </div>
+      <p>
+        <a href={`${endpointHref(e.name)}/attempts`}>Attempt log</a> (every attempt with the first KiB of the answer)
+      </p>
       <p class="mut">{`Opens after ${cfg.failureThreshold} failures in a row${cfg.failureRate === undefined ? "" : ` or ${percent(cfg.failureRate.threshold)} of the last ${cfg.failureRate.window} calls`}; half-open after ${duration(cfg.recoveryTimeoutMs)} (doubling while probes fail), ${cfg.halfOpenMaxProbes} probe${cfg.halfOpenMaxProbes === 1 ? "" : "s"} at a time.`}</p>
       <h2>Deliveries per minute</h2>
       <figure>

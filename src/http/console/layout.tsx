@@ -20,7 +20,8 @@ footer{max-width:1240px;margin:0 auto;padding:12px 16px;color:var(--mut);font-si
 caption{text-align:left;color:var(--mut);padding:4px 0}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--bd);vertical-align:top}
 th{background:#f1f3f4;white-space:nowrap}td.n,th.n,.dl td:nth-child(n+6){text-align:right;font-variant-numeric:tabular-nums}code,.id{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
 .b{display:inline-block;padding:0 8px;border:1px solid;border-radius:10px;font-weight:600;font-size:.85em;white-space:nowrap}
-.closed{color:var(--ok)}.open{color:var(--bad)}.half_open{color:var(--warn)}.mut{color:var(--mut)}
+.closed{color:var(--ok)}.open{color:var(--bad)}
+.active,.delivered{color:var(--ok)}.paused,.waiting,.queued{color:var(--warn)}.quarantined,.dead_lettered{color:var(--bad)}.half_open{color:var(--warn)}.mut{color:var(--mut)}
 .flash{padding:8px 12px;margin:8px 0;border-left:5px solid var(--ok);background:#e6f4ea}.flash.error{border-color:var(--bad);background:#fce8e6}
 button,.btn{font:inherit;display:inline-block;padding:6px 14px;border:1px solid var(--ac);border-radius:4px;background:var(--ac);color:#fff;cursor:pointer;text-decoration:none}
 button.danger{background:var(--bad);border-color:var(--bad)}.btn.sec{background:#fff;color:var(--ac)}
@@ -47,11 +48,12 @@ export function styleHash(): Promise<string> {
   return cssHash;
 }
 
-export type Section = "overview" | "dlq" | "endpoint" | "login";
+export type Section = "overview" | "dlq" | "endpoint" | "events" | "login";
 
 const NAV: readonly [Section, string, string][] = [
   ["overview", "Overview", CONSOLE_PATH],
   ["dlq", "Dead letters", `${CONSOLE_PATH}/dlq`],
+  ["events", "Events", `${CONSOLE_PATH}/events`],
 ];
 
 export interface LayoutProps {
