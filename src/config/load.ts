@@ -4,11 +4,13 @@ import type * as z from "zod";
 import { configSchema, type EndpointConfig, type ParsedConfig, type RuleConfig, type SourceConfig } from "./schema";
 import { checkEndpointUrl } from "../core/url-guard";
 import { routeName } from "../core/routing";
-import { retryPolicy, type RetryPolicy } from "../core/retry";
+import { DEFAULT_RETRY_MATRIX, policyFromBackoff, retryPolicy, type RetryPolicy } from "../core/retry";
 import type { BreakerConfig } from "../core/breaker";
 import { schemeOf } from "../core/signatures/registry";
 
-export interface Rule extends RuleConfig {
+export interface Rule extends Omit<RuleConfig, "retry_matrix"> {
+  /** The effective steps: the rule's retry_matrix, the default one, or retry_policy's steps written out. */
+  retry_matrix: readonly number[];
   index: number;
   name: string;
   /** Effective sync timeout: rule, else endpoint, else 1500 ms. */
@@ -111,7 +113,10 @@ export function parseConfig(raw: unknown): LoadResult {
     } else if (rule.fallback !== "none") {
       problems.push(`${where}.fallback: applies to sync routes only`);
     }
-    if (rule.max_attempts !== undefined && rule.max_attempts > 1 && rule.retry_matrix.length === 0) {
+    if (rule.retry_policy !== undefined) {
+      if (rule.retry_matrix !== undefined) problems.push(`${where}.retry_policy: give either retry_matrix or retry_policy, not both`);
+      if (rule.max_attempts !== undefined) problems.push(`${where}.max_attempts: not allowed with retry_policy (its max_attempts is the total)`);
+    } else if (rule.max_attempts !== undefined && rule.max_attempts > 1 && rule.retry_matrix?.length === 0) {
       problems.push(`${where}.retry_matrix: must have at least one step when max_attempts > 1`);
     }
   });
@@ -133,12 +138,14 @@ function build(cfg: ParsedConfig): Config {
   for (const [name, e] of Object.entries(cfg.endpoints)) endpoints.set(name, { ...e, name, breaker: breakerConfig(e) });
   const rules = cfg.routing_rules.map((rule, index): Rule => {
     const endpoint = cfg.endpoints[rule.endpoint];
+    const policy = rulePolicy(rule);
     return {
       ...rule,
+      retry_matrix: policy.matrix,
       index,
       name: routeName(rule),
       effectiveTimeoutMs: rule.timeout_ms ?? endpoint?.timeout_ms ?? DEFAULT_SYNC_TIMEOUT_MS,
-      policy: retryPolicy(rule.retry_matrix, rule.max_attempts),
+      policy,
     };
   });
   return {
@@ -152,6 +159,13 @@ function build(cfg: ParsedConfig): Config {
     endpoints,
     rules,
   };
+}
+
+/** A rule's retry schedule: retry_policy (§8) when given, else retry_matrix (default) and max_attempts. */
+function rulePolicy(rule: RuleConfig): RetryPolicy {
+  const p = rule.retry_policy;
+  if (p === undefined) return retryPolicy(rule.retry_matrix ?? DEFAULT_RETRY_MATRIX, rule.max_attempts);
+  return policyFromBackoff({ maxAttempts: p.max_attempts, backoff: p.backoff, baseDelayMs: p.base_delay_ms, maxDelayMs: p.max_delay_ms, jitter: p.jitter });
 }
 
 function breakerConfig(endpoint: EndpointConfig): BreakerConfig {

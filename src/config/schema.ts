@@ -2,6 +2,7 @@
 // Secrets are never in the document: it names the bindings that hold them.
 import * as z from "zod";
 import { SCHEME_NAMES, takesSecrets } from "../core/signatures/registry";
+import { BACKOFF_KINDS, DEFAULT_MAX_DELAY_MS } from "../core/retry";
 
 const positiveInt = (what = "a positive integer") =>
   z
@@ -81,6 +82,17 @@ const orderingKey = z.string().regex(/^(body:[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,
   error: "must be body:<dot.path> or header:<Name>",
 });
 
+/** The source document's retry form (docs/contract.md §8); one of retry_matrix / retry_policy per rule. */
+const retryPolicySchema = z
+  .object({
+    max_attempts: positiveInt().max(101, { error: "must be at most 101" }),
+    backoff: z.enum(BACKOFF_KINDS, { error: `must be one of ${BACKOFF_KINDS.join(", ")}` }),
+    base_delay_ms: nonNegativeInt().max(86_400_000, { error: "must be at most 86400000 (24 h)" }),
+    max_delay_ms: positiveInt().max(86_400_000, { error: "must be at most 86400000 (24 h)" }).default(DEFAULT_MAX_DELAY_MS),
+    jitter: z.boolean({ error: "must be true or false" }).default(true),
+  })
+  .strict();
+
 const ruleSchema = z
   .object({
     event_type: z
@@ -92,10 +104,12 @@ const ruleSchema = z
     timeout_ms: positiveInt().max(120_000, { error: "must be at most 120000" }).optional(),
     fallback: z.enum(["none", "async_dlq"], { error: "must be none or async_dlq" }).default("none"),
     queue: bindingName.default("DELIVERY_QUEUE"),
+    // Defaulted in load.ts (not here) so that a rule giving retry_policy as well can be told apart.
     retry_matrix: z
       .array(nonNegativeInt().max(86_400_000, { error: "must be at most 86400000 (24 h)" }), { error: "must be a list of delays in ms" })
       .max(100, { error: "at most 100 steps" })
-      .default([500, 1000, 2000, 4000, 8000]),
+      .optional(),
+    retry_policy: retryPolicySchema.optional(),
     max_attempts: positiveInt().max(101, { error: "must be at most 101" }).optional(),
     ordering_key: orderingKey.optional(),
     on_failure: z.enum(["dead_letter_and_continue", "block"], { error: "must be dead_letter_and_continue or block" }).default("dead_letter_and_continue"),
