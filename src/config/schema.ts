@@ -3,6 +3,7 @@
 import * as z from "zod";
 import { SCHEME_NAMES, takesSecrets } from "../core/signatures/registry";
 import { BACKOFF_KINDS, DEFAULT_MAX_DELAY_MS } from "../core/retry";
+import type { SecretEntry } from "../core/secret-window";
 
 const positiveInt = (what = "a positive integer") =>
   z
@@ -14,10 +15,38 @@ const nonNegativeInt = () =>
 const bindingName = z.string({ error: "must be a binding name" }).regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { error: "must be a binding name (letters, digits, _)" });
 const name = z.string({ error: "must be a name" }).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { error: "must be 1-64 characters of letters, digits, _ . -" });
 
+const isoInstant = z
+  .string({ error: "must be an ISO 8601 date-time" })
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, { error: "must be an ISO 8601 date-time with a time zone (2026-03-01T00:00:00Z)" })
+  .refine((v) => !Number.isNaN(Date.parse(v)), { error: "must be a real date-time" });
+
+/** A secret entry (§8): a binding name, or one used only inside its window; normalised to core's SecretEntry. */
+const secretEntry = z
+  .union(
+    [
+      bindingName,
+      z
+        .object({ binding: bindingName, not_before: isoInstant.optional(), not_after: isoInstant.optional() })
+        .strict()
+        .refine((e) => e.not_before === undefined || e.not_after === undefined || Date.parse(e.not_before) < Date.parse(e.not_after), {
+          error: "not_before must be earlier than not_after",
+          path: ["not_after"],
+        }),
+    ],
+    { error: 'must be a binding name or { "binding", "not_before"?, "not_after"? }' },
+  )
+  .transform((e): SecretEntry =>
+    typeof e === "string"
+      ? { binding: e, notBefore: null, notAfter: null }
+      : { binding: e.binding, notBefore: e.not_before === undefined ? null : Date.parse(e.not_before), notAfter: e.not_after === undefined ? null : Date.parse(e.not_after) },
+  );
+const secretList = z.array(secretEntry, { error: "must be a list of secret entries" }).max(8, { error: "at most 8 secrets" });
+
 const verifySchema = z
   .object({
     scheme: z.enum(SCHEME_NAMES, { error: `must be one of ${SCHEME_NAMES.join(", ")}` }),
-    secrets: z.array(bindingName, { error: "must be a list of binding names" }).max(8, { error: "at most 8 secrets" }),
+    // Optional for `scheme: "none"` (§8); the refinement below requires one for every other scheme.
+    secrets: secretList.default([]),
     tolerance_s: positiveInt().max(86_400, { error: "must be at most 86400" }).default(300),
   })
   .strict()
@@ -66,7 +95,7 @@ const breakerSchema = z
 const endpointSchema = z
   .object({
     url: z.string({ error: "must be a URL" }).max(2048, { error: "must be at most 2048 characters" }),
-    signing_secrets: z.array(bindingName, { error: "must be a list of binding names" }).max(8, { error: "at most 8 secrets" }).default([]),
+    signing_secrets: secretList.default([]),
     max_concurrency: positiveInt().max(10_000, { error: "must be at most 10000" }).default(100),
     timeout_ms: positiveInt().max(120_000, { error: "must be at most 120000" }).optional(),
     circuit_breaker: breakerSchema.default({ failure_threshold: 5, recovery_timeout_ms: 30_000, half_open_max_probes: 1 }),

@@ -30,7 +30,9 @@ export interface AlertDeps extends Pick<Ports, "alerts" | "http" | "clock"> {
 export type Alert =
   | { kind: "dlq_threshold"; route: string; endpoint: string; count: number; threshold: number }
   | { kind: "breaker_open"; endpoint: string; state: string; openSince: number | null; openForMs: number | null }
-  | { kind: "slo_burn"; endpoint: string; objective: number; window: "fast" | "slow"; longRate: number; shortRate: number };
+  | { kind: "slo_burn"; endpoint: string; objective: number; window: "fast" | "slow"; longRate: number; shortRate: number }
+  /** A source or endpoint with no secret inside its window and bound (§8): it fails closed. `endpoint` is "" for a source. */
+  | { kind: "no_valid_secret"; scope: "source" | "endpoint"; name: string; endpoint: string };
 
 /** Endpoints burning their availability error budget too fast (core/slo, multi-window). */
 export function sloAlerts(snapshots: ReadonlyMap<string, GuardSnapshot | null>, objectives: ReadonlyMap<string, number>, now: number): Alert[] {
@@ -72,6 +74,8 @@ export function alertKey(alert: Alert): string {
       return `breaker_open:${alert.endpoint}`;
     case "slo_burn":
       return `slo_burn:${alert.endpoint}`;
+    case "no_valid_secret":
+      return `no_valid_secret:${alert.scope}:${alert.name}`;
   }
 }
 
@@ -79,6 +83,10 @@ function summary(alert: Alert): string {
   if (alert.kind === "dlq_threshold") {
     const where = alert.route === "" ? "Malformed queue messages" : `Route ${alert.route} (endpoint ${alert.endpoint})`;
     return `${where}: ${alert.count} dead letters, above the threshold of ${alert.threshold}.`;
+  }
+  if (alert.kind === "no_valid_secret") {
+    const what = alert.scope === "source" ? `Source ${alert.name} rejects every request (401)` : `Endpoint ${alert.name} is held (nothing is sent unsigned)`;
+    return `${what}: none of its secrets is inside its window and bound.`;
   }
   if (alert.kind === "slo_burn") {
     const pct = (1 - alert.objective) * 100;
@@ -117,6 +125,7 @@ export async function fireAlerts(deps: AlertDeps, alerts: readonly Alert[], allo
 export function alertPayload(alert: Alert, id: string, now: number): Record<string, unknown> {
   const common = { type: "hookgate.alert", id, alert: alert.kind, at: new Date(now).toISOString(), summary: summary(alert), endpoint: alert.endpoint };
   if (alert.kind === "dlq_threshold") return { ...common, route: alert.route, dead_letters: alert.count, threshold: alert.threshold };
+  if (alert.kind === "no_valid_secret") return { ...common, scope: alert.scope, name: alert.name };
   if (alert.kind === "slo_burn") {
     return { ...common, objective: alert.objective, window: alert.window, burn_rate_long: alert.longRate, burn_rate_short: alert.shortRate };
   }

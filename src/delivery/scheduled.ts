@@ -8,6 +8,7 @@ import type { GuardSnapshot } from "../ports/guard";
 import { purgeExpired, type PurgeReport } from "./retention";
 import { breakerAlerts, dlqAlerts, fireAlerts, sloAlerts, type AlertWebhook } from "./alerts";
 import { autoReplay } from "./auto-replay";
+import { secretAlerts } from "./secret-alerts";
 import { errorMessage, log } from "../log";
 
 /** A replay claim this old belongs to a Worker that died before recording the replay. */
@@ -48,6 +49,7 @@ export async function runScheduled(ports: Ports, loaded: LoadResult): Promise<Sc
     const found = breakerAlerts(snapshots, runtime.now());
     const objectives = new Map([...config.endpoints.values()].map((e) => [e.name, e.availability_objective] as const));
     found.push(...sloAlerts(snapshots, objectives, runtime.now()));
+    found.push(...secretAlerts(config, ports.secrets, runtime.now()));
     if (config.dlqAlertThreshold !== undefined) found.push(...dlqAlerts(await ports.deadLetters.countWaitingByRoute(), config.dlqAlertThreshold));
     return fireAlerts({ ...ports, webhook: alertWebhook(ports) }, found, config.allowPrivateNetworks);
   });

@@ -35,7 +35,7 @@ export type SendOutcome =
 
 export async function sendOnce(ports: Ports, req: SendRequest): Promise<SendOutcome> {
   const { clock } = ports;
-  const secrets = signingSecrets(ports.secrets, req.endpoint);
+  const secrets = signingSecrets(ports.secrets, req.endpoint, clock.now());
   if (!secrets.ok) return { kind: "unsigned" };
   const decision = await ports.guard.admit(req.endpoint, req.route, req.mode, req.timeoutMs);
   if (decision.kind === "reject") return { kind: "refused", reason: decision.reason, retryInMs: decision.retryInMs };

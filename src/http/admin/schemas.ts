@@ -116,7 +116,13 @@ export const NameParamsSchema = z.strictObject({ name: z.string().min(1).max(64)
 
 // ---- routes and endpoints
 
-const SecretRefSchema = z.object({ name: z.string().describe("Binding name"), present: z.boolean() });
+export const SecretRefSchema = z.object({
+  name: z.string().describe("Binding name"),
+  present: z.boolean(),
+  not_before: iso().nullable().optional().describe("Scheduled rotation (§8): used from this instant; only on windowed entries"),
+  not_after: iso().nullable().optional().describe("Scheduled rotation (§8): no longer used from this instant"),
+  active: z.boolean().optional().describe("Whether the entry is inside its window now"),
+});
 
 export const BreakerSchema = z
   .object({
