@@ -7,7 +7,7 @@ import type { Ports } from "./ports";
 import type { OrderedHeadStep } from "./ports/ordering";
 import type { Background, Runtime } from "./runtime";
 import { systemRuntime } from "./runtime";
-import { d1AlertStore, d1DeadLetterStore, d1FallbackStore } from "./adapters/d1";
+import { d1AlertStore, d1DeadLetterStore, d1FallbackStore, d1SilenceStore } from "./adapters/d1";
 import { endpointGuard } from "./adapters/endpoint-guard-client";
 import { httpSender } from "./adapters/http-sender";
 import { idempotencyStore } from "./adapters/idempotency-store";
@@ -39,6 +39,7 @@ export function buildPorts(env: Env, background: Background, runtime: Runtime, o
     deadLetters: d1DeadLetterStore(env.DB),
     fallbacks: d1FallbackStore(env.DB),
     alerts: d1AlertStore(env.DB),
+    silences: d1SilenceStore(env.DB),
     idempotency: idempotencyStore(env.IDEMPOTENCY),
     guard: endpointGuard(env.ENDPOINT_GUARD, runtime, options.trailingFlush ? background : undefined),
     ordering: orderingClient(env.ORDERING),

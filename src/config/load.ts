@@ -7,6 +7,7 @@ import { routeName } from "../core/routing";
 import { DEFAULT_RETRY_MATRIX, policyFromBackoff, retryPolicy, type RetryPolicy } from "../core/retry";
 import type { BreakerConfig } from "../core/breaker";
 import { schemeOf } from "../core/signatures/registry";
+import type { MaintenanceWindow } from "../core/maintenance";
 
 export interface Rule extends Omit<RuleConfig, "retry_matrix"> {
   /** The effective steps: the rule's retry_matrix, the default one, or retry_policy's steps written out. */
@@ -37,6 +38,9 @@ export interface Config {
   dedupWindowS: number;
   dlqRetentionHours: number;
   dlqAlertThreshold: number | undefined;
+  /** Alerts within this many seconds are grouped into one notification per tier (§8). */
+  alertGroupWindowS: number;
+  maintenanceWindows: readonly MaintenanceWindow[];
   sources: ReadonlyMap<string, Source>;
   endpoints: ReadonlyMap<string, Endpoint>;
   rules: readonly Rule[];
@@ -96,6 +100,10 @@ export function parseConfig(raw: unknown): LoadResult {
     const verdict = checkEndpointUrl(endpoint.url, { allowPrivateNetworks: cfg.allow_private_networks });
     if (!verdict.ok) problems.push(`endpoints.${name}.url: ${verdict.reason}`);
   }
+  cfg.maintenance_windows.forEach((w, i) => {
+    if (w.endpoints === "*") return;
+    for (const [j, e] of w.endpoints.entries()) if (!(e in cfg.endpoints)) problems.push(`maintenance_windows[${i}].endpoints[${j}]: no endpoint named "${e}"`);
+  });
   const seen = new Map<string, number>();
   cfg.routing_rules.forEach((rule, i) => {
     const where = `routing_rules[${i}]`;
@@ -155,6 +163,8 @@ function build(cfg: ParsedConfig): Config {
     dedupWindowS: cfg.dedup_window_s,
     dlqRetentionHours: cfg.dlq_retention_hours,
     dlqAlertThreshold: cfg.dlq_alert_threshold,
+    alertGroupWindowS: cfg.alert_group_window_s,
+    maintenanceWindows: cfg.maintenance_windows.map((w) => ({ endpoints: w.endpoints, start: Date.parse(w.start), end: Date.parse(w.end), pauseDelivery: w.pause_delivery })),
     sources,
     endpoints,
     rules,

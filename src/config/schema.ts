@@ -104,6 +104,11 @@ const endpointSchema = z
       .gt(0, { error: "must be a number in (0, 1)" })
       .lt(1, { error: "must be a number in (0, 1)" })
       .default(0.99),
+    /** Alert tier (§8): alerts are grouped per tier; ALERT_WEBHOOK_URL_<TIER> overrides the destination. */
+    tier: z
+      .string({ error: "must be a tier name" })
+      .regex(/^[A-Za-z0-9_]{1,32}$/, { error: "must be 1-32 letters, digits or _" })
+      .optional(),
   })
   .strict();
 
@@ -149,6 +154,21 @@ const ruleSchema = z
   })
   .strict();
 
+const endpointScope = z.union([z.literal("*"), z.array(name, { error: 'must be a list of endpoint names or "*"' }).min(1, { error: "must name at least one endpoint" })], {
+  error: 'must be a list of endpoint names or "*"',
+});
+
+/** A scheduled maintenance window (§8): alerts suppressed inside; deliveries paused too with pause_delivery. */
+const maintenanceWindowSchema = z
+  .object({
+    endpoints: endpointScope,
+    start: isoInstant,
+    end: isoInstant,
+    pause_delivery: z.boolean({ error: "must be true or false" }).default(false),
+  })
+  .strict()
+  .refine((w) => Date.parse(w.start) < Date.parse(w.end), { error: "must be later than start", path: ["end"] });
+
 export const configSchema = z
   .object({
     max_body_bytes: positiveInt()
@@ -162,6 +182,8 @@ export const configSchema = z
       .max(24 * 365, { error: "must be at most 8760" })
       .default(720),
     dlq_alert_threshold: positiveInt().optional(),
+    alert_group_window_s: positiveInt().max(86_400, { error: "must be at most 86400" }).default(300),
+    maintenance_windows: z.array(maintenanceWindowSchema, { error: "must be a list of maintenance windows" }).max(100, { error: "at most 100 windows" }).default([]),
     sources: z.record(name, sourceSchema, { error: "must be an object of sources" }),
     endpoints: z.record(name, endpointSchema, { error: "must be an object of endpoints" }),
     routing_rules: z.array(ruleSchema, { error: "must be a list of rules" }).max(500, { error: "at most 500 rules" }),

@@ -1,12 +1,13 @@
-// The scheduled use case (cron, every minute): dead-letter retention, stale replay claims, alerts,
-// automated replay.
+// The scheduled use case (cron, every minute): dead-letter retention, stale replay claims, alerts
+// (grouped per tier, suppressed in maintenance windows and silences), automated replay.
 // Each step runs on its own so one failing never stops the others; the run fails (and shows as
 // failed in the Cron Events) only after all steps were tried.
 import type { Config, LoadResult } from "../config/load";
 import type { Ports } from "../ports";
 import type { GuardSnapshot } from "../ports/guard";
 import { purgeExpired, type PurgeReport } from "./retention";
-import { breakerAlerts, dlqAlerts, fireAlerts, sloAlerts, type AlertWebhook } from "./alerts";
+import { breakerAlerts, dlqAlerts, DEFAULT_TIER, fireAlerts, sloAlerts, type AlertContext } from "./alerts";
+import { tierWebhook } from "./alert-notify";
 import { autoReplay } from "./auto-replay";
 import { secretAlerts } from "./secret-alerts";
 import { errorMessage, log } from "../log";
@@ -51,16 +52,21 @@ export async function runScheduled(ports: Ports, loaded: LoadResult): Promise<Sc
     found.push(...sloAlerts(snapshots, objectives, runtime.now()));
     found.push(...secretAlerts(config, ports.secrets, runtime.now()));
     if (config.dlqAlertThreshold !== undefined) found.push(...dlqAlerts(await ports.deadLetters.countWaitingByRoute(), config.dlqAlertThreshold));
-    return fireAlerts({ ...ports, webhook: alertWebhook(ports) }, found, config.allowPrivateNetworks);
+    return fireAlerts({ ...ports, webhookFor: (tier) => tierWebhook(ports.secrets, tier) }, found, alertContext(config));
   });
   const autoReplayed = await step("auto_replay", () => autoReplay(ports, config, snapshots));
   if (failures.length > 0) throw new Error(`scheduled steps failed: ${failures.join(", ")}`);
   return { purge, alerts, autoReplayed };
 }
 
-function alertWebhook(ports: Pick<Ports, "secrets">): AlertWebhook | undefined {
-  const url = ports.secrets.get("ALERT_WEBHOOK_URL");
-  return url === undefined ? undefined : { url, signingSecret: ports.secrets.get("ALERT_SIGNING_SECRET") };
+/** Tiers, maintenance windows and the group window of the config, for fireAlerts. */
+export function alertContext(config: Config): AlertContext {
+  return {
+    allowPrivateNetworks: config.allowPrivateNetworks,
+    tierOf: (endpoint) => config.endpoints.get(endpoint)?.tier ?? DEFAULT_TIER,
+    maintenanceWindows: config.maintenanceWindows,
+    groupWindowMs: config.alertGroupWindowS * 1000,
+  };
 }
 
 /** Each endpoint's guard snapshot (null when its object could not be reached). */

@@ -221,6 +221,23 @@ export interface AlertStore {
    * a firing whose notification failed may be claimed again sooner.
    */
   backdate(key: string, claimedAt: number, firedAt: number): Promise<void>;
+  /** Keeps fired alerts until their tier's grouped notification goes out (a second add of an id changes nothing). */
+  addPending(rows: readonly PendingAlert[]): Promise<void>;
+  /** The tiers that have pending alerts. */
+  pendingTiers(): Promise<string[]>;
+  /** Up to `limit` of a tier's pending alerts, oldest first. */
+  listPending(tier: string, limit: number): Promise<PendingAlert[]>;
+  /** Forgets pending alerts once notified. */
+  removePending(ids: readonly string[]): Promise<void>;
+}
+
+/** A fired alert waiting for its tier's notification (contract §8: one per tier per alert_group_window_s). */
+export interface PendingAlert {
+  id: string;
+  tier: string;
+  /** The alert as JSON (no secrets, no URLs). */
+  payload: string;
+  at: number;
 }
 
 /** The stores of one invocation. */

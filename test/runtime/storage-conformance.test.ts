@@ -1,8 +1,9 @@
 // The storage ports' contract (src/ports/storage.ts), run against every backend: D1 (real, inside
 // workerd) and in-memory. A new backend is one adapter plus a factory in BACKENDS, with this suite green.
 import { beforeEach, describe, expect, it } from "vitest";
-import { d1AlertStore, d1DeadLetterStore, d1FallbackStore } from "../../src/adapters/d1";
-import { memoryAlertStore, memoryDeadLetterStore, memoryFallbackStore } from "../../src/adapters/memory";
+import { d1AlertStore, d1DeadLetterStore, d1FallbackStore, d1SilenceStore } from "../../src/adapters/d1";
+import { memoryAlertStore, memoryDeadLetterStore, memoryFallbackStore, memorySilenceStore } from "../../src/adapters/memory";
+import type { SilenceStore } from "../../src/ports/silences";
 import type { DeadLetterReason } from "../../src/core/dead-letter";
 import type { Envelope } from "../../src/core/envelope";
 import {
@@ -20,7 +21,7 @@ import { testEnv, testEnvelope } from "./helpers";
 interface Backend {
   name: string;
   /** Fresh, empty stores. */
-  make(): Promise<{ deadLetters: DeadLetterStore; fallbacks: FallbackStore; alerts: AlertStore }>;
+  make(): Promise<{ deadLetters: DeadLetterStore; fallbacks: FallbackStore; alerts: AlertStore; silences: SilenceStore }>;
 }
 
 const BACKENDS: Backend[] = [
@@ -28,14 +29,14 @@ const BACKENDS: Backend[] = [
     name: "D1",
     async make() {
       const db = testEnv.DB;
-      await db.batch([db.prepare("DELETE FROM dead_letters"), db.prepare("DELETE FROM fallbacks"), db.prepare("DELETE FROM alerts")]);
-      return { deadLetters: d1DeadLetterStore(db), fallbacks: d1FallbackStore(db), alerts: d1AlertStore(db) };
+      await db.batch(["dead_letters", "fallbacks", "alerts", "alert_pending", "silences"].map((t) => db.prepare(`DELETE FROM ${t}`)));
+      return { deadLetters: d1DeadLetterStore(db), fallbacks: d1FallbackStore(db), alerts: d1AlertStore(db), silences: d1SilenceStore(db) };
     },
   },
   {
     name: "memory",
     async make() {
-      return { deadLetters: memoryDeadLetterStore(), fallbacks: memoryFallbackStore(), alerts: memoryAlertStore() };
+      return { deadLetters: memoryDeadLetterStore(), fallbacks: memoryFallbackStore(), alerts: memoryAlertStore(), silences: memorySilenceStore() };
     },
   },
 ];
@@ -68,8 +69,9 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
   let deadLetters: DeadLetterStore;
   let fallbacks: FallbackStore;
   let alerts: AlertStore;
+  let silences: SilenceStore;
   beforeEach(async () => {
-    ({ deadLetters, fallbacks, alerts } = await make());
+    ({ deadLetters, fallbacks, alerts, silences } = await make());
   });
 
   const write = async (i: DeadLetterInput): Promise<string> => {
@@ -373,6 +375,48 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
       expect(await alerts.claim(alert, T + 5 * 60_000, HOUR)).toBe(true);
       await alerts.backdate(alert.key, T, T - HOUR);
       expect(await alerts.claim(alert, T + 6 * 60_000, HOUR)).toBe(false);
+    });
+
+    it("keeps pending alerts per tier, oldest first, once per id, until removed", async () => {
+      const pending = (id: string, tier: string, at: number) => ({ id, tier, payload: `{"id":"${id}"}`, at });
+      await alerts.addPending([pending("a", "critical", T + 2), pending("b", "default", T), pending("c", "critical", T + 1)]);
+      await alerts.addPending([pending("a", "default", T + 9)]);
+      expect(await alerts.pendingTiers()).toEqual(["critical", "default"]);
+      expect((await alerts.listPending("critical", 10)).map((p) => p.id)).toEqual(["c", "a"]);
+      expect(await alerts.listPending("critical", 1)).toEqual([pending("c", "critical", T + 1)]);
+      await alerts.removePending(["c", "a"]);
+      expect(await alerts.pendingTiers()).toEqual(["default"]);
+      await alerts.addPending([]);
+      await alerts.removePending([]);
+    });
+  });
+
+  describe("silences", () => {
+    const silence = (id: string, until: number, createdAt = T) => ({
+      id,
+      endpoints: id === "all" ? ("*" as const) : ["payments"],
+      until,
+      reason: id === "all" ? null : "deploy",
+      created_at: createdAt,
+    });
+
+    it("lists the active silences newest first and forgets the ones past their end", async () => {
+      await silences.add(silence("s1", T + HOUR));
+      await silences.add(silence("all", T + 2 * HOUR, T + 1));
+      await silences.add(silence("s1", T + 9 * HOUR));
+      expect(await silences.listActive(T + 2)).toEqual([silence("all", T + 2 * HOUR, T + 1), silence("s1", T + HOUR)]);
+      expect((await silences.listActive(T + HOUR)).map((s) => s.id)).toEqual(["all"]);
+      expect(await silences.listActive(T + 2 * HOUR)).toEqual([]);
+    });
+
+    it("ends an active silence once; an ended or expired one cannot be ended", async () => {
+      await silences.add(silence("s1", T + HOUR));
+      expect(await silences.end("s1", T + 5)).toBe(true);
+      expect(await silences.end("s1", T + 6)).toBe(false);
+      expect(await silences.listActive(T + 6)).toEqual([]);
+      await silences.add(silence("s2", T + HOUR));
+      expect(await silences.end("s2", T + HOUR)).toBe(false);
+      expect(await silences.end("nope", T)).toBe(false);
     });
   });
 });

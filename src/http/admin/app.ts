@@ -9,6 +9,7 @@ import { openApiDocument } from "./openapi";
 import { AdminRouter } from "./router";
 import { OpenApiDocumentSchema } from "./schemas";
 import { registerStatsRoutes } from "./stats";
+import { registerSilenceRoutes } from "./silences";
 
 export const ADMIN_API_VERSION = "1.0.0";
 
@@ -19,6 +20,7 @@ export function createAdminApp(): Hono<AppEnv> {
   registerEndpointRoutes(router);
   registerDlqRoutes(router);
   registerStatsRoutes(router);
+  registerSilenceRoutes(router);
   let document: Record<string, unknown> | undefined;
   router.add(
     {

@@ -259,4 +259,26 @@ export const FallbackPageSchema = z
   })
   .register(responseSchemas, { id: "FallbackPage" });
 
+// ---- silences (contract §8)
+
+export const SilenceBodySchema = z
+  .strictObject({
+    endpoints: z.union([z.literal("*"), z.array(z.string().min(1).max(64)).min(1).max(100)], { error: 'must be a list of endpoint names or "*"' }),
+    until: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }),
+    reason: z.string().max(500, { error: "must be at most 500 characters" }).optional(),
+  })
+  .register(requestSchemas, { id: "SilenceInput" });
+
+export const SilenceSchema = z
+  .object({
+    id: z.string(),
+    endpoints: z.union([z.literal("*"), z.array(z.string())]),
+    until: iso(),
+    reason: z.string().nullable(),
+    created_at: iso(),
+  })
+  .register(responseSchemas, { id: "Silence" });
+
+export const SilenceListSchema = z.object({ items: z.array(SilenceSchema) }).register(responseSchemas, { id: "SilenceList" });
+
 export const OpenApiDocumentSchema = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) }).register(responseSchemas, { id: "OpenApiDocument" });
