@@ -26,5 +26,6 @@ ALTER TABLE fallbacks ADD COLUMN state TEXT NOT NULL DEFAULT 'waiting';  -- wait
 ALTER TABLE fallbacks ADD COLUMN settled_at INTEGER;                      -- when it reached delivered / dead_lettered
 ALTER TABLE fallbacks ADD COLUMN flagged_at INTEGER;                      -- when the cron flagged it unreconciled
 ALTER TABLE fallbacks ADD COLUMN replays INTEGER NOT NULL DEFAULT 0;      -- replays asked for by the consumer's reconcile_url (at most 3)
-ALTER TABLE fallbacks ADD COLUMN reconciled_at INTEGER;                   -- last time it was sent to reconcile_url
+ALTER TABLE fallbacks ADD COLUMN reconciled_at INTEGER;                   -- the reconcile slot (ms) that last handled it: a rerun of that slot skips it
+ALTER TABLE fallbacks ADD COLUMN confirmed_at INTEGER;                    -- when the consumer's reconcile_url said it has the event
 CREATE INDEX IF NOT EXISTS fallbacks_state ON fallbacks (state, at);

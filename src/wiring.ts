@@ -44,10 +44,16 @@ export function buildPorts(env: Env, background: Background, runtime: Runtime, o
     guard: endpointGuard(env.ENDPOINT_GUARD, runtime, options.trailingFlush ? background : undefined),
     ordering: orderingClient(env.ORDERING),
     http: httpSender(() => runtime.now()),
-    metrics: analyticsMetrics(env.METRICS),
+    metrics: analyticsMetrics(env.METRICS, { rate: metricsSampleRate(env), random: () => runtime.random() }),
     rateLimiter: rateLimiter(env.RATE_LIMITER),
     adminRateLimit: adminRateLimit(env.ADMIN_RATE_LIMIT),
   };
+}
+
+/** `metrics_sample_rate` of the (memoised) config; 1 while the config is invalid. */
+function metricsSampleRate(env: Env): number {
+  const loaded = loadConfig(env.GATEWAY_CONFIG);
+  return loaded.ok ? loaded.config.metricsSampleRate : 1;
 }
 
 /** The HTTP side of the Worker: one Hono app per isolate, ports and config handed in per request. */

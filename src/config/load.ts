@@ -40,6 +40,8 @@ export interface Config {
   dlqAlertThreshold: number | undefined;
   /** Alerts within this many seconds are grouped into one notification per tier (§8). */
   alertGroupWindowS: number;
+  /** Share of delivery data points written to Analytics Engine (adapters/metrics.ts). */
+  metricsSampleRate: number;
   maintenanceWindows: readonly MaintenanceWindow[];
   sources: ReadonlyMap<string, Source>;
   endpoints: ReadonlyMap<string, Endpoint>;
@@ -99,6 +101,10 @@ export function parseConfig(raw: unknown): LoadResult {
   for (const [name, endpoint] of Object.entries(cfg.endpoints)) {
     const verdict = checkEndpointUrl(endpoint.url, { allowPrivateNetworks: cfg.allow_private_networks });
     if (!verdict.ok) problems.push(`endpoints.${name}.url: ${verdict.reason}`);
+    if (endpoint.reconcile_url !== undefined) {
+      const reconcile = checkEndpointUrl(endpoint.reconcile_url, { allowPrivateNetworks: cfg.allow_private_networks });
+      if (!reconcile.ok) problems.push(`endpoints.${name}.reconcile_url: ${reconcile.reason}`);
+    }
   }
   cfg.maintenance_windows.forEach((w, i) => {
     if (w.endpoints === "*") return;
@@ -164,6 +170,7 @@ function build(cfg: ParsedConfig): Config {
     dlqRetentionHours: cfg.dlq_retention_hours,
     dlqAlertThreshold: cfg.dlq_alert_threshold,
     alertGroupWindowS: cfg.alert_group_window_s,
+    metricsSampleRate: cfg.metrics_sample_rate,
     maintenanceWindows: cfg.maintenance_windows.map((w) => ({ endpoints: w.endpoints, start: Date.parse(w.start), end: Date.parse(w.end), pauseDelivery: w.pause_delivery })),
     sources,
     endpoints,

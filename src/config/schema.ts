@@ -104,6 +104,8 @@ const endpointSchema = z
       .gt(0, { error: "must be a number in (0, 1)" })
       .lt(1, { error: "must be a number in (0, 1)" })
       .default(0.99),
+    /** Reconciliation (issue 17): the cron POSTs signed batches of this endpoint's fallbacks here. */
+    reconcile_url: z.string({ error: "must be a URL" }).max(2048, { error: "must be at most 2048 characters" }).optional(),
     /** Alert tier (§8): alerts are grouped per tier; ALERT_WEBHOOK_URL_<TIER> overrides the destination. */
     tier: z
       .string({ error: "must be a tier name" })
@@ -150,6 +152,9 @@ const ruleSchema = z
     max_backlog: positiveInt().optional(),
     shed_when_open: z.boolean({ error: "must be true or false" }).default(false),
     auto_replay: z.boolean({ error: "must be true or false" }).default(false),
+    reconcile_after_s: positiveInt()
+      .max(7 * 86_400, { error: "must be at most 604800" })
+      .default(900),
     forward_headers: z.array(headerName).max(32, { error: "at most 32 headers" }).default([]),
   })
   .strict();
@@ -182,6 +187,11 @@ export const configSchema = z
       .max(24 * 365, { error: "must be at most 8760" })
       .default(720),
     dlq_alert_threshold: positiveInt().optional(),
+    metrics_sample_rate: z
+      .number({ error: "must be a number in (0, 1]" })
+      .gt(0, { error: "must be a number in (0, 1]" })
+      .max(1, { error: "must be a number in (0, 1]" })
+      .default(1),
     alert_group_window_s: positiveInt().max(86_400, { error: "must be at most 86400" }).default(300),
     maintenance_windows: z.array(maintenanceWindowSchema, { error: "must be a list of maintenance windows" }).max(100, { error: "at most 100 windows" }).default([]),
     sources: z.record(name, sourceSchema, { error: "must be an object of sources" }),

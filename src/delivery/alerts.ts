@@ -25,7 +25,9 @@ export type Alert =
   | { kind: "breaker_open"; endpoint: string; state: string; openSince: number | null; openForMs: number | null }
   | { kind: "slo_burn"; endpoint: string; objective: number; window: "fast" | "slow"; longRate: number; shortRate: number }
   /** A source or endpoint with no secret inside its window and bound (§8): it fails closed. `endpoint` is "" for a source. */
-  | { kind: "no_valid_secret"; scope: "source" | "endpoint"; name: string; endpoint: string };
+  | { kind: "no_valid_secret"; scope: "source" | "endpoint"; name: string; endpoint: string }
+  /** Fallbacks of a route still not delivered after its reconcile_after_s (reconciliation). */
+  | { kind: "reconciliation"; route: string; endpoint: string; count: number; afterS: number };
 
 /** Endpoints burning their availability error budget too fast (core/slo, multi-window). */
 export function sloAlerts(snapshots: ReadonlyMap<string, GuardSnapshot | null>, objectives: ReadonlyMap<string, number>, now: number): Alert[] {
@@ -69,6 +71,8 @@ export function alertKey(alert: Alert): string {
       return `slo_burn:${alert.endpoint}`;
     case "no_valid_secret":
       return `no_valid_secret:${alert.scope}:${alert.name}`;
+    case "reconciliation":
+      return `reconciliation:${alert.route}`;
   }
 }
 
@@ -76,6 +80,9 @@ function summary(alert: Alert): string {
   if (alert.kind === "dlq_threshold") {
     const where = alert.route === "" ? "Malformed queue messages" : `Route ${alert.route} (endpoint ${alert.endpoint})`;
     return `${where}: ${alert.count} dead letters, above the threshold of ${alert.threshold}.`;
+  }
+  if (alert.kind === "reconciliation") {
+    return `Route ${alert.route} (endpoint ${alert.endpoint}): ${alert.count} sync-to-async fallbacks not delivered within ${alert.afterS} s.`;
   }
   if (alert.kind === "no_valid_secret") {
     const what = alert.scope === "source" ? `Source ${alert.name} rejects every request (401)` : `Endpoint ${alert.name} is held (nothing is sent unsigned)`;
@@ -142,6 +149,7 @@ export function alertPayload(alert: Alert, id: string, now: number): Record<stri
   const common = { type: "hookgate.alert", id, alert: alert.kind, at: new Date(now).toISOString(), summary: summary(alert), endpoint: alert.endpoint };
   if (alert.kind === "dlq_threshold") return { ...common, route: alert.route, dead_letters: alert.count, threshold: alert.threshold };
   if (alert.kind === "no_valid_secret") return { ...common, scope: alert.scope, name: alert.name };
+  if (alert.kind === "reconciliation") return { ...common, route: alert.route, fallbacks: alert.count, reconcile_after_s: alert.afterS };
   if (alert.kind === "slo_burn") {
     return { ...common, objective: alert.objective, window: alert.window, burn_rate_long: alert.longRate, burn_rate_short: alert.shortRate };
   }

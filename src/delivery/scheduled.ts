@@ -1,5 +1,6 @@
 // The scheduled use case (cron, every minute): dead-letter retention, stale replay claims, alerts
-// (grouped per tier, suppressed in maintenance windows and silences), automated replay.
+// (grouped per tier, suppressed in maintenance windows and silences), automated replay, reconciliation
+// of sync-to-async fallbacks.
 // Each step runs on its own so one failing never stops the others; the run fails (and shows as
 // failed in the Cron Events) only after all steps were tried.
 import type { Config, LoadResult } from "../config/load";
@@ -10,6 +11,7 @@ import { breakerAlerts, dlqAlerts, DEFAULT_TIER, fireAlerts, sloAlerts, type Ale
 import { tierWebhook } from "./alert-notify";
 import { autoReplay } from "./auto-replay";
 import { secretAlerts } from "./secret-alerts";
+import { flagUnreconciled, reconcileEndpoints } from "./reconcile";
 import { errorMessage, log } from "../log";
 
 /** A replay claim this old belongs to a Worker that died before recording the replay. */
@@ -51,10 +53,12 @@ export async function runScheduled(ports: Ports, loaded: LoadResult): Promise<Sc
     const objectives = new Map([...config.endpoints.values()].map((e) => [e.name, e.availability_objective] as const));
     found.push(...sloAlerts(snapshots, objectives, runtime.now()));
     found.push(...secretAlerts(config, ports.secrets, runtime.now()));
+    found.push(...(await flagUnreconciled(ports, config, runtime.now())));
     if (config.dlqAlertThreshold !== undefined) found.push(...dlqAlerts(await ports.deadLetters.countWaitingByRoute(), config.dlqAlertThreshold));
     return fireAlerts({ ...ports, webhookFor: (tier) => tierWebhook(ports.secrets, tier) }, found, alertContext(config));
   });
   const autoReplayed = await step("auto_replay", () => autoReplay(ports, config, snapshots));
+  await step("reconcile", () => reconcileEndpoints(ports, config, runtime.now()));
   if (failures.length > 0) throw new Error(`scheduled steps failed: ${failures.join(", ")}`);
   return { purge, alerts, autoReplayed };
 }

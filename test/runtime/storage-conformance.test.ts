@@ -317,6 +317,7 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
   });
 
   describe("fallbacks", () => {
+    const FRESH = { state: "waiting", settled_at: null, flagged_at: null, replays: 0, reconciled_at: null, confirmed_at: null } as const;
     const fallback = (n: number, overrides: Partial<FallbackRow> = {}): FallbackRow => ({
       id: `msg_fb_${n}`,
       trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
@@ -338,7 +339,55 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
         ["msg_fb_5", "msg_fb_4", "msg_fb_3", "msg_fb_2"],
         ["msg_fb_1", "msg_fb_0"],
       ]);
-      expect(pages[0]?.[1]).toEqual(fallback(4));
+      expect(pages[0]?.[1]).toEqual({ ...fallback(4), ...FRESH });
+    });
+
+    it("tracks a fallback's final state; delivered is final", async () => {
+      await fallbacks.record(fallback(0));
+      await fallbacks.record(fallback(1));
+      await fallbacks.settle("msg_fb_0", "dead_lettered", T + 10);
+      await fallbacks.settle("msg_fb_0", "delivered", T + 20);
+      await fallbacks.settle("msg_fb_0", "dead_lettered", T + 30);
+      await fallbacks.settle("nope", "delivered", T);
+      const ids = async (state: "waiting" | "delivered" | "dead_lettered" | "unreconciled") =>
+        (await fallbacks.list({ filter: { state }, limit: 10, after: null })).rows.map((r) => r.id);
+      expect(await ids("delivered")).toEqual(["msg_fb_0"]);
+      expect(await ids("waiting")).toEqual(["msg_fb_1"]);
+      expect((await fallbacks.list({ filter: { state: "delivered" }, limit: 10, after: null })).rows[0]?.settled_at).toBe(T + 20);
+      expect(await ids("unreconciled")).toEqual([]);
+    });
+
+    it("flags overdue waiting fallbacks of a route once (compare-and-swap)", async () => {
+      for (const n of [0, 1, 2]) await fallbacks.record(fallback(n));
+      await fallbacks.record(fallback(3, { route: "other" }));
+      await fallbacks.settle("msg_fb_0", "delivered", T + 5);
+      expect((await fallbacks.flagOverdue("payment.authorize", T + 2, T + 100, 10)).map((r) => r.id)).toEqual(["msg_fb_1"]);
+      const [twice, once] = await Promise.all([fallbacks.flagOverdue("payment.authorize", T + 3, T + 101, 10), fallbacks.flagOverdue("payment.authorize", T + 3, T + 101, 10)]);
+      expect([...(twice ?? []), ...(once ?? [])].map((r) => r.id)).toEqual(["msg_fb_2"]);
+      const unreconciled = (await fallbacks.list({ filter: { state: "unreconciled" }, limit: 10, after: null })).rows;
+      expect(unreconciled.map((r) => [r.id, r.flagged_at])).toEqual([
+        ["msg_fb_2", T + 101],
+        ["msg_fb_1", T + 100],
+      ]);
+    });
+
+    it("hands out reconcile candidates once per slot, confirms, and caps counted replays at 3", async () => {
+      for (const n of [0, 1, 2]) await fallbacks.record(fallback(n));
+      await fallbacks.record(fallback(3, { endpoint: "profiles" }));
+      const slot = T + 1000;
+      expect((await fallbacks.reconcileCandidates("payments", T, slot, 10)).map((r) => r.id)).toEqual(["msg_fb_0", "msg_fb_1", "msg_fb_2"]);
+      await fallbacks.confirm(["msg_fb_0"], slot, T + 1001);
+      expect(await fallbacks.claimReconcile("msg_fb_1", slot, true)).toBe(true);
+      expect(await fallbacks.claimReconcile("msg_fb_1", slot, true)).toBe(false);
+      expect(await fallbacks.claimReconcile("msg_fb_2", slot, false)).toBe(true);
+      expect(await fallbacks.reconcileCandidates("payments", T, slot, 10)).toEqual([]);
+      expect((await fallbacks.reconcileCandidates("payments", T, slot + 1, 10)).map((r) => r.id)).toEqual(["msg_fb_1", "msg_fb_2"]);
+      expect(await fallbacks.claimReconcile("msg_fb_1", slot + 1, true)).toBe(true);
+      expect(await fallbacks.claimReconcile("msg_fb_1", slot + 2, true)).toBe(true);
+      expect(await fallbacks.claimReconcile("msg_fb_1", slot + 3, true)).toBe(false);
+      expect(await fallbacks.claimReconcile("msg_fb_1", slot + 3, false)).toBe(true);
+      const [row] = (await fallbacks.list({ filter: {}, limit: 10, after: null })).rows.filter((r) => r.id === "msg_fb_1");
+      expect(row).toMatchObject({ replays: 3, reconciled_at: slot + 3, confirmed_at: null });
     });
 
     it("filters by source, endpoint and reason", async () => {

@@ -4,7 +4,9 @@
 import * as z from "zod";
 import { DEAD_LETTER_REASONS } from "../../core/dead-letter";
 import { FALLBACK_REASONS } from "../../core/envelope";
-import type { DeadLetterStatus } from "../../ports/storage";
+import { FALLBACK_STATES, type DeadLetterStatus } from "../../ports/storage";
+
+const FALLBACK_STATE_FILTERS = ["unreconciled", ...FALLBACK_STATES] as const;
 
 export const responseSchemas = z.registry<{ id: string }>();
 export const requestSchemas = z.registry<{ id: string }>();
@@ -237,6 +239,7 @@ export const FallbackQuerySchema = z.strictObject({
   source: filterValue().optional(),
   endpoint: filterValue().optional(),
   reason: z.enum(FALLBACK_REASONS, { error: `must be one of ${FALLBACK_REASONS.join(", ")}` }).optional(),
+  state: z.enum(FALLBACK_STATE_FILTERS, { error: `must be one of ${FALLBACK_STATE_FILTERS.join(", ")}` }).optional(),
   limit: limit(200, 50),
   cursor: z.string().max(512).optional(),
 });
@@ -253,6 +256,10 @@ export const FallbackPageSchema = z
         endpoint: z.string(),
         reason: z.enum(FALLBACK_REASONS),
         at: iso(),
+        state: z.enum(FALLBACK_STATES).describe("Where the event stands: waiting (still being delivered), delivered, dead_lettered"),
+        unreconciled: z.boolean().describe("Still waiting after the rule's reconcile_after_s (flagged by the cron)"),
+        settled_at: iso().nullable(),
+        replays: int().describe("Replays asked for by the endpoint's reconcile_url (at most 3)"),
       }),
     ),
     next_cursor: z.string().nullable(),
