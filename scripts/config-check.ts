@@ -55,8 +55,8 @@ function main(): void {
   const filters = filterList(c);
   if (filters !== "") console.log(`\nfilters:\n${filters}`);
   const secrets = new Set<string>();
-  for (const s of c.sources.values()) s.verify.secrets.forEach((n) => secrets.add(n));
-  for (const e of c.endpoints.values()) e.signing_secrets.forEach((n) => secrets.add(n));
+  for (const s of c.sources.values()) s.verify.secrets.forEach((n) => secrets.add(n.binding));
+  for (const e of c.endpoints.values()) e.signing_secrets.forEach((n) => secrets.add(n.binding));
   if (secrets.size > 0) console.log(`\nsecret bindings to set (wrangler secret put NAME): ${[...secrets].join(", ")}`);
 }
 

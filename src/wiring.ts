@@ -7,7 +7,7 @@ import type { Ports } from "./ports";
 import type { OrderedHeadStep } from "./ports/ordering";
 import type { Background, Runtime } from "./runtime";
 import { systemRuntime } from "./runtime";
-import { d1AlertStore, d1DeadLetterStore, d1FallbackStore } from "./adapters/d1";
+import { d1AlertStore, d1DeadLetterStore, d1FallbackStore, d1SilenceStore } from "./adapters/d1";
 import { endpointGuard } from "./adapters/endpoint-guard-client";
 import { httpSender } from "./adapters/http-sender";
 import { idempotencyStore } from "./adapters/idempotency-store";
@@ -39,14 +39,21 @@ export function buildPorts(env: Env, background: Background, runtime: Runtime, o
     deadLetters: d1DeadLetterStore(env.DB),
     fallbacks: d1FallbackStore(env.DB),
     alerts: d1AlertStore(env.DB),
+    silences: d1SilenceStore(env.DB),
     idempotency: idempotencyStore(env.IDEMPOTENCY),
     guard: endpointGuard(env.ENDPOINT_GUARD, runtime, options.trailingFlush ? background : undefined),
     ordering: orderingClient(env.ORDERING),
     http: httpSender(() => runtime.now()),
-    metrics: analyticsMetrics(env.METRICS),
+    metrics: analyticsMetrics(env.METRICS, { rate: metricsSampleRate(env), random: () => runtime.random() }),
     rateLimiter: rateLimiter(env.RATE_LIMITER),
     adminRateLimit: adminRateLimit(env.ADMIN_RATE_LIMIT),
   };
+}
+
+/** `metrics_sample_rate` of the (memoised) config; 1 while the config is invalid. */
+function metricsSampleRate(env: Env): number {
+  const loaded = loadConfig(env.GATEWAY_CONFIG);
+  return loaded.ok ? loaded.config.metricsSampleRate : 1;
 }
 
 /** The HTTP side of the Worker: one Hono app per isolate, ports and config handed in per request. */

@@ -22,7 +22,7 @@ export function readDevVars(path = DEV_VARS): Record<string, string> {
 }
 
 /** A secret in the format its scheme expects (the registry's `secretFormat`): `whsec_` + base64, or hex text. */
-function newSecret(name: string, standardWebhooks: boolean): string {
+export function newSecret(name: string, standardWebhooks: boolean): string {
   if (name === "ADMIN_TOKEN") return randomBytes(24).toString("base64url");
   return standardWebhooks ? `whsec_${randomBytes(24).toString("base64")}` : randomBytes(24).toString("hex");
 }
@@ -36,8 +36,8 @@ export function ensureDevVars(configFile: string, path = DEV_VARS, fromEnv: Node
   if (!parsed.ok) throw new Error(`${inline ? "GATEWAY_CONFIG" : configFile} is invalid:\n  ${parsed.problems.join("\n  ")}`);
   const vars = readDevVars(path);
   const wanted = new Map<string, boolean>([["ADMIN_TOKEN", false]]);
-  for (const s of parsed.config.sources.values()) for (const n of s.verify.secrets) wanted.set(n, schemeOf(s.verify.scheme).secretFormat === "whsec-base64");
-  for (const e of parsed.config.endpoints.values()) for (const n of e.signing_secrets) wanted.set(n, true);
+  for (const s of parsed.config.sources.values()) for (const { binding: n } of s.verify.secrets) wanted.set(n, schemeOf(s.verify.scheme).secretFormat === "whsec-base64");
+  for (const e of parsed.config.endpoints.values()) for (const { binding: n } of e.signing_secrets) wanted.set(n, true);
   // A secret given in the environment wins; otherwise one generated earlier is kept.
   for (const [name, sw] of wanted) vars[name] = fromEnv[name] ?? vars[name] ?? newSecret(name, sw);
   for (const optional of ["ALERT_WEBHOOK_URL", "ALERT_SIGNING_SECRET"]) {

@@ -5,9 +5,10 @@ import { configSchema, type EndpointConfig, type ParsedConfig, type RuleConfig, 
 import { checkEndpointUrl } from "../core/url-guard";
 import { routeName } from "../core/routing";
 import { compileFilter, type CompiledFilter } from "../core/filter";
-import { retryPolicy, type RetryPolicy } from "../core/retry";
+import { DEFAULT_RETRY_MATRIX, policyFromBackoff, retryPolicy, type RetryPolicy } from "../core/retry";
 import type { BreakerConfig } from "../core/breaker";
 import { schemeOf } from "../core/signatures/registry";
+import type { MaintenanceWindow } from "../core/maintenance";
 
 /** One endpoint a rule delivers to, with the filter that decides whether it gets a copy. */
 export interface Destination {
@@ -15,7 +16,9 @@ export interface Destination {
   filter: CompiledFilter | null;
 }
 
-export interface Rule extends Omit<RuleConfig, "endpoint" | "destinations" | "filter" | "name"> {
+export interface Rule extends Omit<RuleConfig, "endpoint" | "destinations" | "filter" | "name" | "retry_matrix"> {
+  /** The effective steps: the rule's retry_matrix, the default one, or retry_policy's steps written out. */
+  retry_matrix: readonly number[];
   index: number;
   name: string;
   /** The first destination's endpoint: a sync rule's primary (v1's one `endpoint`). */
@@ -48,6 +51,11 @@ export interface Config {
   dedupWindowS: number;
   dlqRetentionHours: number;
   dlqAlertThreshold: number | undefined;
+  /** Alerts within this many seconds are grouped into one notification per tier (§8). */
+  alertGroupWindowS: number;
+  /** Share of delivery data points written to Analytics Engine (adapters/metrics.ts). */
+  metricsSampleRate: number;
+  maintenanceWindows: readonly MaintenanceWindow[];
   sources: ReadonlyMap<string, Source>;
   endpoints: ReadonlyMap<string, Endpoint>;
   rules: readonly Rule[];
@@ -106,7 +114,15 @@ export function parseConfig(raw: unknown): LoadResult {
   for (const [name, endpoint] of Object.entries(cfg.endpoints)) {
     const verdict = checkEndpointUrl(endpoint.url, { allowPrivateNetworks: cfg.allow_private_networks });
     if (!verdict.ok) problems.push(`endpoints.${name}.url: ${verdict.reason}`);
+    if (endpoint.reconcile_url !== undefined) {
+      const reconcile = checkEndpointUrl(endpoint.reconcile_url, { allowPrivateNetworks: cfg.allow_private_networks });
+      if (!reconcile.ok) problems.push(`endpoints.${name}.reconcile_url: ${reconcile.reason}`);
+    }
   }
+  cfg.maintenance_windows.forEach((w, i) => {
+    if (w.endpoints === "*") return;
+    for (const [j, e] of w.endpoints.entries()) if (!(e in cfg.endpoints)) problems.push(`maintenance_windows[${i}].endpoints[${j}]: no endpoint named "${e}"`);
+  });
   const seen = new Map<string, number>();
   cfg.routing_rules.forEach((rule, i) => {
     const where = `routing_rules[${i}]`;
@@ -127,7 +143,10 @@ export function parseConfig(raw: unknown): LoadResult {
     } else if (rule.fallback !== "none") {
       problems.push(`${where}.fallback: applies to sync routes only`);
     }
-    if (rule.max_attempts !== undefined && rule.max_attempts > 1 && rule.retry_matrix.length === 0) {
+    if (rule.retry_policy !== undefined) {
+      if (rule.retry_matrix !== undefined) problems.push(`${where}.retry_policy: give either retry_matrix or retry_policy, not both`);
+      if (rule.max_attempts !== undefined) problems.push(`${where}.max_attempts: not allowed with retry_policy (its max_attempts is the total)`);
+    } else if (rule.max_attempts !== undefined && rule.max_attempts > 1 && rule.retry_matrix?.length === 0) {
       problems.push(`${where}.retry_matrix: must have at least one step when max_attempts > 1`);
     }
   });
@@ -151,15 +170,17 @@ function build(cfg: ParsedConfig): Config {
     const { endpoint: single, destinations: listed, filter, name: _name, ...rest } = rule;
     const destinations = listed?.map((d) => ({ endpoint: d.endpoint, filter: compiled(d.filter) })) ?? [{ endpoint: single ?? "", filter: null }];
     const primary = destinations[0]?.endpoint ?? "";
+    const policy = rulePolicy(rule);
     return {
       ...rest,
+      retry_matrix: policy.matrix,
       index,
       name: ruleName(rule),
       endpoint: primary,
       destinations,
       filter: compiled(filter),
       effectiveTimeoutMs: rule.timeout_ms ?? cfg.endpoints[primary]?.timeout_ms ?? DEFAULT_SYNC_TIMEOUT_MS,
-      policy: retryPolicy(rule.retry_matrix, rule.max_attempts),
+      policy,
     };
   });
   return {
@@ -169,6 +190,9 @@ function build(cfg: ParsedConfig): Config {
     dedupWindowS: cfg.dedup_window_s,
     dlqRetentionHours: cfg.dlq_retention_hours,
     dlqAlertThreshold: cfg.dlq_alert_threshold,
+    alertGroupWindowS: cfg.alert_group_window_s,
+    metricsSampleRate: cfg.metrics_sample_rate,
+    maintenanceWindows: cfg.maintenance_windows.map((w) => ({ endpoints: w.endpoints, start: Date.parse(w.start), end: Date.parse(w.end), pauseDelivery: w.pause_delivery })),
     sources,
     endpoints,
     rules,
@@ -201,6 +225,13 @@ function compiled(filter: unknown): CompiledFilter | null {
   const result = compileFilter(filter);
   if (!result.ok) throw new Error("filter passed the schema but does not compile");
   return result.filter;
+}
+
+/** A rule's retry schedule: retry_policy (§8) when given, else retry_matrix (default) and max_attempts. */
+function rulePolicy(rule: RuleConfig): RetryPolicy {
+  const p = rule.retry_policy;
+  if (p === undefined) return retryPolicy(rule.retry_matrix ?? DEFAULT_RETRY_MATRIX, rule.max_attempts);
+  return policyFromBackoff({ maxAttempts: p.max_attempts, backoff: p.backoff, baseDelayMs: p.base_delay_ms, maxDelayMs: p.max_delay_ms, jitter: p.jitter });
 }
 
 function breakerConfig(endpoint: EndpointConfig): BreakerConfig {

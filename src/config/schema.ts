@@ -3,6 +3,8 @@
 import * as z from "zod";
 import { SCHEME_NAMES, takesSecrets } from "../core/signatures/registry";
 import { filterSchema } from "./filter-schema";
+import { BACKOFF_KINDS, DEFAULT_MAX_DELAY_MS } from "../core/retry";
+import type { SecretEntry } from "../core/secret-window";
 
 const positiveInt = (what = "a positive integer") =>
   z
@@ -14,10 +16,38 @@ const nonNegativeInt = () =>
 const bindingName = z.string({ error: "must be a binding name" }).regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { error: "must be a binding name (letters, digits, _)" });
 const name = z.string({ error: "must be a name" }).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { error: "must be 1-64 characters of letters, digits, _ . -" });
 
+const isoInstant = z
+  .string({ error: "must be an ISO 8601 date-time" })
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, { error: "must be an ISO 8601 date-time with a time zone (2026-03-01T00:00:00Z)" })
+  .refine((v) => !Number.isNaN(Date.parse(v)), { error: "must be a real date-time" });
+
+/** A secret entry (§8): a binding name, or one used only inside its window; normalised to core's SecretEntry. */
+const secretEntry = z
+  .union(
+    [
+      bindingName,
+      z
+        .object({ binding: bindingName, not_before: isoInstant.optional(), not_after: isoInstant.optional() })
+        .strict()
+        .refine((e) => e.not_before === undefined || e.not_after === undefined || Date.parse(e.not_before) < Date.parse(e.not_after), {
+          error: "not_before must be earlier than not_after",
+          path: ["not_after"],
+        }),
+    ],
+    { error: 'must be a binding name or { "binding", "not_before"?, "not_after"? }' },
+  )
+  .transform((e): SecretEntry =>
+    typeof e === "string"
+      ? { binding: e, notBefore: null, notAfter: null }
+      : { binding: e.binding, notBefore: e.not_before === undefined ? null : Date.parse(e.not_before), notAfter: e.not_after === undefined ? null : Date.parse(e.not_after) },
+  );
+const secretList = z.array(secretEntry, { error: "must be a list of secret entries" }).max(8, { error: "at most 8 secrets" });
+
 const verifySchema = z
   .object({
     scheme: z.enum(SCHEME_NAMES, { error: `must be one of ${SCHEME_NAMES.join(", ")}` }),
-    secrets: z.array(bindingName, { error: "must be a list of binding names" }).max(8, { error: "at most 8 secrets" }),
+    // Optional for `scheme: "none"` (§8); the refinement below requires one for every other scheme.
+    secrets: secretList.default([]),
     tolerance_s: positiveInt().max(86_400, { error: "must be at most 86400" }).default(300),
   })
   .strict()
@@ -77,7 +107,7 @@ const quarantineSchema = z
 const endpointSchema = z
   .object({
     url: z.string({ error: "must be a URL" }).max(2048, { error: "must be at most 2048 characters" }),
-    signing_secrets: z.array(bindingName, { error: "must be a list of binding names" }).max(8, { error: "at most 8 secrets" }).default([]),
+    signing_secrets: secretList.default([]),
     max_concurrency: positiveInt().max(10_000, { error: "must be at most 10000" }).default(100),
     timeout_ms: positiveInt().max(120_000, { error: "must be at most 120000" }).optional(),
     circuit_breaker: breakerSchema.default({ failure_threshold: 5, recovery_timeout_ms: 30_000, half_open_max_probes: 1 }),
@@ -87,6 +117,13 @@ const endpointSchema = z
       .lt(1, { error: "must be a number in (0, 1)" })
       .default(0.99),
     quarantine: quarantineSchema.optional(),
+    /** Reconciliation (issue 17): the cron POSTs signed batches of this endpoint's fallbacks here. */
+    reconcile_url: z.string({ error: "must be a URL" }).max(2048, { error: "must be at most 2048 characters" }).optional(),
+    /** Alert tier (§8): alerts are grouped per tier; ALERT_WEBHOOK_URL_<TIER> overrides the destination. */
+    tier: z
+      .string({ error: "must be a tier name" })
+      .regex(/^[A-Za-z0-9_]{1,32}$/, { error: "must be 1-32 letters, digits or _" })
+      .optional(),
   })
   .strict();
 
@@ -98,6 +135,16 @@ const orderingKey = z.string().regex(/^(body:[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,
 export const MAX_DESTINATIONS = 20;
 
 const destinationSchema = z.object({ endpoint: name, filter: filterSchema.optional() }).strict();
+/** The source document's retry form (docs/contract.md §8); one of retry_matrix / retry_policy per rule. */
+const retryPolicySchema = z
+  .object({
+    max_attempts: positiveInt().max(101, { error: "must be at most 101" }),
+    backoff: z.enum(BACKOFF_KINDS, { error: `must be one of ${BACKOFF_KINDS.join(", ")}` }),
+    base_delay_ms: nonNegativeInt().max(86_400_000, { error: "must be at most 86400000 (24 h)" }),
+    max_delay_ms: positiveInt().max(86_400_000, { error: "must be at most 86400000 (24 h)" }).default(DEFAULT_MAX_DELAY_MS),
+    jitter: z.boolean({ error: "must be true or false" }).default(true),
+  })
+  .strict();
 
 const ruleSchema = z
   .object({
@@ -123,16 +170,21 @@ const ruleSchema = z
     timeout_ms: positiveInt().max(120_000, { error: "must be at most 120000" }).optional(),
     fallback: z.enum(["none", "async_dlq"], { error: "must be none or async_dlq" }).default("none"),
     queue: bindingName.default("DELIVERY_QUEUE"),
+    // Defaulted in load.ts (not here) so that a rule giving retry_policy as well can be told apart.
     retry_matrix: z
       .array(nonNegativeInt().max(86_400_000, { error: "must be at most 86400000 (24 h)" }), { error: "must be a list of delays in ms" })
       .max(100, { error: "at most 100 steps" })
-      .default([500, 1000, 2000, 4000, 8000]),
+      .optional(),
+    retry_policy: retryPolicySchema.optional(),
     max_attempts: positiveInt().max(101, { error: "must be at most 101" }).optional(),
     ordering_key: orderingKey.optional(),
     on_failure: z.enum(["dead_letter_and_continue", "block"], { error: "must be dead_letter_and_continue or block" }).default("dead_letter_and_continue"),
     max_backlog: positiveInt().optional(),
     shed_when_open: z.boolean({ error: "must be true or false" }).default(false),
     auto_replay: z.boolean({ error: "must be true or false" }).default(false),
+    reconcile_after_s: positiveInt()
+      .max(7 * 86_400, { error: "must be at most 604800" })
+      .default(900),
     forward_headers: z.array(headerName).max(32, { error: "at most 32 headers" }).default([]),
     /** A `lag` alert when the route's p95 delivery lag over the last hour exceeds this (docs/contract.md §7). */
     max_lag_s: positiveInt()
@@ -159,6 +211,21 @@ const ruleSchema = z
     }
   });
 
+const endpointScope = z.union([z.literal("*"), z.array(name, { error: 'must be a list of endpoint names or "*"' }).min(1, { error: "must name at least one endpoint" })], {
+  error: 'must be a list of endpoint names or "*"',
+});
+
+/** A scheduled maintenance window (§8): alerts suppressed inside; deliveries paused too with pause_delivery. */
+const maintenanceWindowSchema = z
+  .object({
+    endpoints: endpointScope,
+    start: isoInstant,
+    end: isoInstant,
+    pause_delivery: z.boolean({ error: "must be true or false" }).default(false),
+  })
+  .strict()
+  .refine((w) => Date.parse(w.start) < Date.parse(w.end), { error: "must be later than start", path: ["end"] });
+
 export const configSchema = z
   .object({
     max_body_bytes: positiveInt()
@@ -172,6 +239,13 @@ export const configSchema = z
       .max(24 * 365, { error: "must be at most 8760" })
       .default(720),
     dlq_alert_threshold: positiveInt().optional(),
+    metrics_sample_rate: z
+      .number({ error: "must be a number in (0, 1]" })
+      .gt(0, { error: "must be a number in (0, 1]" })
+      .max(1, { error: "must be a number in (0, 1]" })
+      .default(1),
+    alert_group_window_s: positiveInt().max(86_400, { error: "must be at most 86400" }).default(300),
+    maintenance_windows: z.array(maintenanceWindowSchema, { error: "must be a list of maintenance windows" }).max(100, { error: "at most 100 windows" }).default([]),
     sources: z.record(name, sourceSchema, { error: "must be an object of sources" }),
     endpoints: z.record(name, endpointSchema, { error: "must be an object of endpoints" }),
     routing_rules: z.array(ruleSchema, { error: "must be a list of rules" }).max(500, { error: "at most 500 rules" }),

@@ -33,7 +33,8 @@ export const envelopeSchema = z.object({
   received_at: z.number(),
   /** Attempts already made (0 before the first). */
   attempt: z.number().int().nonnegative(),
-  policy: z.object({ matrix: z.array(z.number().int().nonnegative()), max_attempts: z.number().int().positive() }),
+  /** `jitter: false` only from a rule's `retry_policy` (§8); absent in v1 envelopes, meaning jittered. */
+  policy: z.object({ matrix: z.array(z.number().int().nonnegative()), max_attempts: z.number().int().positive(), jitter: z.boolean().optional() }),
   last_status: z.number().int().nullable(),
   last_error: z.string().nullable(),
   fallback: z.enum(FALLBACK_REASONS).nullable(),

@@ -28,6 +28,7 @@ export type Problem =
   | { kind: "conflict"; detail: string }
   | { kind: "unknown-endpoint"; name: string }
   | { kind: "unknown-dead-letter" }
+  | { kind: "unknown-silence" }
   | { kind: "unsupported-media-type"; detail: string }
   | { kind: "internal" };
 
@@ -104,6 +105,8 @@ function describe(p: Problem): Described {
       return [404, "Unknown endpoint", `No endpoint named "${p.name}" is configured.`, {}];
     case "unknown-dead-letter":
       return [404, "Unknown dead letter", "No dead letter with this id.", {}];
+    case "unknown-silence":
+      return [404, "Unknown silence", "No active silence with this id.", {}];
     case "unsupported-media-type":
       return [415, "Unsupported media type", p.detail, {}];
     case "internal":

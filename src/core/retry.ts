@@ -11,6 +11,39 @@ const JITTER = 0.2;
 export interface RetryPolicy {
   matrix: readonly number[];
   maxAttempts: number;
+  /** False for a `retry_policy` with `jitter: false`: the steps are exact. Absent means jittered. */
+  jitter?: boolean;
+}
+
+export const BACKOFF_KINDS = ["exponential", "linear", "fixed"] as const;
+export type BackoffKind = (typeof BACKOFF_KINDS)[number];
+export const DEFAULT_MAX_DELAY_MS = 3_600_000;
+
+/** The source document's `retry_policy` form (docs/contract.md §8), in core's terms. */
+export interface BackoffPolicy {
+  maxAttempts: number;
+  backoff: BackoffKind;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  jitter: boolean;
+}
+
+/**
+ * The un-jittered step before attempt k+1 (k = 1-based attempt that failed): exponential
+ * `base × 2^(k−1)`, linear `base × k`, fixed `base`; each capped at `maxDelayMs`.
+ */
+export function backoffStep(k: number, policy: Pick<BackoffPolicy, "backoff" | "baseDelayMs" | "maxDelayMs">): number {
+  const { baseDelayMs: base, maxDelayMs: cap } = policy;
+  const raw = policy.backoff === "exponential" ? base * 2 ** (k - 1) : policy.backoff === "linear" ? base * k : base;
+  return Math.min(raw, cap, MAX_STEP_MS);
+}
+
+/** A `retry_policy` as a RetryPolicy: its steps written out (one per retry), so envelopes carry them as a matrix. */
+export function policyFromBackoff(policy: BackoffPolicy): RetryPolicy {
+  const steps: number[] = [];
+  for (let k = 1; k < policy.maxAttempts; k += 1) steps.push(backoffStep(k, policy));
+  const built = retryPolicy(steps, policy.maxAttempts);
+  return policy.jitter ? built : { ...built, jitter: false };
 }
 
 export type NextStep = { kind: "retry"; delayMs: number } | { kind: "give_up" };
@@ -42,7 +75,7 @@ export function stepFor(attempt: number, policy: RetryPolicy): number {
 
 /**
  * What to do after the 1-based `attempt` failed. The delay is the step jittered uniformly within
- * [0.8, 1.2]× it; a larger Retry-After wins, capped at `retryAfterCapMs` (never below the jittered step).
+ * [0.8, 1.2]× it (exact when the policy says `jitter: false`); a larger Retry-After wins, capped at `retryAfterCapMs` (never below the jittered step).
  */
 export function nextDelay(args: { attempt: number; policy: RetryPolicy; retryAfterMs?: number; random: () => number; retryAfterCapMs?: number }): NextStep {
   const { attempt, policy, retryAfterMs, random } = args;
@@ -51,7 +84,8 @@ export function nextDelay(args: { attempt: number; policy: RetryPolicy; retryAft
   }
   if (attempt >= policy.maxAttempts) return { kind: "give_up" };
 
-  const jittered = jitter(stepFor(attempt, policy), random());
+  const step = stepFor(attempt, policy);
+  const jittered = policy.jitter === false ? step : jitter(step, random());
   const cap = args.retryAfterCapMs ?? DEFAULT_RETRY_AFTER_CAP_MS;
   if (retryAfterMs !== undefined && retryAfterMs > jittered) {
     return { kind: "retry", delayMs: Math.max(jittered, Math.min(Math.ceil(retryAfterMs), cap)) };

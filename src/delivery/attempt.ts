@@ -25,7 +25,8 @@ export function asyncTimeoutMs(endpoint: Endpoint): number {
 }
 
 export async function attemptDelivery(ports: Ports, config: Config, endpoint: Endpoint, envelope: Envelope): Promise<AttemptOutcome> {
-  const policy = retryPolicy(envelope.policy.matrix, envelope.policy.max_attempts);
+  const base = retryPolicy(envelope.policy.matrix, envelope.policy.max_attempts);
+  const policy = envelope.policy.jitter === false ? { ...base, jitter: false } : base;
   const attempt = envelope.attempt + 1;
   const unchanged = { attempt: envelope.attempt, lastStatus: envelope.last_status, lastError: envelope.last_error };
   const sent = await sendOnce(ports, {
@@ -35,6 +36,7 @@ export async function attemptDelivery(ports: Ports, config: Config, endpoint: En
     attempt,
     timeoutMs: asyncTimeoutMs(endpoint),
     allowPrivateNetworks: config.allowPrivateNetworks,
+    maintenance: config,
     message: {
       messageId: envelope.id,
       eventType: envelope.event_type,

@@ -5,6 +5,7 @@ import { parseEnvelope, type Envelope } from "../core/envelope";
 import { toQueueDelaySeconds } from "../core/retry";
 import type { Ports } from "../ports";
 import { errorMessage, log } from "../log";
+import { settleFallback } from "./fallbacks";
 import { attemptDelivery } from "./attempt";
 import { deadLetter } from "./dead-letter";
 
@@ -60,6 +61,7 @@ async function consumeDelivery(message: Message<unknown>, ports: Ports, loaded: 
     case "delivered":
       message.ack();
       if (envelope.body.kind === "r2") ports.background.waitUntil(ports.payloads.release(envelope.body.key, envelope.endpoint).catch(() => undefined));
+      ports.background.waitUntil(settleFallback(ports, envelope, "delivered", ports.clock.now()));
       return;
     case "retry":
     case "wait": {

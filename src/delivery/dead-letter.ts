@@ -1,9 +1,11 @@
 // A dead letter and its side effects: the stored item (D1 through the port), the log line, and the
-// endpoint's dead-letter count for /admin/stats (which also settles the route's backlog).
+// endpoint's dead-letter count for /admin/stats (which also settles the route's backlog), and a
+// fallback's final state for reconciliation.
 import type { Envelope } from "../core/envelope";
 import type { DeadLetterReason } from "../core/dead-letter";
 import type { Ports } from "../ports";
 import { errorMessage, log, type LogFields } from "../log";
+import { settleFallback } from "./fallbacks";
 
 export interface DeadFacts {
   reason: DeadLetterReason;
@@ -14,7 +16,7 @@ export interface DeadFacts {
 
 /** Stores the dead letter; throws when it was not stored (the caller must not acknowledge the event). */
 export async function deadLetter(
-  ports: Pick<Ports, "deadLetters" | "guard" | "background" | "clock">,
+  ports: Pick<Ports, "deadLetters" | "guard" | "background" | "clock" | "fallbacks">,
   envelope: Envelope,
   dead: DeadFacts,
   logFields: LogFields = {},
@@ -34,6 +36,7 @@ export async function deadLetter(
     ...logFields,
   });
   ports.background.waitUntil(noteDeadLetter(ports, envelope, now));
+  ports.background.waitUntil(settleFallback(ports, envelope, "dead_lettered", now));
 }
 
 async function noteDeadLetter(ports: Pick<Ports, "guard">, envelope: Envelope, at: number): Promise<void> {

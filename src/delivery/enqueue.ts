@@ -22,7 +22,7 @@ export function buildEnvelope(event: AcceptedEvent, body: BodyRef, fallback: Fal
     body,
     received_at: event.receivedAt,
     attempt: 0,
-    policy: { matrix: [...event.rule.policy.matrix], max_attempts: event.rule.policy.maxAttempts },
+    policy: { matrix: [...event.rule.policy.matrix], max_attempts: event.rule.policy.maxAttempts, ...(event.rule.policy.jitter === false ? { jitter: false } : {}) },
     last_status: null,
     last_error: null,
     fallback,

@@ -5,7 +5,9 @@ import type { Config, Endpoint } from "../config/load";
 import type { Lifecycle } from "../core/lifecycle";
 import type { Ports } from "../ports";
 import { log } from "../log";
-import { alertWebhook, fireAlerts } from "./alerts";
+import { messageId } from "../core/ids";
+import { alertKey, alertPayload, ALERT_INTERVAL_MS, DEFAULT_TIER, type Alert } from "./alerts";
+import { postSigned, tierWebhook } from "./alert-notify";
 import { replayMatching } from "./replay";
 
 /** Quarantined dead letters replayed per auto_replay route on resume, spread over a minute. */
@@ -33,11 +35,18 @@ export async function notifyLifecycle(ports: LifecyclePorts, config: Config, end
     log("warn", "endpoint_lifecycle", { endpoint: endpoint.name, from: event.from, to: event.to, reason: event.reason ?? undefined, at: new Date(event.at).toISOString() });
   }
   if (events.length === 0) return 0;
-  await fireAlerts(
-    { ...ports, webhook: alertWebhook(ports) },
-    events.map((e) => ({ kind: "lifecycle", endpoint: endpoint.name, ...e })),
-    config.allowPrivateNetworks,
-  );
+  // Transition notices go out at once, one signed POST each, not with the grouped alerts of a window.
+  const webhook = tierWebhook(ports.secrets, endpoint.tier ?? DEFAULT_TIER);
+  for (const event of events) {
+    const alert: Alert = { kind: "lifecycle", endpoint: endpoint.name, ...event };
+    const now = ports.clock.now();
+    const key = alertKey(alert);
+    if (!(await ports.alerts.claim({ key, kind: alert.kind, detail: `${event.from} -> ${event.to}` }, now, ALERT_INTERVAL_MS))) continue;
+    log("error", "alert", { alert: "lifecycle", endpoint: endpoint.name, state: event.to });
+    if (webhook === undefined) continue;
+    const id = messageId(now, ports.clock.randomBytes(10)).replace(/^msg_/, "alert_");
+    await postSigned(ports, webhook, id, alertPayload(alert, id, now), config.allowPrivateNetworks, now, { alert: "lifecycle" });
+  }
   if (events.some((e) => e.from === "quarantined" && e.to === "active")) await replayQuarantined(ports, config, endpoint);
   return events.length;
 }

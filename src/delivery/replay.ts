@@ -2,7 +2,7 @@
 // each envelope (attempt 0, same id, trace, body reference, headers, policy and queue), hand it back to
 // async delivery, then record the replay (count and time) on the row. A hand-off that fails gives the row back.
 import * as z from "zod";
-import type { BodyRef, Envelope } from "../core/envelope";
+import { envelopeSchema, type BodyRef, type Envelope } from "../core/envelope";
 import { spanId } from "../core/ids";
 import type { Ports } from "../ports";
 import type { ClaimFilter, DeadLetterRow } from "../ports/storage";
@@ -13,7 +13,7 @@ import { errorMessage, log } from "../log";
 const HANDOFF_CONCURRENCY = 8;
 
 const storedHeaders = z.array(z.tuple([z.string(), z.string()]));
-const storedPolicy = z.object({ matrix: z.array(z.number().int().nonnegative()), max_attempts: z.number().int().positive() });
+const storedPolicy = envelopeSchema.shape.policy;
 
 export type ReplayOneResult = { kind: "queued"; id: string; replayCount: number } | { kind: "not_found" } | { kind: "conflict"; detail: string } | { kind: "failed" };
 

@@ -1,14 +1,18 @@
 // The scheduled use case (cron, every minute): dead-letter retention, stale replay claims, endpoint
-// lifecycle notices, alerts, automated replay.
+// lifecycle notices, alerts (grouped per tier, suppressed in maintenance windows and silences),
+// automated replay, reconciliation of sync-to-async fallbacks.
 // Each step runs on its own so one failing never stops the others; the run fails (and shows as
 // failed in the Cron Events) only after all steps were tried.
 import type { Config, LoadResult } from "../config/load";
 import type { Ports } from "../ports";
 import type { GuardSnapshot } from "../ports/guard";
 import { purgeExpired, type PurgeReport } from "./retention";
-import { alertWebhook, breakerAlerts, dlqAlerts, fireAlerts, lagAlerts, sloAlerts } from "./alerts";
+import { breakerAlerts, dlqAlerts, DEFAULT_TIER, fireAlerts, lagAlerts, sloAlerts, type AlertContext } from "./alerts";
+import { tierWebhook } from "./alert-notify";
 import { notifyLifecycle } from "./lifecycle";
 import { autoReplay } from "./auto-replay";
+import { secretAlerts } from "./secret-alerts";
+import { flagUnreconciled, reconcileEndpoints } from "./reconcile";
 import { errorMessage, log } from "../log";
 
 /** A replay claim this old belongs to a Worker that died before recording the replay. */
@@ -53,12 +57,25 @@ export async function runScheduled(ports: Ports, loaded: LoadResult): Promise<Sc
     const objectives = new Map([...config.endpoints.values()].map((e) => [e.name, e.availability_objective] as const));
     found.push(...sloAlerts(snapshots, objectives, runtime.now()));
     found.push(...lagAlerts(config.rules, snapshots));
+    found.push(...secretAlerts(config, ports.secrets, runtime.now()));
+    found.push(...(await flagUnreconciled(ports, config, runtime.now())));
     if (config.dlqAlertThreshold !== undefined) found.push(...dlqAlerts(await ports.deadLetters.countWaitingByRoute(), config.dlqAlertThreshold));
-    return fireAlerts({ ...ports, webhook: alertWebhook(ports) }, found, config.allowPrivateNetworks);
+    return fireAlerts({ ...ports, webhookFor: (tier) => tierWebhook(ports.secrets, tier) }, found, alertContext(config));
   });
   const autoReplayed = await step("auto_replay", () => autoReplay(ports, config, snapshots));
+  await step("reconcile", () => reconcileEndpoints(ports, config, runtime.now()));
   if (failures.length > 0) throw new Error(`scheduled steps failed: ${failures.join(", ")}`);
   return { purge, alerts, autoReplayed };
+}
+
+/** Tiers, maintenance windows and the group window of the config, for fireAlerts. */
+export function alertContext(config: Config): AlertContext {
+  return {
+    allowPrivateNetworks: config.allowPrivateNetworks,
+    tierOf: (endpoint) => config.endpoints.get(endpoint)?.tier ?? DEFAULT_TIER,
+    maintenanceWindows: config.maintenanceWindows,
+    groupWindowMs: config.alertGroupWindowS * 1000,
+  };
 }
 
 /** Each endpoint's guard snapshot (null when its object could not be reached). */

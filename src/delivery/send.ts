@@ -1,6 +1,7 @@
 // The one send skeleton of sync calls and async attempts: admit (endpoint guard) → signed headers →
 // send → report the outcome to the guard. Callers classify what came back (pass-through or fallback
 // for sync, core/outcome.decide for async) and log it.
+import { maintenancePaused, type MaintenanceWindow } from "../core/maintenance";
 import type { Endpoint } from "../config/load";
 import { describeResult, type AttemptResult } from "../core/outcome";
 import { EXCERPT_BYTES, excerptOf, outcomeName, type AttemptRecord } from "../core/attempt-log";
@@ -18,6 +19,8 @@ export interface SendRequest {
   attempt: number;
   timeoutMs: number;
   allowPrivateNetworks: boolean;
+  /** The maintenance windows in force (docs/contract.md §8): one with `pause_delivery` pauses the endpoint. */
+  maintenance: { maintenanceWindows: readonly MaintenanceWindow[] };
   /** The delivery headers' facts (docs/contract.md §3) except what the skeleton adds (span, secrets, body, time). */
   message: Omit<DeliveryHeaderInput, "spanId" | "signingSecrets" | "body" | "nowMs" | "mode" | "attempt">;
   /** The body bytes, or how to load them once admitted (the claim check); undefined when gone. */
@@ -35,10 +38,15 @@ export type SendOutcome =
   | { kind: "payload_missing" }
   | { kind: "sent"; result: AttemptResult; response: Response | null; body: Uint8Array | null; latencyMs: number; spanId: string };
 
+/** How soon an event held by a maintenance window looks again. */
+const MAINTENANCE_RECHECK_MS = 60_000;
+
 export async function sendOnce(ports: Ports, req: SendRequest): Promise<SendOutcome> {
   const { clock } = ports;
-  const secrets = signingSecrets(ports.secrets, req.endpoint);
+  const secrets = signingSecrets(ports.secrets, req.endpoint, clock.now());
   if (!secrets.ok) return { kind: "unsigned" };
+  // A maintenance window with pause_delivery holds the endpoint like an operator's pause.
+  if (maintenancePaused(req.maintenance, req.endpoint.name, clock.now())) return { kind: "refused", reason: "paused", retryInMs: MAINTENANCE_RECHECK_MS };
   const decision = await ports.guard.admit(req.endpoint, req.route, req.mode, req.timeoutMs);
   if (decision.kind === "reject") return { kind: "refused", reason: decision.reason, retryInMs: decision.retryInMs };
   const lease = decision.lease;

@@ -22,6 +22,7 @@ export async function callSync(ports: Ports, config: Config, event: AcceptedEven
     attempt: 1,
     timeoutMs: rule.effectiveTimeoutMs,
     allowPrivateNetworks: config.allowPrivateNetworks,
+    maintenance: config,
     message: {
       messageId: event.messageId,
       eventType: event.eventType,

@@ -10,6 +10,7 @@ import type { PayloadStore } from "./payloads";
 import type { DeliveryQueue } from "./queue";
 import type { AdminRateLimit, RateLimiter } from "./rate-limit";
 import type { Secrets } from "./secrets";
+import type { SilenceStore } from "./silences";
 import type { AlertStore, DeadLetterStore, FallbackStore } from "./storage";
 
 export interface Ports {
@@ -23,6 +24,7 @@ export interface Ports {
   deadLetters: DeadLetterStore;
   fallbacks: FallbackStore;
   alerts: AlertStore;
+  silences: SilenceStore;
   idempotency: IdempotencyStore;
   guard: EndpointGuardPort;
   ordering: OrderingPort;

@@ -202,17 +202,53 @@ export interface FallbackRow {
   at: number;
 }
 
+/** Where a fallback's event stands (reconciliation); `delivered` is final. */
+export const FALLBACK_STATES = ["waiting", "delivered", "dead_lettered"] as const;
+export type FallbackState = (typeof FALLBACK_STATES)[number];
+
+/** A fallback as stored, with its tracking fields. */
+export interface FallbackView extends FallbackRow {
+  state: FallbackState;
+  settled_at: number | null;
+  /** When the cron flagged it as not delivered within reconcile_after_s (then "unreconciled" while waiting). */
+  flagged_at: number | null;
+  /** Replays asked for by the consumer's reconcile_url (at most MAX_RECONCILE_REPLAYS). */
+  replays: number;
+  reconciled_at: number | null;
+  confirmed_at: number | null;
+}
+
+export const MAX_RECONCILE_REPLAYS = 3;
+
 export interface FallbackFilter {
   source?: string | undefined;
   endpoint?: string | undefined;
   reason?: FallbackReason | undefined;
+  /** `unreconciled`: still waiting and flagged by the cron. */
+  state?: FallbackState | "unreconciled" | undefined;
 }
 
 export interface FallbackStore {
-  /** Records a fallback once per message id (the first record stays). */
+  /** Records a fallback once per message id (the first record stays), state `waiting`. */
   record(row: FallbackRow): Promise<void>;
   /** Newest first by `(at, id)`. */
-  list(query: { filter: FallbackFilter; limit: number; after: PageCursor | null }): Promise<Page<FallbackRow>>;
+  list(query: { filter: FallbackFilter; limit: number; after: PageCursor | null }): Promise<Page<FallbackView>>;
+  /** Records the event's final state; a `delivered` one stays delivered. No-op for an unknown id. */
+  settle(id: string, state: Exclude<FallbackState, "waiting">, at: number): Promise<void>;
+  /**
+   * Flags (compare-and-swap on flagged_at) up to `limit` waiting, unflagged fallbacks of `route` accepted
+   * before `before`, at `now`; returns the ones this call flagged, so a second run flags nothing twice.
+   */
+  flagOverdue(route: string, before: number, now: number, limit: number): Promise<FallbackView[]>;
+  /** An endpoint's fallbacks accepted in [since, slot), not confirmed, not yet handled by reconcile slot `slot`; oldest first. */
+  reconcileCandidates(endpoint: string, since: number, slot: number, limit: number): Promise<FallbackView[]>;
+  /** The consumer has these: confirmed at `at`, and handled by `slot`. */
+  confirm(ids: readonly string[], slot: number, at: number): Promise<void>;
+  /**
+   * Marks a missing fallback handled by `slot` (compare-and-swap: false when that slot already
+   * handled it); with `countReplay`, also counts one replay and fails once MAX_RECONCILE_REPLAYS were made.
+   */
+  claimReconcile(id: string, slot: number, countReplay: boolean): Promise<boolean>;
 }
 
 /** An alert condition, keyed so that each condition fires at most once per interval. */
@@ -234,6 +270,23 @@ export interface AlertStore {
    * a firing whose notification failed may be claimed again sooner.
    */
   backdate(key: string, claimedAt: number, firedAt: number): Promise<void>;
+  /** Keeps fired alerts until their tier's grouped notification goes out (a second add of an id changes nothing). */
+  addPending(rows: readonly PendingAlert[]): Promise<void>;
+  /** The tiers that have pending alerts. */
+  pendingTiers(): Promise<string[]>;
+  /** Up to `limit` of a tier's pending alerts, oldest first. */
+  listPending(tier: string, limit: number): Promise<PendingAlert[]>;
+  /** Forgets pending alerts once notified. */
+  removePending(ids: readonly string[]): Promise<void>;
+}
+
+/** A fired alert waiting for its tier's notification (contract §8: one per tier per alert_group_window_s). */
+export interface PendingAlert {
+  id: string;
+  tier: string;
+  /** The alert as JSON (no secrets, no URLs). */
+  payload: string;
+  at: number;
 }
 
 /** The stores of one invocation. */

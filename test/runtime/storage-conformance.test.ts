@@ -1,10 +1,11 @@
 // The storage ports' contract (src/ports/storage.ts), run against every backend: D1 (real, inside
 // workerd) and in-memory. A new backend is one adapter plus a factory in BACKENDS, with this suite green.
 import { beforeEach, describe, expect, it } from "vitest";
-import { d1AlertStore, d1DeadLetterStore, d1FallbackStore } from "../../src/adapters/d1";
-import { memoryAlertStore, memoryDeadLetterStore, memoryFallbackStore, memoryPayloadStore } from "../../src/adapters/memory";
+import { d1AlertStore, d1DeadLetterStore, d1FallbackStore, d1SilenceStore } from "../../src/adapters/d1";
+import { memoryAlertStore, memoryDeadLetterStore, memoryFallbackStore, memoryPayloadStore, memorySilenceStore } from "../../src/adapters/memory";
 import { r2PayloadStore } from "../../src/adapters/payload-store";
 import type { PayloadStore } from "../../src/ports/payloads";
+import type { SilenceStore } from "../../src/ports/silences";
 import type { DeadLetterReason } from "../../src/core/dead-letter";
 import type { Envelope } from "../../src/core/envelope";
 import {
@@ -22,7 +23,7 @@ import { testEnv, testEnvelope } from "./helpers";
 interface Backend {
   name: string;
   /** Fresh, empty stores. */
-  make(): Promise<{ deadLetters: DeadLetterStore; fallbacks: FallbackStore; alerts: AlertStore }>;
+  make(): Promise<{ deadLetters: DeadLetterStore; fallbacks: FallbackStore; alerts: AlertStore; silences: SilenceStore }>;
 }
 
 const BACKENDS: Backend[] = [
@@ -30,14 +31,14 @@ const BACKENDS: Backend[] = [
     name: "D1",
     async make() {
       const db = testEnv.DB;
-      await db.batch([db.prepare("DELETE FROM dead_letters"), db.prepare("DELETE FROM fallbacks"), db.prepare("DELETE FROM alerts")]);
-      return { deadLetters: d1DeadLetterStore(db), fallbacks: d1FallbackStore(db), alerts: d1AlertStore(db) };
+      await db.batch(["dead_letters", "fallbacks", "alerts", "alert_pending", "silences"].map((t) => db.prepare(`DELETE FROM ${t}`)));
+      return { deadLetters: d1DeadLetterStore(db), fallbacks: d1FallbackStore(db), alerts: d1AlertStore(db), silences: d1SilenceStore(db) };
     },
   },
   {
     name: "memory",
     async make() {
-      return { deadLetters: memoryDeadLetterStore(), fallbacks: memoryFallbackStore(), alerts: memoryAlertStore() };
+      return { deadLetters: memoryDeadLetterStore(), fallbacks: memoryFallbackStore(), alerts: memoryAlertStore(), silences: memorySilenceStore() };
     },
   },
 ];
@@ -70,8 +71,9 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
   let deadLetters: DeadLetterStore;
   let fallbacks: FallbackStore;
   let alerts: AlertStore;
+  let silences: SilenceStore;
   beforeEach(async () => {
-    ({ deadLetters, fallbacks, alerts } = await make());
+    ({ deadLetters, fallbacks, alerts, silences } = await make());
   });
 
   const write = async (i: DeadLetterInput): Promise<string> => {
@@ -327,6 +329,7 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
   });
 
   describe("fallbacks", () => {
+    const FRESH = { state: "waiting", settled_at: null, flagged_at: null, replays: 0, reconciled_at: null, confirmed_at: null } as const;
     const fallback = (n: number, overrides: Partial<FallbackRow> = {}): FallbackRow => ({
       id: `msg_fb_${n}`,
       trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
@@ -348,7 +351,55 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
         ["msg_fb_5", "msg_fb_4", "msg_fb_3", "msg_fb_2"],
         ["msg_fb_1", "msg_fb_0"],
       ]);
-      expect(pages[0]?.[1]).toEqual(fallback(4));
+      expect(pages[0]?.[1]).toEqual({ ...fallback(4), ...FRESH });
+    });
+
+    it("tracks a fallback's final state; delivered is final", async () => {
+      await fallbacks.record(fallback(0));
+      await fallbacks.record(fallback(1));
+      await fallbacks.settle("msg_fb_0", "dead_lettered", T + 10);
+      await fallbacks.settle("msg_fb_0", "delivered", T + 20);
+      await fallbacks.settle("msg_fb_0", "dead_lettered", T + 30);
+      await fallbacks.settle("nope", "delivered", T);
+      const ids = async (state: "waiting" | "delivered" | "dead_lettered" | "unreconciled") =>
+        (await fallbacks.list({ filter: { state }, limit: 10, after: null })).rows.map((r) => r.id);
+      expect(await ids("delivered")).toEqual(["msg_fb_0"]);
+      expect(await ids("waiting")).toEqual(["msg_fb_1"]);
+      expect((await fallbacks.list({ filter: { state: "delivered" }, limit: 10, after: null })).rows[0]?.settled_at).toBe(T + 20);
+      expect(await ids("unreconciled")).toEqual([]);
+    });
+
+    it("flags overdue waiting fallbacks of a route once (compare-and-swap)", async () => {
+      for (const n of [0, 1, 2]) await fallbacks.record(fallback(n));
+      await fallbacks.record(fallback(3, { route: "other" }));
+      await fallbacks.settle("msg_fb_0", "delivered", T + 5);
+      expect((await fallbacks.flagOverdue("payment.authorize", T + 2, T + 100, 10)).map((r) => r.id)).toEqual(["msg_fb_1"]);
+      const [twice, once] = await Promise.all([fallbacks.flagOverdue("payment.authorize", T + 3, T + 101, 10), fallbacks.flagOverdue("payment.authorize", T + 3, T + 101, 10)]);
+      expect([...(twice ?? []), ...(once ?? [])].map((r) => r.id)).toEqual(["msg_fb_2"]);
+      const unreconciled = (await fallbacks.list({ filter: { state: "unreconciled" }, limit: 10, after: null })).rows;
+      expect(unreconciled.map((r) => [r.id, r.flagged_at])).toEqual([
+        ["msg_fb_2", T + 101],
+        ["msg_fb_1", T + 100],
+      ]);
+    });
+
+    it("hands out reconcile candidates once per slot, confirms, and caps counted replays at 3", async () => {
+      for (const n of [0, 1, 2]) await fallbacks.record(fallback(n));
+      await fallbacks.record(fallback(3, { endpoint: "profiles" }));
+      const slot = T + 1000;
+      expect((await fallbacks.reconcileCandidates("payments", T, slot, 10)).map((r) => r.id)).toEqual(["msg_fb_0", "msg_fb_1", "msg_fb_2"]);
+      await fallbacks.confirm(["msg_fb_0"], slot, T + 1001);
+      expect(await fallbacks.claimReconcile("msg_fb_1", slot, true)).toBe(true);
+      expect(await fallbacks.claimReconcile("msg_fb_1", slot, true)).toBe(false);
+      expect(await fallbacks.claimReconcile("msg_fb_2", slot, false)).toBe(true);
+      expect(await fallbacks.reconcileCandidates("payments", T, slot, 10)).toEqual([]);
+      expect((await fallbacks.reconcileCandidates("payments", T, slot + 1, 10)).map((r) => r.id)).toEqual(["msg_fb_1", "msg_fb_2"]);
+      expect(await fallbacks.claimReconcile("msg_fb_1", slot + 1, true)).toBe(true);
+      expect(await fallbacks.claimReconcile("msg_fb_1", slot + 2, true)).toBe(true);
+      expect(await fallbacks.claimReconcile("msg_fb_1", slot + 3, true)).toBe(false);
+      expect(await fallbacks.claimReconcile("msg_fb_1", slot + 3, false)).toBe(true);
+      const [row] = (await fallbacks.list({ filter: {}, limit: 10, after: null })).rows.filter((r) => r.id === "msg_fb_1");
+      expect(row).toMatchObject({ replays: 3, reconciled_at: slot + 3, confirmed_at: null });
     });
 
     it("filters by source, endpoint and reason", async () => {
@@ -385,6 +436,48 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
       expect(await alerts.claim(alert, T + 5 * 60_000, HOUR)).toBe(true);
       await alerts.backdate(alert.key, T, T - HOUR);
       expect(await alerts.claim(alert, T + 6 * 60_000, HOUR)).toBe(false);
+    });
+
+    it("keeps pending alerts per tier, oldest first, once per id, until removed", async () => {
+      const pending = (id: string, tier: string, at: number) => ({ id, tier, payload: `{"id":"${id}"}`, at });
+      await alerts.addPending([pending("a", "critical", T + 2), pending("b", "default", T), pending("c", "critical", T + 1)]);
+      await alerts.addPending([pending("a", "default", T + 9)]);
+      expect(await alerts.pendingTiers()).toEqual(["critical", "default"]);
+      expect((await alerts.listPending("critical", 10)).map((p) => p.id)).toEqual(["c", "a"]);
+      expect(await alerts.listPending("critical", 1)).toEqual([pending("c", "critical", T + 1)]);
+      await alerts.removePending(["c", "a"]);
+      expect(await alerts.pendingTiers()).toEqual(["default"]);
+      await alerts.addPending([]);
+      await alerts.removePending([]);
+    });
+  });
+
+  describe("silences", () => {
+    const silence = (id: string, until: number, createdAt = T) => ({
+      id,
+      endpoints: id === "all" ? ("*" as const) : ["payments"],
+      until,
+      reason: id === "all" ? null : "deploy",
+      created_at: createdAt,
+    });
+
+    it("lists the active silences newest first and forgets the ones past their end", async () => {
+      await silences.add(silence("s1", T + HOUR));
+      await silences.add(silence("all", T + 2 * HOUR, T + 1));
+      await silences.add(silence("s1", T + 9 * HOUR));
+      expect(await silences.listActive(T + 2)).toEqual([silence("all", T + 2 * HOUR, T + 1), silence("s1", T + HOUR)]);
+      expect((await silences.listActive(T + HOUR)).map((s) => s.id)).toEqual(["all"]);
+      expect(await silences.listActive(T + 2 * HOUR)).toEqual([]);
+    });
+
+    it("ends an active silence once; an ended or expired one cannot be ended", async () => {
+      await silences.add(silence("s1", T + HOUR));
+      expect(await silences.end("s1", T + 5)).toBe(true);
+      expect(await silences.end("s1", T + 6)).toBe(false);
+      expect(await silences.listActive(T + 6)).toEqual([]);
+      await silences.add(silence("s2", T + HOUR));
+      expect(await silences.end("s2", T + HOUR)).toBe(false);
+      expect(await silences.end("nope", T)).toBe(false);
     });
   });
 });

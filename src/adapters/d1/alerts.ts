@@ -1,6 +1,7 @@
 // D1 alert store (ports/storage AlertStore): one row per alert condition; a firing is claimed by a
 // compare-and-swap upsert, so overlapping scheduled runs and isolates fire a condition once per interval.
-import type { AlertStore } from "../../ports/storage";
+// Fired alerts wait in alert_pending until their tier's grouped notification goes out.
+import type { AlertStore, PendingAlert } from "../../ports/storage";
 
 export function d1AlertStore(db: D1Database): AlertStore {
   return {
@@ -18,6 +19,28 @@ export function d1AlertStore(db: D1Database): AlertStore {
 
     async backdate(key, claimedAt, firedAt) {
       await db.prepare("UPDATE alerts SET last_fired_at = ? WHERE key = ? AND last_fired_at = ?").bind(firedAt, key, claimedAt).run();
+    },
+
+    async addPending(rows) {
+      if (rows.length === 0) return;
+      const insert = db.prepare("INSERT INTO alert_pending (id, tier, payload, at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING");
+      await db.batch(rows.map((r) => insert.bind(r.id, r.tier, r.payload, r.at)));
+    },
+
+    async pendingTiers() {
+      const { results } = await db.prepare("SELECT DISTINCT tier FROM alert_pending ORDER BY tier").all<{ tier: string }>();
+      return results.map((r) => r.tier);
+    },
+
+    async listPending(tier, limit) {
+      const { results } = await db.prepare("SELECT id, tier, payload, at FROM alert_pending WHERE tier = ? ORDER BY at, id LIMIT ?").bind(tier, limit).all<PendingAlert>();
+      return results;
+    },
+
+    async removePending(ids) {
+      if (ids.length === 0) return;
+      const remove = db.prepare("DELETE FROM alert_pending WHERE id = ?");
+      await db.batch(ids.map((id) => remove.bind(id)));
     },
   };
 }

@@ -5,8 +5,9 @@ import { r2PayloadStore } from "../payload-store";
 import { d1AlertStore } from "./alerts";
 import { d1DeadLetterStore } from "./dead-letters";
 import { d1FallbackStore } from "./fallbacks";
+import { d1SilenceStore } from "./silences";
 
-export { d1AlertStore, d1DeadLetterStore, d1FallbackStore };
+export { d1AlertStore, d1DeadLetterStore, d1FallbackStore, d1SilenceStore };
 
 export function cloudflareStores(bindings: { DB: D1Database; PAYLOADS: R2Bucket }): Stores {
   return {

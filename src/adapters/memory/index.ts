@@ -5,8 +5,9 @@ import { memoryAlertStore } from "./alerts";
 import { memoryDeadLetterStore } from "./dead-letters";
 import { memoryFallbackStore } from "./fallbacks";
 import { memoryPayloadStore } from "./payloads";
+import { memorySilenceStore } from "./silences";
 
-export { memoryAlertStore, memoryDeadLetterStore, memoryFallbackStore, memoryPayloadStore };
+export { memoryAlertStore, memoryDeadLetterStore, memoryFallbackStore, memoryPayloadStore, memorySilenceStore };
 
 export function memoryStores(): Stores {
   return { deadLetters: memoryDeadLetterStore(), fallbacks: memoryFallbackStore(), alerts: memoryAlertStore(), payloads: memoryPayloadStore() };

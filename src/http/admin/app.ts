@@ -10,6 +10,7 @@ import { openApiDocument } from "./openapi";
 import { AdminRouter } from "./router";
 import { OpenApiDocumentSchema } from "./schemas";
 import { registerStatsRoutes } from "./stats";
+import { registerSilenceRoutes } from "./silences";
 
 export const ADMIN_API_VERSION = "1.0.0";
 
@@ -21,6 +22,7 @@ export function createAdminApp(): Hono<AppEnv> {
   registerLifecycleRoutes(router);
   registerDlqRoutes(router);
   registerStatsRoutes(router);
+  registerSilenceRoutes(router);
   let document: Record<string, unknown> | undefined;
   router.add(
     {

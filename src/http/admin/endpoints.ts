@@ -5,11 +5,13 @@ import type { Context } from "hono";
 import type { Config, Endpoint } from "../../config/load";
 import type { AppEnv } from "../context";
 import { redactUrl } from "../../core/url-guard";
+import { secretActive, type SecretEntry } from "../../core/secret-window";
 import type { GuardSnapshot } from "../../ports/guard";
 import type { Secrets } from "../../ports/secrets";
 import { log } from "../../log";
 import { problem } from "../problem";
 import type { AdminRouter } from "./router";
+import type { SecretRefSchema } from "./schemas";
 import { EffectiveConfigSchema, EndpointDetailSchema, EndpointResetSchema, NameParamsSchema } from "./schemas";
 
 const TAG = "routes";
@@ -30,9 +32,9 @@ export function registerEndpointRoutes(router: AdminRouter): void {
     },
     async (c) => {
       const config = c.get("config");
-      const { guard, secrets } = c.env.ports;
+      const { guard, secrets, clock } = c.env.ports;
       const snapshots = await Promise.all([...config.endpoints.values()].map(async (e) => [e.name, await guard.snapshot(e)] as const));
-      return c.json(effectiveConfig(secrets, config, new Map(snapshots)));
+      return c.json(effectiveConfig(secrets, config, new Map(snapshots), clock.now()));
     },
   );
 
@@ -95,11 +97,17 @@ export async function endpointView(c: Context<AppEnv>, endpoint: Endpoint): Prom
   return c.json(body);
 }
 
-function secretRefs(secrets: Secrets, names: readonly string[]): { name: string; present: boolean }[] {
-  return names.map((name) => ({ name, present: secrets.get(name) !== undefined }));
+/** Each secret entry: its binding and whether it exists; a windowed entry (§8) adds its window and whether it is in it. */
+function secretRefs(secrets: Secrets, entries: readonly SecretEntry[], now: number): z.input<typeof SecretRefSchema>[] {
+  return entries.map((e) => {
+    const ref = { name: e.binding, present: secrets.get(e.binding) !== undefined };
+    if (e.notBefore === null && e.notAfter === null) return ref;
+    const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
+    return { ...ref, not_before: iso(e.notBefore), not_after: iso(e.notAfter), active: secretActive(e, now) };
+  });
 }
 
-function effectiveConfig(secrets: Secrets, config: Config, snapshots: ReadonlyMap<string, GuardSnapshot | null>): z.input<typeof EffectiveConfigSchema> {
+function effectiveConfig(secrets: Secrets, config: Config, snapshots: ReadonlyMap<string, GuardSnapshot | null>, now: number): z.input<typeof EffectiveConfigSchema> {
   return {
     max_body_bytes: config.maxBodyBytes,
     allow_private_networks: config.allowPrivateNetworks,
@@ -114,7 +122,7 @@ function effectiveConfig(secrets: Secrets, config: Config, snapshots: ReadonlyMa
       [...config.sources.values()].map((s) => [
         s.name,
         {
-          verify: { scheme: s.verify.scheme, tolerance_s: s.verify.tolerance_s, secrets: secretRefs(secrets, s.verify.secrets) },
+          verify: { scheme: s.verify.scheme, tolerance_s: s.verify.tolerance_s, secrets: secretRefs(secrets, s.verify.secrets, now) },
           event_type_header: s.eventTypeHeader,
           event_type_field: s.eventTypeField,
           idempotency_header: s.idempotency_header ?? null,
@@ -129,7 +137,7 @@ function effectiveConfig(secrets: Secrets, config: Config, snapshots: ReadonlyMa
         e.name,
         {
           url: redactUrl(e.url),
-          signing_secrets: secretRefs(secrets, e.signing_secrets),
+          signing_secrets: secretRefs(secrets, e.signing_secrets, now),
           max_concurrency: e.max_concurrency,
           timeout_ms: e.timeout_ms ?? null,
           circuit_breaker: { ...e.circuit_breaker, failure_rate: e.circuit_breaker.failure_rate ?? null },

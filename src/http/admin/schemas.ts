@@ -4,7 +4,9 @@
 import * as z from "zod";
 import { DEAD_LETTER_REASONS } from "../../core/dead-letter";
 import { FALLBACK_REASONS } from "../../core/envelope";
-import type { DeadLetterStatus } from "../../ports/storage";
+import { FALLBACK_STATES, type DeadLetterStatus } from "../../ports/storage";
+
+const FALLBACK_STATE_FILTERS = ["unreconciled", ...FALLBACK_STATES] as const;
 
 export const responseSchemas = z.registry<{ id: string }>();
 export const requestSchemas = z.registry<{ id: string }>();
@@ -118,7 +120,13 @@ export const NameParamsSchema = z.strictObject({ name: z.string().min(1).max(64)
 
 // ---- routes and endpoints
 
-const SecretRefSchema = z.object({ name: z.string().describe("Binding name"), present: z.boolean() });
+export const SecretRefSchema = z.object({
+  name: z.string().describe("Binding name"),
+  present: z.boolean(),
+  not_before: iso().nullable().optional().describe("Scheduled rotation (§8): used from this instant; only on windowed entries"),
+  not_after: iso().nullable().optional().describe("Scheduled rotation (§8): no longer used from this instant"),
+  active: z.boolean().optional().describe("Whether the entry is inside its window now"),
+});
 
 export const BreakerSchema = z
   .object({
@@ -252,6 +260,7 @@ export const FallbackQuerySchema = z.strictObject({
   source: filterValue().optional(),
   endpoint: filterValue().optional(),
   reason: z.enum(FALLBACK_REASONS, { error: `must be one of ${FALLBACK_REASONS.join(", ")}` }).optional(),
+  state: z.enum(FALLBACK_STATE_FILTERS, { error: `must be one of ${FALLBACK_STATE_FILTERS.join(", ")}` }).optional(),
   limit: limit(200, 50),
   cursor: z.string().max(512).optional(),
 });
@@ -268,11 +277,37 @@ export const FallbackPageSchema = z
         endpoint: z.string(),
         reason: z.enum(FALLBACK_REASONS),
         at: iso(),
+        state: z.enum(FALLBACK_STATES).describe("Where the event stands: waiting (still being delivered), delivered, dead_lettered"),
+        unreconciled: z.boolean().describe("Still waiting after the rule's reconcile_after_s (flagged by the cron)"),
+        settled_at: iso().nullable(),
+        replays: int().describe("Replays asked for by the endpoint's reconcile_url (at most 3)"),
       }),
     ),
     next_cursor: z.string().nullable(),
   })
   .register(responseSchemas, { id: "FallbackPage" });
+
+// ---- silences (contract §8)
+
+export const SilenceBodySchema = z
+  .strictObject({
+    endpoints: z.union([z.literal("*"), z.array(z.string().min(1).max(64)).min(1).max(100)], { error: 'must be a list of endpoint names or "*"' }),
+    until: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }),
+    reason: z.string().max(500, { error: "must be at most 500 characters" }).optional(),
+  })
+  .register(requestSchemas, { id: "SilenceInput" });
+
+export const SilenceSchema = z
+  .object({
+    id: z.string(),
+    endpoints: z.union([z.literal("*"), z.array(z.string())]),
+    until: iso(),
+    reason: z.string().nullable(),
+    created_at: iso(),
+  })
+  .register(responseSchemas, { id: "Silence" });
+
+export const SilenceListSchema = z.object({ items: z.array(SilenceSchema) }).register(responseSchemas, { id: "SilenceList" });
 
 export const OpenApiDocumentSchema = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) }).register(responseSchemas, { id: "OpenApiDocument" });
 

@@ -68,7 +68,7 @@ export function registerStatsRoutes(router: AdminRouter): void {
       operationId: "listFallbacks",
       tag: "stats",
       query: FallbackQuerySchema,
-      summary: "Sync calls answered by the async fallback, newest first (reconcile with the consumer's records)",
+      summary: "Sync calls answered by the async fallback, newest first, with each one's state (?state=unreconciled|waiting|delivered|dead_lettered)",
       responses: { 200: { description: "A page of fallbacks", schema: FallbackPageSchema }, 400: { description: "Invalid query", problem: true }, 401: unauthorized },
     },
     async (c, { query }) => {
@@ -76,10 +76,23 @@ export function registerStatsRoutes(router: AdminRouter): void {
       if (cursor === null && query.cursor !== undefined) {
         return problem(c, { kind: "invalid-input", detail: "Invalid query: cursor: not a next_cursor returned by this API" });
       }
-      const filter = { source: query.source, endpoint: query.endpoint, reason: query.reason };
+      const filter = { source: query.source, endpoint: query.endpoint, reason: query.reason, state: query.state };
       const page = await c.env.ports.fallbacks.list({ filter, limit: query.limit, after: cursor });
       const body: z.input<typeof FallbackPageSchema> = {
-        items: page.rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
+        items: page.rows.map((r) => ({
+          id: r.id,
+          trace_id: r.trace_id,
+          source: r.source,
+          event_type: r.event_type,
+          route: r.route,
+          endpoint: r.endpoint,
+          reason: r.reason,
+          at: new Date(r.at).toISOString(),
+          state: r.state,
+          unreconciled: r.state === "waiting" && r.flagged_at !== null,
+          settled_at: r.settled_at === null ? null : new Date(r.settled_at).toISOString(),
+          replays: r.replays,
+        })),
         next_cursor: page.next === null ? null : encodeCursor(page.next),
       };
       return c.json(body);

@@ -9,12 +9,13 @@ import { loadHealth, type Health } from "./data";
 import { duration, millis, percent } from "./format";
 import { BreakerBadge, Layout, page, Scroll } from "./layout";
 import { CONSOLE_PATH, takeFlash } from "./session";
+import { Silences } from "./silences";
 
 export function registerOverview(app: Hono<ConsoleEnv>): void {
   app.get("/", async (c) => {
     const config = c.get("config");
-    const health = await loadHealth(c.env.ports, config);
     const now = c.env.ports.clock.now();
+    const [health, silences] = await Promise.all([loadHealth(c.env.ports, config), c.env.ports.silences.listActive(now)]);
     return page(
       c,
       <Layout title="Overview" section="overview" session={sessionOf(c)} flash={takeFlash(c)}>
@@ -23,6 +24,8 @@ export function registerOverview(app: Hono<ConsoleEnv>): void {
         <Endpoints config={config} health={health} now={now} />
         <h2 id="routes">Routes</h2>
         <Routes config={config} health={health} />
+        <h2 id="silences">Silences</h2>
+        <Silences silences={silences} windows={config.maintenanceWindows} now={now} />
       </Layout>,
     );
   });

@@ -1,0 +1,89 @@
+// POST/GET/DELETE /admin/silences (contract §8): run-time silences of alerts, stored durably in the
+// silence store; the cron's alerts skip the endpoints they cover until they end.
+import type * as z from "zod";
+import { messageId } from "../../core/ids";
+import type { Silence } from "../../ports/silences";
+import { problem } from "../problem";
+import type { AdminRouter } from "./router";
+import { IdParamsSchema, SilenceBodySchema, SilenceListSchema, SilenceSchema } from "./schemas";
+
+const unauthorized = { description: "Missing or wrong bearer token", problem: true } as const;
+const TAG = "alerts";
+
+export function silenceView(s: Silence): z.input<typeof SilenceSchema> {
+  return {
+    id: s.id,
+    endpoints: s.endpoints === "*" ? "*" : [...s.endpoints],
+    until: new Date(s.until).toISOString(),
+    reason: s.reason,
+    created_at: new Date(s.created_at).toISOString(),
+  };
+}
+
+export function registerSilenceRoutes(router: AdminRouter): void {
+  router.add(
+    {
+      method: "post",
+      path: "/silences",
+      operationId: "addSilence",
+      tag: TAG,
+      body: SilenceBodySchema,
+      summary: "Silence the alerts of some endpoints (or all) until a time",
+      responses: { 201: { description: "The silence", schema: SilenceSchema }, 400: { description: "Invalid body", problem: true }, 401: unauthorized },
+    },
+    async (c, { body }) => {
+      const config = c.get("config");
+      const { clock, silences } = c.env.ports;
+      const now = clock.now();
+      const until = Date.parse(body.until);
+      if (until <= now) return problem(c, { kind: "invalid-input", detail: "Invalid request body: until: must be in the future" });
+      if (body.endpoints !== "*") {
+        const unknown = body.endpoints.filter((e) => !config.endpoints.has(e));
+        if (unknown.length > 0)
+          return problem(c, { kind: "invalid-input", detail: `Invalid request body: endpoints: no endpoint named ${unknown.map((u) => `"${u}"`).join(", ")}` });
+      }
+      const silence: Silence = {
+        id: messageId(now, clock.randomBytes(10)).replace(/^msg_/, "sil_"),
+        endpoints: body.endpoints === "*" ? "*" : [...new Set(body.endpoints)],
+        until,
+        reason: body.reason ?? null,
+        created_at: now,
+      };
+      await silences.add(silence);
+      return c.json(silenceView(silence), 201);
+    },
+  );
+
+  router.add(
+    {
+      method: "get",
+      path: "/silences",
+      operationId: "listSilences",
+      tag: TAG,
+      summary: "The active silences, newest first",
+      responses: { 200: { description: "Active silences", schema: SilenceListSchema }, 401: unauthorized },
+    },
+    async (c) => {
+      const { clock, silences } = c.env.ports;
+      const body: z.input<typeof SilenceListSchema> = { items: (await silences.listActive(clock.now())).map(silenceView) };
+      return c.json(body);
+    },
+  );
+
+  router.add(
+    {
+      method: "delete",
+      path: "/silences/{id}",
+      operationId: "endSilence",
+      tag: TAG,
+      params: IdParamsSchema,
+      summary: "End a silence now",
+      responses: { 204: { description: "Ended" }, 401: unauthorized, 404: { description: "No active silence with this id", problem: true } },
+    },
+    async (c, { params }) => {
+      const { clock, silences } = c.env.ports;
+      if (!(await silences.end(params.id, clock.now()))) return problem(c, { kind: "unknown-silence" });
+      return c.body(null, 204);
+    },
+  );
+}
