@@ -18,6 +18,8 @@ interface Entry {
   pending: CallReport[];
   inflight: number;
   accepted: Record<string, number>;
+  /** Schema violations per route since the last exchange. */
+  violations: Record<string, number>;
   /** A timed flush is armed for the outcomes buffered since the last exchange. */
   trailing: boolean;
   /** A view refresh is on its way: concurrent calls use the view they have instead of asking too. */
@@ -38,10 +40,14 @@ function isolate(): string {
 function entryOf(name: string): Entry {
   let e = entries.get(name);
   if (e === undefined) {
-    e = { view: null, fetchedAt: 0, pending: [], inflight: 0, accepted: {}, trailing: false, refreshing: false, endpoint: null };
+    e = { view: null, fetchedAt: 0, pending: [], inflight: 0, accepted: {}, violations: {}, trailing: false, refreshing: false, endpoint: null };
     entries.set(name, e);
   }
   return e;
+}
+
+function hasBuffered(e: Entry): boolean {
+  return e.pending.length > 0 || Object.keys(e.accepted).length > 0 || Object.keys(e.violations).length > 0;
 }
 
 /** Forgets cached state (tests, admin reset). */
@@ -60,13 +66,16 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
   async function exchange(endpoint: Endpoint, e: Entry, now: number, wantAdmission: boolean, leaseMs: number) {
     const reports = e.pending.splice(0);
     const accepted = e.accepted;
+    const violations = e.violations;
     e.accepted = {};
+    e.violations = {};
     try {
       const answer = await stub(endpoint.name).sync({
         isolate: isolate(),
         inflight: e.inflight,
         reports,
         accepted,
+        schemaViolations: violations,
         cfg: endpoint.breaker,
         admit: wantAdmission,
         probeLeaseMs: leaseMs,
@@ -77,6 +86,7 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
     } catch (error) {
       e.pending.unshift(...reports.slice(-MAX_PENDING));
       for (const [route, n] of Object.entries(accepted)) e.accepted[route] = (e.accepted[route] ?? 0) + n;
+      for (const [route, n] of Object.entries(violations)) e.violations[route] = (e.violations[route] ?? 0) + n;
       log("error", "endpoint_guard_unavailable", { endpoint: endpoint.name, error: errorMessage(error) });
       return null;
     }
@@ -93,7 +103,7 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
     } finally {
       e.trailing = false;
     }
-    if (e.pending.length === 0 && Object.keys(e.accepted).length === 0) return;
+    if (!hasBuffered(e)) return;
     e.refreshing = true;
     try {
       await exchange(endpoint, e, clock.now(), false, 0);
@@ -204,10 +214,20 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
       e.accepted[route] = (e.accepted[route] ?? 0) + 1;
     },
 
+    noteSchemaViolation(endpoint, route) {
+      const e = entryOf(endpoint.name);
+      e.endpoint = endpoint;
+      e.violations[route] = (e.violations[route] ?? 0) + 1;
+      if (!e.trailing && background !== undefined) {
+        e.trailing = true;
+        background.waitUntil(timedFlush(endpoint, e));
+      }
+    },
+
     async flush() {
       const work: Promise<unknown>[] = [];
       for (const e of entries.values()) {
-        if (e.endpoint !== null && (e.pending.length > 0 || Object.keys(e.accepted).length > 0)) {
+        if (e.endpoint !== null && hasBuffered(e)) {
           work.push(exchange(e.endpoint, e, clock.now(), false, 0));
         }
       }

@@ -7,6 +7,7 @@ import { routeName } from "../core/routing";
 import { retryPolicy, type RetryPolicy } from "../core/retry";
 import type { BreakerConfig } from "../core/breaker";
 import { schemeOf } from "../core/signatures/registry";
+import { compileSchemas, type EventSchema } from "./event-schemas";
 
 export interface Rule extends RuleConfig {
   index: number;
@@ -38,6 +39,8 @@ export interface Config {
   sources: ReadonlyMap<string, Source>;
   endpoints: ReadonlyMap<string, Endpoint>;
   rules: readonly Rule[];
+  /** `schemas`, compiled at load (docs/contract.md §9); a rule's `schema` names one. */
+  schemas: ReadonlyMap<string, EventSchema>;
 }
 
 export type LoadResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -94,11 +97,14 @@ export function parseConfig(raw: unknown): LoadResult {
     const verdict = checkEndpointUrl(endpoint.url, { allowPrivateNetworks: cfg.allow_private_networks });
     if (!verdict.ok) problems.push(`endpoints.${name}.url: ${verdict.reason}`);
   }
+  const compiled = compileSchemas(cfg.schemas, formatPath);
+  problems.push(...compiled.problems);
   const seen = new Map<string, number>();
   cfg.routing_rules.forEach((rule, i) => {
     const where = `routing_rules[${i}]`;
     if (!(rule.endpoint in cfg.endpoints)) problems.push(`${where}.endpoint: no endpoint named "${rule.endpoint}"`);
     if (rule.source !== undefined && !(rule.source in cfg.sources)) problems.push(`${where}.source: no source named "${rule.source}"`);
+    if (rule.schema !== undefined && !(rule.schema in cfg.schemas)) problems.push(`${where}.schema: no schema named "${rule.schema}"`);
     const key = routeName(rule);
     const previous = seen.get(key);
     if (previous !== undefined) problems.push(`${where}.event_type: duplicates routing_rules[${previous}] (${key})`);
@@ -116,10 +122,10 @@ export function parseConfig(raw: unknown): LoadResult {
     }
   });
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: build(cfg) };
+  return { ok: true, config: build(cfg, compiled.schemas) };
 }
 
-function build(cfg: ParsedConfig): Config {
+function build(cfg: ParsedConfig, schemas: ReadonlyMap<string, EventSchema>): Config {
   const sources = new Map<string, Source>();
   for (const [name, s] of Object.entries(cfg.sources)) {
     sources.set(name, {
@@ -151,6 +157,7 @@ function build(cfg: ParsedConfig): Config {
     sources,
     endpoints,
     rules,
+    schemas,
   };
 }
 

@@ -11,6 +11,7 @@ import type { Problem } from "../core/problems";
 import { readBodyLimited } from "./body";
 import { problem } from "./problem";
 import { verifyRequest } from "./verify-request";
+import { schemaProblem } from "./schema-check";
 import type { AppEnv } from "./context";
 import type { AcceptedEvent } from "../delivery/event";
 import { dispatchOnce, type DedupKeys } from "../delivery/dispatch";
@@ -79,6 +80,8 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
   const rule = config.rules[ruleIndex];
   if (rule === undefined) return fail({ kind: "unroutable-event", eventType });
   Object.assign(fields, { event_type: eventType, route: rule.name, endpoint: rule.endpoint, mode: rule.mode });
+  const violation = schemaProblem(config, rule, json, ports.guard, fields);
+  if (violation !== null) return fail(violation, "schema");
   const endpoint = config.endpoints.get(rule.endpoint);
   if (endpoint === undefined) return fail({ kind: "internal" }, "endpoint missing after validation");
 

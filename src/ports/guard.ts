@@ -11,6 +11,8 @@ export interface GuardSyncRequest {
   reports: readonly CallReport[];
   /** Events accepted for async delivery per route since the last exchange (routes with max_backlog). */
   accepted?: Readonly<Record<string, number>>;
+  /** Events refused by the route's event schema (422) per route since the last exchange. */
+  schemaViolations?: Readonly<Record<string, number>>;
   cfg: BreakerConfig;
   /** Ask for admission of one call (half-open probes are granted only here). */
   admit: boolean;
@@ -42,7 +44,7 @@ export interface GuardSnapshot {
   breaker: ReturnType<typeof publicState>;
   inflight: number;
   transitions: { at: string; from: string; to: string }[];
-  last_hour: { total: Omit<RouteStats, "route">; routes: RouteStats[] };
+  last_hour: { total: Omit<RouteStats, "route">; routes: RouteStats[]; /** Schema violations per route (docs/contract.md §9). */ schema_violations?: Record<string, number> };
   /** Delivered and failed calls per minute over the last 2 hours (SLO burn rates, console charts). */
   per_minute: { minute: string; delivered: number; failed: number }[];
 }
@@ -80,6 +82,8 @@ export interface EndpointGuardPort {
   backpressure(endpoint: Endpoint, route: string, opts: BackpressureOptions): Promise<Backpressure>;
   /** Counts an event accepted on a route with max_backlog; reported with the next exchange. */
   noteAccepted(endpoint: string, route: string): void;
+  /** Counts an event refused by the route's schema; reported with the next exchange (within ~1 s). */
+  noteSchemaViolation(endpoint: Endpoint, route: string): void;
   /** Sends every endpoint's buffered outcomes now (end of a queue batch or an ordered alarm). */
   flush(): Promise<void>;
   /** Counts a dead letter in the endpoint's stats and settles its backlog. */

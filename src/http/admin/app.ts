@@ -5,6 +5,7 @@ import type { AppEnv } from "../context";
 import { adminAuth } from "./auth";
 import { registerDlqRoutes } from "./dlq";
 import { registerEndpointRoutes } from "./endpoints";
+import { registerEventSchemaRoutes } from "./event-schemas";
 import { openApiDocument } from "./openapi";
 import { AdminRouter } from "./router";
 import { OpenApiDocumentSchema } from "./schemas";
@@ -19,6 +20,7 @@ export function createAdminApp(): Hono<AppEnv> {
   registerEndpointRoutes(router);
   registerDlqRoutes(router);
   registerStatsRoutes(router);
+  registerEventSchemaRoutes(router);
   let document: Record<string, unknown> | undefined;
   router.add(
     {

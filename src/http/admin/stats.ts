@@ -42,7 +42,8 @@ export function registerStatsRoutes(router: AdminRouter): void {
         routes: config.rules.map((rule) => {
           const stats = byEndpoint.get(rule.endpoint)?.last_hour.routes.find((r) => r.route === rule.name);
           const { route: _route, ...numbers } = stats ?? { route: rule.name, ...EMPTY };
-          return { route: rule.name, endpoint: rule.endpoint, ...numbers, dlq_size: dlqOfRoute(rule.name, rule.endpoint) };
+          const schemaViolations = byEndpoint.get(rule.endpoint)?.last_hour.schema_violations?.[rule.name] ?? 0;
+          return { route: rule.name, endpoint: rule.endpoint, ...numbers, dlq_size: dlqOfRoute(rule.name, rule.endpoint), schema_violations: schemaViolations };
         }),
       };
       return c.json(body);

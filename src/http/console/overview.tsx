@@ -142,6 +142,7 @@ function Routes(props: { config: Config; health: Health }) {
             </th>
             <th scope="col">Fallback</th>
             <th scope="col">Ordering</th>
+            <th scope="col">Schema</th>
             <th scope="col" class="n">
               Success
             </th>
@@ -174,6 +175,9 @@ function Routes(props: { config: Config; health: Health }) {
                 <td class="n">{r.mode === "sync" ? `${r.effectiveTimeoutMs} ms` : <span class="mut">{`${r.policy.maxAttempts} attempts`}</span>}</td>
                 <td>{r.mode === "sync" ? r.fallback : <span class="mut">–</span>}</td>
                 <td>{r.ordering_key === undefined ? <span class="mut">none</span> : <code>{r.ordering_key}</code>}</td>
+                <td>
+                  <SchemaCell schema={r.schema} violations={s?.last_hour.schema_violations?.[r.name] ?? 0} />
+                </td>
                 <td class="n">{percent(stats?.success_rate ?? null)}</td>
                 <td class="n">{millis(stats?.p95_ms ?? null)}</td>
                 <td class="n">{waiting === 0 ? "0" : <a href={dlqHref({ endpoint: r.endpoint, event_type: r.event_type })}>{waiting}</a>}</td>
@@ -183,5 +187,16 @@ function Routes(props: { config: Config; health: Health }) {
         </tbody>
       </table>
     </Scroll>
+  );
+}
+
+/** A rule's event schema and the events it refused in the last hour (docs/contract.md §9). */
+function SchemaCell(props: { schema: string | undefined; violations: number }) {
+  if (props.schema === undefined) return <span class="mut">none</span>;
+  return (
+    <>
+      <code>{props.schema}</code>
+      {props.violations > 0 ? <span class="mut">{` ${props.violations} refused`}</span> : null}
+    </>
   );
 }
