@@ -1,7 +1,7 @@
 // The benchmark's blocks: what each one sends, where, how (saturation or fixed rate), and the
 // answer it expects. A block is measured as one run; `run.ts` repeats them in alternating rounds.
 import type { LoadSpec } from "./load";
-import { forgedHeaders, freshKeys, jsonBody, KB, MB, signedSupply } from "./fixtures";
+import { forgedHeaders, freshKeys, jsonBody, KB, MB, orderBody, signedSupply } from "./fixtures";
 
 export type BlockId =
   | "floor_1k"
@@ -11,6 +11,8 @@ export type BlockId =
   | "async_1k_open_key"
   | "async_1k_open"
   | "reject_1k"
+  | "schema_1k"
+  | "noschema_1k"
   | "floor_1m"
   | "floor_put_1m"
   | "async_1m"
@@ -43,6 +45,7 @@ export function blocks(t: Targets): Block[] {
   const user1k = jsonBody("user.created", KB);
   const user1m = jsonBody("user.created", MB);
   const pay1k = jsonBody("payment.authorize", KB);
+  const order1k = orderBody(KB);
   const asyncHeaders = { ...JSON_CT, "X-Event-Type": "user.created" };
   const signed = (body: Buffer, expected: number) => signedSupply(t.secret, body, expected);
   return [
@@ -101,6 +104,34 @@ export function blocks(t: Targets): Block[] {
       mode: "saturate",
       connections: 16,
       spec: () => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: user1k, headers: asyncHeaders, next: forgedHeaders(), expectStatus: 401 }),
+    },
+    {
+      id: "schema_1k",
+      title: "async accept, signed 1 KB validated against a 30-property schema",
+      bytes: KB,
+      mode: "saturate",
+      connections: 16,
+      spec: async (n) => ({
+        url: `${t.gatewayUrl}/webhooks/bench`,
+        body: order1k,
+        headers: { ...JSON_CT, "X-Event-Type": "order.checked" },
+        next: await signed(order1k, n),
+        expectStatus: 202,
+      }),
+    },
+    {
+      id: "noschema_1k",
+      title: "async accept, the same signed 1 KB event on a route without a schema",
+      bytes: KB,
+      mode: "saturate",
+      connections: 16,
+      spec: async (n) => ({
+        url: `${t.gatewayUrl}/webhooks/bench`,
+        body: order1k,
+        headers: { ...JSON_CT, "X-Event-Type": "order.plained" },
+        next: await signed(order1k, n),
+        expectStatus: 202,
+      }),
     },
     {
       id: "floor_1m",

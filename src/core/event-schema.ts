@@ -2,6 +2,7 @@
 // interpreter (no eval, no new Function: Workers forbids both), and checks a parsed body against it,
 // reporting at most MAX_SCHEMA_ERRORS leaf errors, each with its JSON pointer (docs/contract.md §9).
 import { dereference, validate, type OutputUnit, type Schema } from "@cfworker/json-schema";
+import { fastPath } from "./schema-fast-path";
 
 export const MAX_SCHEMA_ERRORS = 10;
 
@@ -68,13 +69,19 @@ export function compileEventSchema(document: unknown, siblings: readonly unknown
     }
   });
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, schema: { check: (body) => check(root, lookup, body) } };
+  const fast = fastPath(root);
+  return { ok: true, schema: { check: (body) => check(root, lookup, fast, body) } };
 }
 
-function check(root: Schema | boolean, lookup: Record<string, Schema | boolean>, body: unknown): SchemaVerdict {
+/**
+ * The fast path (schema-fast-path.ts) answers most valid events; the full validator decides every
+ * other case and writes the errors.
+ */
+function check(root: Schema | boolean, lookup: Record<string, Schema | boolean>, fast: ((body: unknown) => boolean) | null, body: unknown): SchemaVerdict {
   if (body === undefined) return { valid: false, errors: [{ path: "", message: "The body is not JSON." }], first: { keyword: "json", schemaPath: "#" } };
   let units: OutputUnit[];
   try {
+    if (fast?.(body) === true) return { valid: true };
     const result = validate(body, root, "2020-12", lookup, false);
     if (result.valid) return { valid: true };
     units = result.errors;
