@@ -13,6 +13,7 @@ export type BlockId =
   | "reject_1k"
   | "schema_1k"
   | "noschema_1k"
+  | "schema_reject_1k"
   | "floor_1m"
   | "floor_put_1m"
   | "async_1m"
@@ -46,6 +47,8 @@ export function blocks(t: Targets): Block[] {
   const user1m = jsonBody("user.created", MB);
   const pay1k = jsonBody("payment.authorize", KB);
   const order1k = orderBody(KB);
+  // The same size, one field of the wrong type: refused 422 schema-violation (and counted).
+  const badOrder1k = Buffer.from(order1k.toString("utf8").replace('"field_01":1001', '"field_01":"10"'), "utf8");
   const asyncHeaders = { ...JSON_CT, "X-Event-Type": "user.created" };
   const signed = (body: Buffer, expected: number) => signedSupply(t.secret, body, expected);
   return [
@@ -131,6 +134,20 @@ export function blocks(t: Targets): Block[] {
         headers: { ...JSON_CT, "X-Event-Type": "order.plained" },
         next: await signed(order1k, n),
         expectStatus: 202,
+      }),
+    },
+    {
+      id: "schema_reject_1k",
+      title: "the same signed 1 KB event failing the schema (422, counted per route)",
+      bytes: KB,
+      mode: "saturate",
+      connections: 16,
+      spec: async (n) => ({
+        url: `${t.gatewayUrl}/webhooks/bench`,
+        body: badOrder1k,
+        headers: { ...JSON_CT, "X-Event-Type": "order.checked" },
+        next: await signed(badOrder1k, n),
+        expectStatus: 422,
       }),
     },
     {
