@@ -11,6 +11,25 @@ const TYPES = ["null", "boolean", "object", "array", "number", "integer", "strin
 const count = () => z.number({ error: "must be a non-negative integer" }).int({ error: "must be a non-negative integer" }).min(0, { error: "must be a non-negative integer" });
 const finite = () => z.number({ error: "must be a number" });
 
+/** How deep a configured schema may nest (objects and lists), checked before anything recurses into it. */
+export const MAX_SCHEMA_DEPTH = 64;
+
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [node, depth] = next;
+    if (node === null || typeof node !== "object") continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** A whole configured schema: bounded depth first (a hostile document cannot exhaust the stack), then its keywords. */
+export const boundedJsonSchemaDocument = z
+  .custom<unknown>((value) => !nestedDeeperThan(value, MAX_SCHEMA_DEPTH), { error: `must nest at most ${MAX_SCHEMA_DEPTH} levels` })
+  .pipe(z.lazy(() => jsonSchemaDocument));
+
 /** A subschema: true, false or a keyword object. Not a zod union, so issues keep their full path. */
 export const jsonSchemaDocument: z.ZodType<JsonSchemaDocument> = z.custom<JsonSchemaDocument>().superRefine((value, ctx) => {
   if (typeof value === "boolean") return;

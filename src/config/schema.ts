@@ -2,7 +2,7 @@
 // Secrets are never in the document: it names the bindings that hold them.
 import * as z from "zod";
 import { SCHEME_NAMES, takesSecrets } from "../core/signatures/registry";
-import { jsonSchemaDocument } from "./json-schema";
+import { boundedJsonSchemaDocument } from "./json-schema";
 
 const positiveInt = (what = "a positive integer") =>
   z
@@ -124,7 +124,7 @@ export const configSchema = z
     sources: z.record(name, sourceSchema, { error: "must be an object of sources" }),
     endpoints: z.record(name, endpointSchema, { error: "must be an object of endpoints" }),
     routing_rules: z.array(ruleSchema, { error: "must be a list of rules" }).max(500, { error: "at most 500 rules" }),
-    schemas: z.record(name, jsonSchemaDocument, { error: "must be an object of JSON Schemas" }).default({}),
+    schemas: z.record(name, boundedJsonSchemaDocument, { error: "must be an object of JSON Schemas" }).default({}),
   })
   .strict();
 

@@ -159,6 +159,11 @@ describe("broken schemas are config errors with their JSON path", () => {
     expect(problems(config({ s: schema })).join("\n")).toContain(expected);
   });
 
+  it("refuses a schema nested deeper than 64 levels before recursing into it", () => {
+    const text = JSON.stringify(config({ s: { type: "string" } })).replace('"s":{"type":"string"}', `"s":${'{"not":'.repeat(100_000)}{"type":"string"}${"}".repeat(100_000)}`);
+    expect(problems(text)).toEqual(["schemas.s: must nest at most 64 levels"]);
+  });
+
   it("resolves a $ref to another configured schema by its $id, offline", () => {
     const result = parseConfig(
       config({
