@@ -51,6 +51,15 @@ export function blocks(t: Targets): Block[] {
   const badOrder1k = Buffer.from(order1k.toString("utf8").replace('"field_01":1001', '"field_01":"10"'), "utf8");
   const asyncHeaders = { ...JSON_CT, "X-Event-Type": "user.created" };
   const signed = (body: Buffer, expected: number) => signedSupply(t.secret, body, expected);
+  /** A saturation block of signed 1 KB order events (the event-schema blocks differ only in these). */
+  const orderBlock = (id: BlockId, title: string, body: Buffer, eventType: string, expectStatus: number): Block => ({
+    id,
+    title,
+    bytes: KB,
+    mode: "saturate",
+    connections: 16,
+    spec: async (n) => ({ url: `${t.gatewayUrl}/webhooks/bench`, body, headers: { ...JSON_CT, "X-Event-Type": eventType }, next: await signed(body, n), expectStatus }),
+  });
   return [
     {
       id: "floor_1k",
@@ -108,48 +117,9 @@ export function blocks(t: Targets): Block[] {
       connections: 16,
       spec: () => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: user1k, headers: asyncHeaders, next: forgedHeaders(), expectStatus: 401 }),
     },
-    {
-      id: "schema_1k",
-      title: "async accept, signed 1 KB validated against a 30-property schema",
-      bytes: KB,
-      mode: "saturate",
-      connections: 16,
-      spec: async (n) => ({
-        url: `${t.gatewayUrl}/webhooks/bench`,
-        body: order1k,
-        headers: { ...JSON_CT, "X-Event-Type": "order.checked" },
-        next: await signed(order1k, n),
-        expectStatus: 202,
-      }),
-    },
-    {
-      id: "noschema_1k",
-      title: "async accept, the same signed 1 KB event on a route without a schema",
-      bytes: KB,
-      mode: "saturate",
-      connections: 16,
-      spec: async (n) => ({
-        url: `${t.gatewayUrl}/webhooks/bench`,
-        body: order1k,
-        headers: { ...JSON_CT, "X-Event-Type": "order.plained" },
-        next: await signed(order1k, n),
-        expectStatus: 202,
-      }),
-    },
-    {
-      id: "schema_reject_1k",
-      title: "the same signed 1 KB event failing the schema (422, counted per route)",
-      bytes: KB,
-      mode: "saturate",
-      connections: 16,
-      spec: async (n) => ({
-        url: `${t.gatewayUrl}/webhooks/bench`,
-        body: badOrder1k,
-        headers: { ...JSON_CT, "X-Event-Type": "order.checked" },
-        next: await signed(badOrder1k, n),
-        expectStatus: 422,
-      }),
-    },
+    orderBlock("schema_1k", "async accept, signed 1 KB validated against a 30-property schema", order1k, "order.checked", 202),
+    orderBlock("noschema_1k", "async accept, the same signed 1 KB event on a route without a schema", order1k, "order.plained", 202),
+    orderBlock("schema_reject_1k", "the same signed 1 KB event failing the schema (422, counted per route)", badOrder1k, "order.checked", 422),
     {
       id: "floor_1m",
       title: "floor: bare Hono Worker, 202 to a 1 MB POST",
