@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { parseConfig, type Config } from "../src/config/load";
 
 export function routeTable(config: Config): string {
-  const header = ["route", "source", "mode", "destinations", "timeout", "fallback", "retries", "ordering"];
+  const header = ["route", "source", "mode", "destinations", "timeout", "fallback", "retries", "ordering", "schema"];
   const rows = config.rules.map((r) => [
     r.name,
     r.source ?? "*",
@@ -14,6 +14,7 @@ export function routeTable(config: Config): string {
     r.mode === "sync" ? r.fallback : "-",
     r.mode === "async" || r.fallback !== "none" ? `${r.policy.maxAttempts} attempts [${r.policy.matrix.join(", ")}]` : "-",
     r.ordering_key === undefined ? "-" : `${r.ordering_key} (${r.on_failure})`,
+    r.schema ?? "-",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) =>

@@ -1,7 +1,7 @@
 // The benchmark's blocks: what each one sends, where, how (saturation or fixed rate), and the
 // answer it expects. A block is measured as one run; `run.ts` repeats them in alternating rounds.
 import type { LoadSpec } from "./load";
-import { forgedHeaders, freshKeys, jsonBody, KB, MB, signedSupply } from "./fixtures";
+import { forgedHeaders, freshKeys, jsonBody, KB, MB, orderBody, signedSupply } from "./fixtures";
 
 export type BlockId =
   | "floor_1k"
@@ -12,6 +12,9 @@ export type BlockId =
   | "async_1k_open_key"
   | "async_1k_open"
   | "reject_1k"
+  | "schema_1k"
+  | "noschema_1k"
+  | "schema_reject_1k"
   | "floor_1m"
   | "floor_put_1m"
   | "async_1m"
@@ -44,10 +47,22 @@ export function blocks(t: Targets): Block[] {
   const user1k = jsonBody("user.created", KB);
   const user1m = jsonBody("user.created", MB);
   const pay1k = jsonBody("payment.authorize", KB);
+  const order1k = orderBody(KB);
+  // The same size, one field of the wrong type: refused 422 schema-violation (and counted).
+  const badOrder1k = Buffer.from(order1k.toString("utf8").replace('"field_01":1001', '"field_01":"10"'), "utf8");
   const asyncHeaders = { ...JSON_CT, "X-Event-Type": "user.created" };
   const fanout1k = jsonBody("fanout.created", KB);
   const fanoutHeaders = { ...JSON_CT, "X-Event-Type": "fanout.created" };
   const signed = (body: Buffer, expected: number) => signedSupply(t.secret, body, expected);
+  /** A saturation block of signed 1 KB order events (the event-schema blocks differ only in these). */
+  const orderBlock = (id: BlockId, title: string, body: Buffer, eventType: string, expectStatus: number): Block => ({
+    id,
+    title,
+    bytes: KB,
+    mode: "saturate",
+    connections: 16,
+    spec: async (n) => ({ url: `${t.gatewayUrl}/webhooks/bench`, body, headers: { ...JSON_CT, "X-Event-Type": eventType }, next: await signed(body, n), expectStatus }),
+  });
   return [
     {
       id: "floor_1k",
@@ -113,6 +128,9 @@ export function blocks(t: Targets): Block[] {
       connections: 16,
       spec: () => ({ url: `${t.gatewayUrl}/webhooks/bench`, body: user1k, headers: asyncHeaders, next: forgedHeaders(), expectStatus: 401 }),
     },
+    orderBlock("schema_1k", "async accept, signed 1 KB validated against a 30-property schema", order1k, "order.checked", 202),
+    orderBlock("noschema_1k", "async accept, the same signed 1 KB event on a route without a schema", order1k, "order.plained", 202),
+    orderBlock("schema_reject_1k", "the same signed 1 KB event failing the schema (422, counted per route)", badOrder1k, "order.checked", 422),
     {
       id: "floor_1m",
       title: "floor: bare Hono Worker, 202 to a 1 MB POST",

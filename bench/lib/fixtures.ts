@@ -50,8 +50,46 @@ export function benchConfig(upstreamUrl: string): unknown {
       { event_type: "payment.authorize", mode: "sync", endpoint: "payments", timeout_ms: 1500, fallback: "async_dlq" },
       { event_type: "user.*", mode: "async", endpoint: "profiles" },
       { event_type: "fanout.*", mode: "async", destinations: FANOUT_DESTINATIONS.map((endpoint) => ({ endpoint })) },
+      { event_type: "order.checked", mode: "async", endpoint: "profiles", schema: "order30" },
+      { event_type: "order.plained", mode: "async", endpoint: "profiles" },
     ],
+    schemas: { order30: orderSchema() },
   };
+}
+
+const ORDER_FIELDS = 30;
+const FIELD_KINDS = ["string", "integer", "number", "boolean", "enum", "pattern"] as const;
+const fieldName = (i: number) => `field_${String(i).padStart(2, "0")}`;
+
+/** A 30-property object schema: every field required, typed, bounded; a mix of patterns and enums. */
+export function orderSchema(): unknown {
+  const properties: Record<string, unknown> = {};
+  for (let i = 0; i < ORDER_FIELDS; i++) {
+    const kind = FIELD_KINDS[i % FIELD_KINDS.length];
+    properties[fieldName(i)] = {
+      string: { type: "string", minLength: 1, maxLength: 1024 },
+      integer: { type: "integer", minimum: 0 },
+      number: { type: "number", maximum: 1e9 },
+      boolean: { type: "boolean" },
+      enum: { enum: ["usd", "eur", "chf"] },
+      pattern: { type: "string", pattern: "^ord_[A-Za-z0-9]+$" },
+    }[kind ?? "string"];
+  }
+  return { type: "object", required: Array.from({ length: ORDER_FIELDS }, (_, i) => fieldName(i)), properties, additionalProperties: false };
+}
+
+/** A JSON event of exactly `size` bytes matching orderSchema() (the first field carries the padding). */
+export function orderBody(size: number): Buffer {
+  const fields: Record<string, unknown> = {};
+  for (let i = 0; i < ORDER_FIELDS; i++) {
+    const kind = FIELD_KINDS[i % FIELD_KINDS.length];
+    fields[fieldName(i)] = { string: "v", integer: 1000 + i, number: 12.5 * i, boolean: i % 2 === 0, enum: "eur", pattern: "ord_A1b2C3d4E5" }[kind ?? "string"];
+  }
+  const bare = JSON.stringify(fields);
+  const pad = size - bare.length;
+  if (pad < 0) throw new Error(`an order body cannot be as small as ${size} bytes`);
+  fields[fieldName(0)] = "v" + "x".repeat(pad);
+  return Buffer.from(JSON.stringify(fields), "utf8");
 }
 
 /** A JSON event of exactly `size` bytes, with its type in the `type` field. */

@@ -19,6 +19,8 @@ interface Entry {
   inflight: number;
   accepted: Record<string, number>;
   filtered: Record<string, number>;
+  /** Schema violations per route since the last exchange. */
+  violations: Record<string, number>;
   /** A timed flush is armed for the outcomes buffered since the last exchange. */
   trailing: boolean;
   /** A view refresh is on its way: concurrent calls use the view they have instead of asking too. */
@@ -39,14 +41,14 @@ function isolate(): string {
 function entryOf(name: string): Entry {
   let e = entries.get(name);
   if (e === undefined) {
-    e = { view: null, fetchedAt: 0, pending: [], inflight: 0, accepted: {}, filtered: {}, trailing: false, refreshing: false, endpoint: null };
+    e = { view: null, fetchedAt: 0, pending: [], inflight: 0, accepted: {}, filtered: {}, violations: {}, trailing: false, refreshing: false, endpoint: null };
     entries.set(name, e);
   }
   return e;
 }
 
 function hasBuffered(e: Entry): boolean {
-  return e.pending.length > 0 || Object.keys(e.accepted).length > 0 || Object.keys(e.filtered).length > 0;
+  return e.pending.length > 0 || Object.keys(e.accepted).length > 0 || Object.keys(e.filtered).length > 0 || Object.keys(e.violations).length > 0;
 }
 
 /** Forgets cached state (tests, admin reset). */
@@ -66,8 +68,10 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
     const reports = e.pending.splice(0);
     const accepted = e.accepted;
     const filtered = e.filtered;
+    const violations = e.violations;
     e.accepted = {};
     e.filtered = {};
+    e.violations = {};
     try {
       const answer = await stub(endpoint.name).sync({
         isolate: isolate(),
@@ -75,6 +79,7 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
         reports,
         accepted,
         filtered,
+        schemaViolations: violations,
         cfg: endpoint.breaker,
         admit: wantAdmission,
         probeLeaseMs: leaseMs,
@@ -87,6 +92,7 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
       e.pending.unshift(...reports.slice(-MAX_PENDING));
       for (const [route, n] of Object.entries(accepted)) e.accepted[route] = (e.accepted[route] ?? 0) + n;
       for (const [route, n] of Object.entries(filtered)) e.filtered[route] = (e.filtered[route] ?? 0) + n;
+      for (const [route, n] of Object.entries(violations)) e.violations[route] = (e.violations[route] ?? 0) + n;
       log("error", "endpoint_guard_unavailable", { endpoint: endpoint.name, error: errorMessage(error) });
       return null;
     }
@@ -221,6 +227,16 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
       e.endpoint = endpoint;
       e.filtered[route] = (e.filtered[route] ?? 0) + 1;
       // Nothing else may call this endpoint soon: the count reaches the object within a second.
+      if (!e.trailing && background !== undefined) {
+        e.trailing = true;
+        background.waitUntil(timedFlush(endpoint, e));
+      }
+    },
+
+    noteSchemaViolation(endpoint, route) {
+      const e = entryOf(endpoint.name);
+      e.endpoint = endpoint;
+      e.violations[route] = (e.violations[route] ?? 0) + 1;
       if (!e.trailing && background !== undefined) {
         e.trailing = true;
         background.waitUntil(timedFlush(endpoint, e));

@@ -9,6 +9,7 @@ import { DEFAULT_RETRY_MATRIX, policyFromBackoff, retryPolicy, type RetryPolicy 
 import type { BreakerConfig } from "../core/breaker";
 import { schemeOf } from "../core/signatures/registry";
 import type { MaintenanceWindow } from "../core/maintenance";
+import { compileSchemas, type EventSchema } from "./event-schemas";
 
 /** One endpoint a rule delivers to, with the filter that decides whether it gets a copy. */
 export interface Destination {
@@ -59,6 +60,8 @@ export interface Config {
   sources: ReadonlyMap<string, Source>;
   endpoints: ReadonlyMap<string, Endpoint>;
   rules: readonly Rule[];
+  /** `schemas`, compiled at load (docs/contract.md §9); a rule's `schema` names one. */
+  schemas: ReadonlyMap<string, EventSchema>;
 }
 
 export type LoadResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -123,6 +126,8 @@ export function parseConfig(raw: unknown): LoadResult {
     if (w.endpoints === "*") return;
     for (const [j, e] of w.endpoints.entries()) if (!(e in cfg.endpoints)) problems.push(`maintenance_windows[${i}].endpoints[${j}]: no endpoint named "${e}"`);
   });
+  const compiled = compileSchemas(cfg.schemas, formatPath);
+  problems.push(...compiled.problems);
   const seen = new Map<string, number>();
   cfg.routing_rules.forEach((rule, i) => {
     const where = `routing_rules[${i}]`;
@@ -131,6 +136,7 @@ export function parseConfig(raw: unknown): LoadResult {
       if (!(d.endpoint in cfg.endpoints)) problems.push(`${where}.destinations[${j}].endpoint: no endpoint named "${d.endpoint}"`);
     });
     if (rule.source !== undefined && !(rule.source in cfg.sources)) problems.push(`${where}.source: no source named "${rule.source}"`);
+    if (rule.schema !== undefined && !(rule.schema in cfg.schemas)) problems.push(`${where}.schema: no schema named "${rule.schema}"`);
     const key = ruleName(rule);
     const previous = seen.get(key);
     if (previous !== undefined) problems.push(`${where}.${rule.name === undefined ? "event_type" : "name"}: duplicates routing_rules[${previous}] (${key})`);
@@ -151,10 +157,10 @@ export function parseConfig(raw: unknown): LoadResult {
     }
   });
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: build(cfg) };
+  return { ok: true, config: build(cfg, compiled.schemas) };
 }
 
-function build(cfg: ParsedConfig): Config {
+function build(cfg: ParsedConfig, schemas: ReadonlyMap<string, EventSchema>): Config {
   const sources = new Map<string, Source>();
   for (const [name, s] of Object.entries(cfg.sources)) {
     sources.set(name, {
@@ -196,6 +202,7 @@ function build(cfg: ParsedConfig): Config {
     sources,
     endpoints,
     rules,
+    schemas,
   };
 }
 

@@ -5,6 +5,7 @@ import { SCHEME_NAMES, takesSecrets } from "../core/signatures/registry";
 import { filterSchema } from "./filter-schema";
 import { BACKOFF_KINDS, DEFAULT_MAX_DELAY_MS } from "../core/retry";
 import type { SecretEntry } from "../core/secret-window";
+import { boundedJsonSchemaDocument } from "./json-schema";
 
 const positiveInt = (what = "a positive integer") =>
   z
@@ -190,6 +191,7 @@ const ruleSchema = z
     max_lag_s: positiveInt()
       .max(7 * 86_400, { error: "must be at most 604800 (7 days)" })
       .optional(),
+    schema: name.optional(),
   })
   .strict()
   .superRefine((rule, ctx) => {
@@ -249,6 +251,7 @@ export const configSchema = z
     sources: z.record(name, sourceSchema, { error: "must be an object of sources" }),
     endpoints: z.record(name, endpointSchema, { error: "must be an object of endpoints" }),
     routing_rules: z.array(ruleSchema, { error: "must be a list of rules" }).max(500, { error: "at most 500 rules" }),
+    schemas: z.record(name, boundedJsonSchemaDocument, { error: "must be an object of JSON Schemas" }).default({}),
   })
   .strict();
 

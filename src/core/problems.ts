@@ -1,5 +1,6 @@
 // Every error the gateway answers, as a tagged union mapped once to RFC 9457 problem+json.
 // The wire gets a fixed title and a safe detail; the precise reason goes to logs only.
+import type { SchemaError } from "./event-schema";
 
 export type Problem =
   | { kind: "config-invalid" }
@@ -14,6 +15,7 @@ export type Problem =
   | { kind: "unroutable-event"; eventType: string }
   | { kind: "idempotency-key-required" }
   | { kind: "ordering-key-missing"; orderingKey: string }
+  | { kind: "schema-violation"; schema: string; errors: readonly SchemaError[] }
   | { kind: "transport-rejected"; detail: string }
   | { kind: "idempotency-key-reused" }
   | { kind: "unavailable"; retryAfterS: number; detail?: string }
@@ -34,7 +36,7 @@ export type Problem =
 
 export interface ProblemWire {
   status: number;
-  body: { type: string; title: string; status: number; detail: string; trace_id: string };
+  body: { type: string; title: string; status: number; detail: string; trace_id: string; errors?: readonly SchemaError[] };
   headers: Record<string, string>;
 }
 
@@ -42,11 +44,9 @@ export const PROBLEM_TYPE_BASE = "https://hookgate.dev/problems/";
 
 export function toWire(problem: Problem, traceId: string): ProblemWire {
   const [status, title, detail, headers] = describe(problem);
-  return {
-    status,
-    body: { type: PROBLEM_TYPE_BASE + problem.kind, title, status, detail, trace_id: traceId },
-    headers,
-  };
+  const body: ProblemWire["body"] = { type: PROBLEM_TYPE_BASE + problem.kind, title, status, detail, trace_id: traceId };
+  if (problem.kind === "schema-violation") body.errors = problem.errors;
+  return { status, body, headers };
 }
 
 type Described = [status: number, title: string, detail: string, headers: Record<string, string>];
@@ -77,6 +77,8 @@ function describe(p: Problem): Described {
       return [400, "Idempotency key required", "Sync routes need an X-Idempotency-Key (or webhook-id) header.", {}];
     case "ordering-key-missing":
       return [422, "Ordering key missing", `The ordering key ${p.orderingKey} is absent from the event.`, {}];
+    case "schema-violation":
+      return [422, "Schema violation", `The event does not match the schema "${p.schema}" of its route.`, {}];
     case "transport-rejected":
       return [403, "Transport rejected", p.detail, {}];
     case "idempotency-key-reused":

@@ -13,6 +13,7 @@ import type { Problem } from "../core/problems";
 import { readBodyLimited } from "./body";
 import { problem } from "./problem";
 import { verifyRequest } from "./verify-request";
+import { schemaProblem } from "./schema-check";
 import type { AppEnv } from "./context";
 import type { AcceptedEvent } from "../delivery/event";
 import { dispatchOnce, type DedupKeys } from "../delivery/dispatch";
@@ -86,6 +87,8 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
   if (targets === undefined) return fail({ kind: "internal" }, "endpoint missing after validation");
   const endpoint = targets.primary;
   Object.assign(fields, { event_type: eventType, route: rule.name, endpoint: endpoint.name, mode: rule.mode, destinations: targets.copies.length });
+  const violation = schemaProblem(config, rule, json, ports.guard, fields);
+  if (violation !== null) return fail(violation, "schema");
 
   if (rule.max_backlog !== undefined || rule.shed_when_open) {
     // Every destination that will get traffic from this event must have room for it.

@@ -42,6 +42,7 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
     this.sql.exec("CREATE TABLE IF NOT EXISTS backlog (route TEXT PRIMARY KEY, count INTEGER NOT NULL)");
     this.sql.exec(`CREATE TABLE IF NOT EXISTS minutes (minute INTEGER NOT NULL, route TEXT NOT NULL, delivered INTEGER NOT NULL,
       failed INTEGER NOT NULL, dead INTEGER NOT NULL, hist TEXT NOT NULL, PRIMARY KEY (minute, route))`);
+    this.sql.exec("CREATE TABLE IF NOT EXISTS schema_violations (minute INTEGER NOT NULL, route TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (minute, route))");
     // Objects created before fan-out have no `filtered` column yet.
     const columns = this.sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('minutes')").toArray();
     if (!columns.some((c) => c.name === "filtered")) this.sql.exec("ALTER TABLE minutes ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0");
@@ -79,6 +80,7 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
     this.lag.record(req.reports, now);
     this.countBacklog(req.accepted ?? {}, req.reports);
     this.countFiltered(req.filtered ?? {}, now);
+    this.countViolations(req.schemaViolations ?? {}, now);
     let admission: GuardAdmission | null = null;
     if (req.admit) {
       const decided = admit(state, now, req.cfg);
@@ -222,7 +224,11 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
       lifecycle: publicLifecycle(this.lifecycle),
       inflight,
       transitions: transitions.map((t) => ({ at: new Date(t.at).toISOString(), from: t.from_state, to: t.to_state })),
-      last_hour: { total: summarize(total), routes: [...routes].map(([route, b]) => ({ route, ...summarize(b), lag_ms: lag.get(route) ?? NO_LAG })) },
+      last_hour: {
+        total: summarize(total),
+        routes: [...routes].map(([route, b]) => ({ route, ...summarize(b), lag_ms: lag.get(route) ?? NO_LAG })),
+        schema_violations: this.violationsSince(since),
+      },
       per_minute: [...perMinute].map(([minute, m]) => ({ minute: new Date(minute).toISOString(), ...m })),
     };
   }
@@ -262,6 +268,28 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
     const settled = new Map<string, number>();
     for (const r of reports) if (r.mode === "async" && r.delivered) settled.set(r.route, (settled.get(r.route) ?? 0) + 1);
     for (const [route, n] of settled) this.settle(route, n);
+  }
+
+  /** Events refused by a route's schema at ingress, per minute (docs/contract.md §9). */
+  private countViolations(byRoute: Readonly<Record<string, number>>, now: number): void {
+    const entries = Object.entries(byRoute).filter(([, n]) => n > 0);
+    if (entries.length === 0) return;
+    for (const [route, n] of entries) {
+      this.sql.exec(
+        "INSERT INTO schema_violations (minute, route, count) VALUES (?, ?, ?) ON CONFLICT(minute, route) DO UPDATE SET count = count + excluded.count",
+        minuteOf(now),
+        route,
+        n,
+      );
+    }
+    this.sql.exec("DELETE FROM schema_violations WHERE minute < ?", now - STATS_KEEP_MS);
+  }
+
+  private violationsSince(since: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const row of this.sql.exec<{ route: string; n: number }>("SELECT route, SUM(count) AS n FROM schema_violations WHERE minute > ? GROUP BY route", since))
+      out[row.route] = row.n;
+    return out;
   }
 
   private settle(route: string, n: number): void {

@@ -15,6 +15,8 @@ export interface GuardSyncRequest {
   accepted?: Readonly<Record<string, number>>;
   /** Events this endpoint's filter left out, per route, since the last exchange. */
   filtered?: Readonly<Record<string, number>>;
+  /** Events refused by the route's event schema (422) per route since the last exchange. */
+  schemaViolations?: Readonly<Record<string, number>>;
   cfg: BreakerConfig;
   /** Ask for admission of one call (half-open probes are granted only here). */
   admit: boolean;
@@ -80,7 +82,7 @@ export interface GuardSnapshot {
   lifecycle: ReturnType<typeof publicLifecycle>;
   inflight: number;
   transitions: { at: string; from: string; to: string }[];
-  last_hour: { total: Omit<RouteStats, "route">; routes: RouteStats[] };
+  last_hour: { total: Omit<RouteStats, "route">; routes: RouteStats[]; /** Schema violations per route (docs/contract.md §9). */ schema_violations?: Record<string, number> };
   /** Delivered and failed calls per minute over the last 2 hours (SLO burn rates, console charts). */
   per_minute: { minute: string; delivered: number; failed: number }[];
 }
@@ -127,6 +129,8 @@ export interface EndpointGuardPort {
   noteAccepted(endpoint: string, route: string): void;
   /** Counts an event the endpoint's filter left out on a route; reported with the next exchange. */
   noteFiltered(endpoint: Endpoint, route: string): void;
+  /** Counts an event refused by the route's schema; reported with the next exchange (within ~1 s). */
+  noteSchemaViolation(endpoint: Endpoint, route: string): void;
   /** Sends every endpoint's buffered outcomes now (end of a queue batch or an ordered alarm). */
   flush(): Promise<void>;
   /** Counts a dead letter in the endpoint's stats and settles its backlog. */

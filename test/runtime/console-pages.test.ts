@@ -11,7 +11,7 @@ import { messageId } from "../../src/core/ids";
 import { d1DeadLetterStore } from "../../src/adapters/d1";
 import { createWorkerApp } from "../../src/wiring";
 import { setLogSink } from "../../src/log";
-import { baseConfig, envWith, testEnv } from "./helpers";
+import { baseConfig, callInstant, envWith, signedRequest, testEnv } from "./helpers";
 
 const deadLetters = d1DeadLetterStore(testEnv.DB);
 
@@ -166,6 +166,27 @@ describe("overview", () => {
     const async = /<tr><th scope="row"><code>user\.\*<\/code><\/th>(.*?)<\/tr>/.exec(html)?.[1] ?? "";
     expect(async).toMatch(/<td>async<\/td>.*profiles.*class="b closed".*6 attempts.*body:user_id.*75 %/);
     expect(html).toContain("Breakers not closed<b>1 of 2</b>");
+  });
+
+  it("shows each rule's event schema and the events it refused in the last hour", async () => {
+    const withSchema = envWith(
+      config({
+        schemas: { user: { type: "object", required: ["user_id"] } },
+        routing_rules: [
+          { event_type: "payment.authorize", mode: "sync", endpoint: "payments", timeout_ms: 500 },
+          { event_type: "user.*", mode: "async", endpoint: "profiles", schema: "user" },
+        ],
+      }),
+    );
+    for (let i = 0; i < 2; i++) {
+      const res = await callInstant(await signedRequest("/webhooks/acme", '{"type":"user.created"}'), withSchema);
+      expect(res.status).toBe(422);
+    }
+    const html = await (await Browser.login(withSchema)).page("");
+    const users = /<tr><th scope="row"><code>user\.\*<\/code><\/th>(.*?)<\/tr>/.exec(html)?.[1] ?? "";
+    expect(users).toMatch(/<td><code>user<\/code><span class="mut"> 2 refused<\/span><\/td>/);
+    const sync = /<tr><th scope="row"><code>payment.authorize<\/code><\/th>(.*?)<\/tr>/.exec(html)?.[1] ?? "";
+    expect(sync).toContain('<td><span class="mut">none</span></td>');
   });
 });
 

@@ -6,6 +6,7 @@ import { adminAuth } from "./auth";
 import { registerDlqRoutes } from "./dlq";
 import { registerEndpointRoutes } from "./endpoints";
 import { registerLifecycleRoutes } from "./lifecycle";
+import { registerEventSchemaRoutes } from "./event-schemas";
 import { openApiDocument } from "./openapi";
 import { AdminRouter } from "./router";
 import { OpenApiDocumentSchema } from "./schemas";
@@ -23,6 +24,7 @@ export function createAdminApp(): Hono<AppEnv> {
   registerDlqRoutes(router);
   registerStatsRoutes(router);
   registerSilenceRoutes(router);
+  registerEventSchemaRoutes(router);
   let document: Record<string, unknown> | undefined;
   router.add(
     {

@@ -252,9 +252,28 @@ export const StatsResponseSchema = z
         dlq_size: int().describe("Dead letters waiting (status dead)"),
       }),
     ),
-    routes: z.array(StatsSchema.extend({ route: z.string(), endpoint: z.string(), dlq_size: int() })),
+    routes: z.array(
+      StatsSchema.extend({
+        route: z.string(),
+        endpoint: z.string(),
+        dlq_size: int(),
+        schema_violations: int().describe("Events refused 422 schema-violation by the route's schema, last hour"),
+      }),
+    ),
   })
   .register(responseSchemas, { id: "Stats" });
+
+export const EventSchemasResponseSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        name: z.string(),
+        schema: z.unknown().describe("The JSON Schema (draft 2020-12) as configured"),
+        rules: z.array(z.object({ route: z.string(), event_type: z.string(), source: z.string().nullable(), endpoint: z.string(), mode: z.enum(["sync", "async"]) })),
+      }),
+    ),
+  })
+  .register(responseSchemas, { id: "EventSchemas" });
 
 export const FallbackQuerySchema = z.strictObject({
   source: filterValue().optional(),

@@ -53,7 +53,9 @@ export function registerStatsRoutes(router: AdminRouter): void {
           rule.destinations.map(({ endpoint }) => {
             const stats = byEndpoint.get(endpoint)?.last_hour.routes.find((r) => r.route === rule.name);
             const { route: _route, ...numbers } = stats ?? { route: rule.name, ...EMPTY };
-            return { route: rule.name, endpoint, ...numbers, dlq_size: dlqOfRoute(rule.name, endpoint) };
+            // Schema violations are counted once per route, on its first destination's guard.
+            const schemaViolations = byEndpoint.get(rule.endpoint)?.last_hour.schema_violations?.[rule.name] ?? 0;
+            return { route: rule.name, endpoint, ...numbers, dlq_size: dlqOfRoute(rule.name, endpoint), schema_violations: schemaViolations };
           }),
         ),
       };

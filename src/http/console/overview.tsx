@@ -145,6 +145,7 @@ function Routes(props: { config: Config; health: Health }) {
             </th>
             <th scope="col">Fallback</th>
             <th scope="col">Ordering</th>
+            <th scope="col">Schema</th>
             <th scope="col" class="n">
               Success
             </th>
@@ -202,6 +203,9 @@ function Routes(props: { config: Config; health: Health }) {
                       </td>
                       <td rowspan={rows}>{r.mode === "sync" ? r.fallback : <span class="mut">–</span>}</td>
                       <td rowspan={rows}>{r.ordering_key === undefined ? <span class="mut">none</span> : <code>{r.ordering_key}</code>}</td>
+                      <td rowspan={rows}>
+                        <SchemaCell schema={r.schema} violations={props.health.snapshots.get(r.endpoint)?.last_hour.schema_violations?.[r.name] ?? 0} />
+                      </td>
                     </>
                   ) : null}
                   <td class="n">{percent(stats?.success_rate ?? null)}</td>
@@ -215,5 +219,16 @@ function Routes(props: { config: Config; health: Health }) {
         </tbody>
       </table>
     </Scroll>
+  );
+}
+
+/** A rule's event schema and the events it refused in the last hour (docs/contract.md §9). */
+function SchemaCell(props: { schema: string | undefined; violations: number }) {
+  if (props.schema === undefined) return <span class="mut">none</span>;
+  return (
+    <>
+      <code>{props.schema}</code>
+      {props.violations > 0 ? <span class="mut">{` ${props.violations} refused`}</span> : null}
+    </>
   );
 }
