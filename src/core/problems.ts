@@ -22,6 +22,7 @@ export type Problem =
   | { kind: "circuit-open"; retryAfterS: number }
   | { kind: "overloaded"; retryAfterS: number }
   | { kind: "unauthorized" }
+  | { kind: "forbidden"; needed: string }
   | { kind: "invalid-input"; detail: string }
   | { kind: "conflict"; detail: string }
   | { kind: "unknown-endpoint"; name: string }
@@ -90,6 +91,8 @@ function describe(p: Problem): Described {
       return [503, "Overloaded", "The endpoint is at its concurrency limit; retry later.", { "Retry-After": String(p.retryAfterS) }];
     case "unauthorized":
       return [401, "Unauthorized", "A valid bearer token is required.", { "WWW-Authenticate": 'Bearer realm="hookgate-admin"' }];
+    case "forbidden":
+      return [403, "Forbidden", `This action needs the "${p.needed}" scope.`, {}];
     case "invalid-input":
       return [400, "Invalid input", p.detail, {}];
     case "conflict":

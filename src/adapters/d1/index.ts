@@ -16,3 +16,4 @@ export function cloudflareStores(bindings: { DB: D1Database; PAYLOADS: R2Bucket 
     payloads: r2PayloadStore(bindings.PAYLOADS),
   };
 }
+export { d1AuditStore } from "./audit";

@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { adminAuth } from "./auth";
+import { registerAuditRoutes } from "./audit";
 import { registerDlqRoutes } from "./dlq";
 import { registerEndpointRoutes } from "./endpoints";
 import { openApiDocument } from "./openapi";
@@ -19,6 +20,7 @@ export function createAdminApp(): Hono<AppEnv> {
   registerEndpointRoutes(router);
   registerDlqRoutes(router);
   registerStatsRoutes(router);
+  registerAuditRoutes(router);
   let document: Record<string, unknown> | undefined;
   router.add(
     {
@@ -26,6 +28,7 @@ export function createAdminApp(): Hono<AppEnv> {
       path: "/openapi.json",
       operationId: "getOpenApiDocument",
       tag: "meta",
+      scope: "read",
       summary: "This document (OpenAPI 3.1)",
       responses: { 200: { description: "The OpenAPI document", schema: OpenApiDocumentSchema }, 401: { description: "Missing or wrong bearer token", problem: true } },
     },

@@ -2,6 +2,7 @@
 // path of every issue) and describe the operation in the OpenAPI document, so the two cannot drift.
 import type * as z from "zod";
 import type { Context, Hono } from "hono";
+import { grants, type AdminScope } from "../../core/admin-scope";
 import { formatPath } from "../../config/load";
 import { readBodyLimited } from "../body";
 import type { AppEnv } from "../context";
@@ -25,6 +26,8 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   summary: string;
   description?: string;
   tag: string;
+  /** The least scope that may call it (read < operate < admin); stated in the OpenAPI document. */
+  scope: AdminScope;
   params?: P;
   query?: Q;
   /** An optional JSON body: an empty body counts as `{}`. */
@@ -50,9 +53,10 @@ export class AdminRouter {
     spec: RouteSpec<P, Q, B>,
     handler: (c: Context<AppEnv>, input: RouteInput<P, Q, B>) => Promise<Response>,
   ): void {
-    this.operations.push(spec);
+    this.operations.push({ ...spec, responses: { ...spec.responses, 403: { description: `Needs the "${spec.scope}" scope`, problem: true } } });
     const honoPath = spec.path.replace(/\{([^}]+)\}/g, ":$1");
     this.app.on(spec.method.toUpperCase(), honoPath, async (c) => {
+      if (!grants(c.get("principal")?.scope ?? null, spec.scope)) return problem(c, { kind: "forbidden", needed: spec.scope });
       const params = check(c, "path", spec.params, c.req.param());
       if (params instanceof Response) return params;
       const query = check(c, "query", spec.query, c.req.query());
