@@ -1,8 +1,12 @@
-// The operator console, mounted at /admin/ui: absent (404) without ADMIN_TOKEN and rate-limited per
-// client IP like the admin API; strict security headers on every answer; every POST same-origin and,
-// but for the login form, behind a session with its CSRF token; pages for routes, endpoints, dead letters.
+// The operator console, mounted at /admin/ui: absent (404) without admin credentials and rate-limited
+// per client IP like the admin API; strict security headers on every answer; every POST same-origin and,
+// but for the login form, behind a session (token cookie or Cloudflare Access) with its CSRF token and
+// the operate scope; pages for routes, endpoints, dead letters and the audit log.
 import { Hono, type MiddlewareHandler } from "hono";
+import { grants, type AdminScope } from "../../core/admin-scope";
+import { adminEnabled } from "../../config/admin-access";
 import { log } from "../../log";
+import { adminAccessOf as loadAccess } from "../admin/auth";
 import { readBodyLimited } from "../body";
 import { problem } from "../problem";
 import { registerDeadLetterActions } from "./dead-letter";
@@ -11,7 +15,8 @@ import { registerEndpointPage } from "./endpoint";
 import { Layout, page, styleHash } from "./layout";
 import { registerLogin } from "./login";
 import { registerOverview } from "./overview";
-import { adminTokenOf, formOf, type ConsoleContext, type ConsoleEnv } from "./context";
+import { registerAuditPage } from "./audit";
+import { adminAccessOf, formOf, sessionOf, type ConsoleContext, type ConsoleEnv } from "./context";
 import { CONSOLE_PATH, csrfValid, readSession, sameOrigin } from "./session";
 
 const LOGIN_PATH = `${CONSOLE_PATH}/login`;
@@ -27,6 +32,7 @@ export function createConsoleApp(): Hono<ConsoleEnv> {
   registerDeadLetterList(app);
   registerDeadLetterActions(app);
   registerEndpointPage(app);
+  registerAuditPage(app);
   app.all("*", async (c) => {
     if (c.req.path === `${CONSOLE_PATH}/`) return c.redirect(CONSOLE_PATH, 303);
     return page(
@@ -55,25 +61,26 @@ function securityHeaders(): MiddlewareHandler<ConsoleEnv> {
   };
 }
 
-/** Like the admin API: 404 without ADMIN_TOKEN, and every request counts against the client IP's admin rate. */
+/** Like the admin API: 404 without admin credentials, and every request counts against the client IP's admin rate. */
 function consoleGate(): MiddlewareHandler<ConsoleEnv> {
   return async function consoleGate(c, next) {
-    const adminToken = c.env.ports.secrets.get("ADMIN_TOKEN");
-    if (adminToken === undefined) return problem(c, { kind: "not-found" });
+    const access = loadAccess(c);
+    if (!adminEnabled(access)) return problem(c, { kind: "not-found" });
     if (!(await c.env.ports.adminRateLimit.allow(c.req.header("CF-Connecting-IP")))) {
       log("warn", "admin_rate_limited", { trace_id: c.get("trace").traceId, via: "console" });
       const res = await refuse(c, "Too many requests from this address. Wait a minute and try again.", 429);
       res.headers.set("Retry-After", "60");
       return res;
     }
-    c.set("adminToken", adminToken);
+    c.set("adminAccess", access);
     await next();
   };
 }
 
 /**
  * Every POST: same origin (Origin/Referer, Sec-Fetch-Site), a url-encoded form of at most 16 KiB;
- * then, except for the login form, a live session and its CSRF token. GETs need a session too.
+ * then, except for the login form, a live session and its CSRF token, and (but for logging out) the
+ * operate scope. GETs need a session too.
  */
 function postGuard(): MiddlewareHandler<ConsoleEnv> {
   return async function postGuard(c, next) {
@@ -85,14 +92,27 @@ function postGuard(): MiddlewareHandler<ConsoleEnv> {
       c.set("form", form);
     }
     if (isLogin) return next();
-    const session = await readSession(c, adminTokenOf(c));
+    const session = await readSession(c, adminAccessOf(c));
     if (session === null) return c.redirect(LOGIN_PATH, 303);
     c.set("session", session);
+    c.set("principal", session.principal);
     if (c.req.method === "POST" && !(await csrfValid(session, formOf(c)["_csrf"]))) {
       return refuse(c, "The form's security token is missing or stale. Reload the page and try again.");
     }
+    if (c.req.method === "POST" && c.req.path !== `${CONSOLE_PATH}/logout`) {
+      const refused = needsScope(c, "operate");
+      if (refused !== null) return refused;
+    }
     return next();
   };
+}
+
+/** A refusal page when the session's scope does not include `scope` (an admin-only form calls it with "admin"). */
+export function needsScope(c: ConsoleContext, scope: AdminScope): Promise<Response> | null {
+  const principal = sessionOf(c).principal;
+  if (grants(principal.scope, scope)) return null;
+  log("warn", "admin_forbidden", { trace_id: c.get("trace").traceId, actor: principal.actor, needed: scope, via: "console" });
+  return refuse(c, `Your access (${principal.scope ?? "none"}) does not include this action; it needs the ${scope} scope.`);
 }
 
 async function readForm(c: ConsoleContext): Promise<Record<string, string> | Response> {
