@@ -96,12 +96,12 @@ function postGuard(): MiddlewareHandler<ConsoleEnv> {
     if (session === null) return c.redirect(LOGIN_PATH, 303);
     c.set("session", session);
     c.set("principal", session.principal);
-    if (c.req.method === "POST" && !(await csrfValid(session, formOf(c)["_csrf"]))) {
-      return refuse(c, "The form's security token is missing or stale. Reload the page and try again.");
-    }
     if (c.req.method === "POST" && c.req.path !== `${CONSOLE_PATH}/logout`) {
       const refused = needsScope(c, "operate");
       if (refused !== null) return refused;
+    }
+    if (c.req.method === "POST" && !(await csrfValid(session, formOf(c)["_csrf"]))) {
+      return refuse(c, "The form's security token is missing or stale. Reload the page and try again.");
     }
     return next();
   };
