@@ -80,7 +80,7 @@ function consoleGate(): MiddlewareHandler<ConsoleEnv> {
 /**
  * Every POST: same origin (Origin/Referer, Sec-Fetch-Site), a url-encoded form of at most 16 KiB;
  * then, except for the login form, a live session and its CSRF token, and (but for logging out) the
- * operate scope. GETs need a session too.
+ * operate scope. GETs need a session and the read scope.
  */
 function postGuard(): MiddlewareHandler<ConsoleEnv> {
   return async function postGuard(c, next) {
@@ -96,8 +96,8 @@ function postGuard(): MiddlewareHandler<ConsoleEnv> {
     if (session === null) return c.redirect(LOGIN_PATH, 303);
     c.set("session", session);
     c.set("principal", session.principal);
-    if (c.req.method === "POST" && c.req.path !== `${CONSOLE_PATH}/logout`) {
-      const refused = needsScope(c, "operate");
+    if (c.req.path !== `${CONSOLE_PATH}/logout`) {
+      const refused = needsScope(c, c.req.method === "POST" ? "operate" : "read");
       if (refused !== null) return refused;
     }
     if (c.req.method === "POST" && !(await csrfValid(session, formOf(c)["_csrf"]))) {
