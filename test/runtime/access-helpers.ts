@@ -73,3 +73,8 @@ export async function callWith(request: Request, e: Env, jwks: JwksSource, clock
   await waitOnExecutionContext(ctx);
   return res;
 }
+
+/** A token's `token_sha256` for ADMIN_TOKENS. */
+export async function sha256Hex(text: string): Promise<string> {
+  return [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { ADMIN_SCOPES, grants, type AdminScope } from "../../src/core/admin-scope";
 import { forgetAccessKeys } from "../../src/http/admin/access";
 import { systemRuntime, type Runtime } from "../../src/runtime";
-import { accessEnv, accessJwt, AUD, callWith, fakeJwks, ISSUER, makeKey, tamper, TEAM, type TestKey } from "./access-helpers";
+import { accessEnv, accessJwt, AUD, callWith, fakeJwks, ISSUER, makeKey, sha256Hex, tamper, TEAM, type TestKey } from "./access-helpers";
 import { baseConfig, call, envWith, expectProblem } from "./helpers";
 
 let now = Date.now();
@@ -20,10 +20,6 @@ beforeEach(async () => {
 
 const statsRequest = (headers: Record<string, string>) => new Request("https://gateway.test/admin/stats", { headers });
 const env = (extra: Record<string, unknown> = {}) => envWith(baseConfig(), { ADMIN_TOKEN: undefined, ...accessEnv(extra) });
-
-async function sha256Hex(text: string): Promise<string> {
-  return [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)))].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 describe("Cloudflare Access assertions", () => {
   it("accepts a valid assertion, fetching the team's keys once and caching them", async () => {

@@ -3,15 +3,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { d1DeadLetterStore } from "../../src/adapters/d1";
 import { AuditPageSchema } from "../../src/http/admin/schemas";
+import { sha256Hex } from "./access-helpers";
 import { baseConfig, call, envWith, recordingQueue, testEnv, testEnvelope } from "./helpers";
 
 const OPERATE = "operate-token-for-audit-tests";
 const READ = "read-token-for-audit-tests";
 const deadLetters = d1DeadLetterStore(testEnv.DB);
-
-async function sha256Hex(text: string): Promise<string> {
-  return [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)))].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 async function env() {
   const tokens = [

@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { d1DeadLetterStore } from "../../src/adapters/d1";
 import { forgetAccessKeys } from "../../src/http/admin/access";
-import { accessEnv, accessJwt, callWith, fakeJwks, makeKey, type TestKey } from "./access-helpers";
+import { accessEnv, accessJwt, callWith, fakeJwks, makeKey, sha256Hex, type TestKey } from "./access-helpers";
 import { baseConfig, call, envWith, recordingQueue, testEnv, testEnvelope } from "./helpers";
 
 const ORIGIN = "https://gateway.test";
@@ -91,7 +91,7 @@ describe("console behind Cloudflare Access", () => {
 
 describe("console with scoped tokens", () => {
   it("logs a read token in with its scope and hides the bulk replay", async () => {
-    const digest = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode("viewer-token-123456")))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const digest = await sha256Hex("viewer-token-123456");
     const e = envWith(baseConfig(), { ADMIN_TOKEN: undefined, ADMIN_TOKENS: JSON.stringify([{ name: "viewer", token_sha256: digest, scope: "read" }]) });
     await seed();
     const login = await call(
