@@ -1,10 +1,12 @@
 // The audit log through the admin API: every state-changing route leaves a row with its actor,
 // action, target, parameters, result and count (a bulk replay's), and GET /admin/audit filters and pages.
 import { beforeEach, describe, expect, it } from "vitest";
-import { d1DeadLetterStore } from "../../src/adapters/d1";
+import { d1AuditStore, d1DeadLetterStore } from "../../src/adapters/d1";
+import { loadConfig } from "../../src/config/load";
+import { runScheduled } from "../../src/delivery/scheduled";
 import { AuditPageSchema } from "../../src/http/admin/schemas";
 import { sha256Hex } from "./access-helpers";
-import { baseConfig, call, envWith, recordingQueue, testEnv, testEnvelope } from "./helpers";
+import { baseConfig, call, envWith, portsFor, recordingQueue, testEnv, testEnvelope } from "./helpers";
 
 const OPERATE = "operate-token-for-audit-tests";
 const READ = "read-token-for-audit-tests";
@@ -92,5 +94,25 @@ describe("audit log of admin actions", () => {
     expect(second.next_cursor).toBeNull();
     const bad = await call(request("/audit?since=yesterday", READ), e);
     expect(bad.status).toBe(400);
+  });
+
+  it("is purged by the scheduled run after dlq_retention_hours, like dead letters", async () => {
+    const store = d1AuditStore(testEnv.DB);
+    const base = {
+      actor: "ops-bot",
+      actor_via: "token",
+      channel: "api",
+      action: "endpoint.reset",
+      target: "profiles",
+      params: "{}",
+      result: "ok",
+      count: null,
+      trace_id: "0af7651916cd43dd8448eb211c80319c",
+    } as const;
+    await store.record({ ...base, id: "aud_old", at: Date.now() - 25 * 3_600_000 });
+    await store.record({ ...base, id: "aud_new", at: Date.now() - 23 * 3_600_000 });
+    const e = envWith(baseConfig({ dlq_retention_hours: 24 }));
+    await runScheduled(portsFor(e), loadConfig(e.GATEWAY_CONFIG));
+    expect((await store.list({ limit: 10, after: null })).rows.map((r) => r.id)).toEqual(["aud_new"]);
   });
 });
