@@ -1,9 +1,11 @@
 // `npm run admin -- <command>`: the operator's CLI over the admin API of a local or deployed gateway
 // (HOOKGATE_URL, HOOKGATE_ADMIN_TOKEN; locally the token falls back to .dev.vars). Tables, or --json.
+import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
 import type * as z from "zod";
 import type {
   AttemptPageSchema,
+  AuditPageSchema,
   BulkReplayResultSchema,
   DeadLetterDetailSchema,
   DeadLetterPageSchema,
@@ -33,9 +35,12 @@ const USAGE = `usage: npm run admin -- <command> [options]
   dlq replay <id>                replay one dead letter
   dlq replay [filters] [--limit N] | --all    bulk replay (a filter or --all is required)
   dlq purge <id> [<id>...]       delete dead letters
+  audit [--actor A] [--action X] [--since ISO] [--limit N] [--cursor C]   who changed what, newest first
+  token-hash <token>             the token_sha256 of a token for ADMIN_TOKENS (computed locally)
 
   filters: --source S --event-type T --endpoint E --reason R
-  options: --json (raw JSON)    env: HOOKGATE_URL (default http://127.0.0.1:8787), HOOKGATE_ADMIN_TOKEN`;
+  options: --json (raw JSON)    env: HOOKGATE_URL (default http://127.0.0.1:8787), HOOKGATE_ADMIN_TOKEN
+  (ADMIN_TOKEN or a scoped ADMIN_TOKENS token; a read token may run every read command)`;
 
 class ApiError extends Error {}
 
@@ -52,6 +57,9 @@ const { values: opts, positionals } = parseArgs({
     status: { type: "string" },
     limit: { type: "string" },
     cursor: { type: "string" },
+    actor: { type: "string" },
+    action: { type: "string" },
+    since: { type: "string" },
   },
 });
 
@@ -288,6 +296,28 @@ async function main(): Promise<void> {
             page.items.map((f) => [when(f.at), f.id, f.source, f.event_type, f.endpoint, f.reason]),
           )}${page.next_cursor === null ? "" : `\nmore with --cursor ${page.next_cursor}`}`,
       );
+      return;
+    }
+    case "audit": {
+      const q = new URLSearchParams(
+        Object.entries({ actor: opts.actor, action: opts.action, since: opts.since, limit: opts.limit, cursor: opts.cursor }).filter(
+          (e): e is [string, string] => e[1] !== undefined,
+        ),
+      );
+      const page: z.output<typeof AuditPageSchema> = await api("GET", `/audit${q.size === 0 ? "" : `?${q.toString()}`}`);
+      out(
+        page,
+        () =>
+          `${table(
+            ["at", "actor", "action", "target", "result", "count", "params"],
+            page.items.map((e) => [when(e.at), e.actor, e.action, e.target, e.result, e.count, JSON.stringify(e.params)]),
+          )}${page.next_cursor === null ? "" : `\nmore with --cursor ${page.next_cursor}`}`,
+      );
+      return;
+    }
+    case "token-hash": {
+      const digest = createHash("sha256").update(need(sub, "<token>")).digest("hex");
+      console.log(digest);
       return;
     }
     case "dlq":

@@ -8,6 +8,15 @@ import type { SourceRateLimiterRpc } from "./ports/rate-limit";
 export interface Env {
   GATEWAY_CONFIG?: unknown;
   ADMIN_TOKEN?: string;
+  /** Scoped admin tokens: JSON list of { name, token_sha256, scope } (a secret). */
+  ADMIN_TOKENS?: string;
+  /** Cloudflare Access in front of /admin: the team domain and the application's audience tag. */
+  ACCESS_TEAM_DOMAIN?: string;
+  ACCESS_AUD?: string;
+  /** JSON { users?, groups?, default? } mapping Access identities to scopes. */
+  ACCESS_SCOPES?: string;
+  /** Tests only: a loopback JWKS URL, honoured only with allow_private_networks. */
+  ACCESS_JWKS_URL?: string;
   ALERT_WEBHOOK_URL?: string;
   /** Standard Webhooks secret (`whsec_...`) that signs alert POSTs, when set. */
   ALERT_SIGNING_SECRET?: string;

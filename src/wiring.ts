@@ -7,7 +7,8 @@ import type { Ports } from "./ports";
 import type { OrderedHeadStep } from "./ports/ordering";
 import type { Background, Runtime } from "./runtime";
 import { systemRuntime } from "./runtime";
-import { d1AlertStore, d1DeadLetterStore, d1FallbackStore, d1SilenceStore } from "./adapters/d1";
+import { d1AlertStore, d1AuditStore, d1DeadLetterStore, d1FallbackStore, d1SilenceStore } from "./adapters/d1";
+import { fetchJwks } from "./adapters/jwks-fetch";
 import { endpointGuard } from "./adapters/endpoint-guard-client";
 import { httpSender } from "./adapters/http-sender";
 import { idempotencyStore } from "./adapters/idempotency-store";
@@ -47,6 +48,8 @@ export function buildPorts(env: Env, background: Background, runtime: Runtime, o
     metrics: analyticsMetrics(env.METRICS, { rate: metricsSampleRate(env), random: () => runtime.random() }),
     rateLimiter: rateLimiter(env.RATE_LIMITER),
     adminRateLimit: adminRateLimit(env.ADMIN_RATE_LIMIT),
+    audit: d1AuditStore(env.DB),
+    jwks: fetchJwks(),
   };
 }
 

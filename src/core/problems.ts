@@ -26,6 +26,7 @@ export type Problem =
   | { kind: "endpoint-paused" }
   | { kind: "endpoint-quarantined" }
   | { kind: "unauthorized" }
+  | { kind: "forbidden"; needed: string }
   | { kind: "invalid-input"; detail: string }
   | { kind: "conflict"; detail: string }
   | { kind: "unknown-endpoint"; name: string }
@@ -99,6 +100,8 @@ function describe(p: Problem): Described {
       return [503, "Endpoint quarantined", "The endpoint is quarantined after failing for too long; retry later.", { "Retry-After": "300" }];
     case "unauthorized":
       return [401, "Unauthorized", "A valid bearer token is required.", { "WWW-Authenticate": 'Bearer realm="hookgate-admin"' }];
+    case "forbidden":
+      return [403, "Forbidden", `This action needs the "${p.needed}" scope.`, {}];
     case "invalid-input":
       return [400, "Invalid input", p.detail, {}];
     case "conflict":

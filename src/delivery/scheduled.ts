@@ -13,6 +13,7 @@ import { notifyLifecycle } from "./lifecycle";
 import { autoReplay } from "./auto-replay";
 import { secretAlerts } from "./secret-alerts";
 import { flagUnreconciled, reconcileEndpoints } from "./reconcile";
+import { purgeAudit } from "./audit-retention";
 import { errorMessage, log } from "../log";
 
 /** A replay claim this old belongs to a Worker that died before recording the replay. */
@@ -43,6 +44,7 @@ export async function runScheduled(ports: Ports, loaded: LoadResult): Promise<Sc
     }
   };
   const purge = await step("retention", () => purgeExpired(ports, config.dlqRetentionHours, runtime.now()));
+  await step("audit_retention", () => purgeAudit(ports, config.dlqRetentionHours, runtime.now()));
   await step("stale_replay_claims", async () => {
     const released = await ports.deadLetters.releaseStaleClaims(runtime.now() - STALE_CLAIM_MS, 500);
     if (released > 0) log("warn", "replay_claims_released", { dead_letters: released });

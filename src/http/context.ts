@@ -1,6 +1,7 @@
 // The Hono environment shared by routes and middleware. The Worker's entry hands the app the
 // invocation's ports and the loaded config as its "bindings"; the http layer never sees `env`.
 import type { Config, LoadResult } from "../config/load";
+import type { Principal } from "../core/admin-scope";
 import type { TraceContext } from "../core/trace";
 import type { Ports } from "../ports";
 
@@ -21,5 +22,7 @@ export interface AppEnv {
     requestLog: RequestLog;
     /** The valid config, set once per request by the config gate. */
     config: Config;
+    /** Who an admin or console request authenticated as (set by their auth middleware). */
+    principal?: Principal;
   };
 }

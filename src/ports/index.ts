@@ -12,6 +12,8 @@ import type { AdminRateLimit, RateLimiter } from "./rate-limit";
 import type { Secrets } from "./secrets";
 import type { SilenceStore } from "./silences";
 import type { AlertStore, DeadLetterStore, FallbackStore } from "./storage";
+import type { AuditStore } from "./audit";
+import type { JwksSource } from "./access";
 
 export interface Ports {
   /** Time and randomness. */
@@ -32,4 +34,8 @@ export interface Ports {
   metrics: Metrics;
   rateLimiter: RateLimiter;
   adminRateLimit: AdminRateLimit;
+  /** Who did what on the admin API and console. */
+  audit: AuditStore;
+  /** Cloudflare Access signing keys (cached per isolate above it). */
+  jwks: JwksSource;
 }

@@ -1,11 +1,12 @@
 // The storage ports' contract (src/ports/storage.ts), run against every backend: D1 (real, inside
 // workerd) and in-memory. A new backend is one adapter plus a factory in BACKENDS, with this suite green.
 import { beforeEach, describe, expect, it } from "vitest";
-import { d1AlertStore, d1DeadLetterStore, d1FallbackStore, d1SilenceStore } from "../../src/adapters/d1";
-import { memoryAlertStore, memoryDeadLetterStore, memoryFallbackStore, memoryPayloadStore, memorySilenceStore } from "../../src/adapters/memory";
+import { d1AlertStore, d1AuditStore, d1DeadLetterStore, d1FallbackStore, d1SilenceStore } from "../../src/adapters/d1";
+import { memoryAlertStore, memoryAuditStore, memoryDeadLetterStore, memoryFallbackStore, memoryPayloadStore, memorySilenceStore } from "../../src/adapters/memory";
 import { r2PayloadStore } from "../../src/adapters/payload-store";
 import type { PayloadStore } from "../../src/ports/payloads";
 import type { SilenceStore } from "../../src/ports/silences";
+import type { AuditEntry, AuditStore } from "../../src/ports/audit";
 import type { DeadLetterReason } from "../../src/core/dead-letter";
 import type { Envelope } from "../../src/core/envelope";
 import {
@@ -23,7 +24,7 @@ import { testEnv, testEnvelope } from "./helpers";
 interface Backend {
   name: string;
   /** Fresh, empty stores. */
-  make(): Promise<{ deadLetters: DeadLetterStore; fallbacks: FallbackStore; alerts: AlertStore; silences: SilenceStore }>;
+  make(): Promise<{ deadLetters: DeadLetterStore; fallbacks: FallbackStore; alerts: AlertStore; silences: SilenceStore; audit: AuditStore }>;
 }
 
 const BACKENDS: Backend[] = [
@@ -31,14 +32,14 @@ const BACKENDS: Backend[] = [
     name: "D1",
     async make() {
       const db = testEnv.DB;
-      await db.batch(["dead_letters", "fallbacks", "alerts", "alert_pending", "silences"].map((t) => db.prepare(`DELETE FROM ${t}`)));
-      return { deadLetters: d1DeadLetterStore(db), fallbacks: d1FallbackStore(db), alerts: d1AlertStore(db), silences: d1SilenceStore(db) };
+      await db.batch(["dead_letters", "fallbacks", "alerts", "alert_pending", "silences", "audit_log"].map((t) => db.prepare(`DELETE FROM ${t}`)));
+      return { deadLetters: d1DeadLetterStore(db), fallbacks: d1FallbackStore(db), alerts: d1AlertStore(db), silences: d1SilenceStore(db), audit: d1AuditStore(db) };
     },
   },
   {
     name: "memory",
     async make() {
-      return { deadLetters: memoryDeadLetterStore(), fallbacks: memoryFallbackStore(), alerts: memoryAlertStore(), silences: memorySilenceStore() };
+      return { deadLetters: memoryDeadLetterStore(), fallbacks: memoryFallbackStore(), alerts: memoryAlertStore(), silences: memorySilenceStore(), audit: memoryAuditStore() };
     },
   },
 ];
@@ -72,8 +73,9 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
   let fallbacks: FallbackStore;
   let alerts: AlertStore;
   let silences: SilenceStore;
+  let audit: AuditStore;
   beforeEach(async () => {
-    ({ deadLetters, fallbacks, alerts, silences } = await make());
+    ({ deadLetters, fallbacks, alerts, silences, audit } = await make());
   });
 
   const write = async (i: DeadLetterInput): Promise<string> => {
@@ -478,6 +480,61 @@ describe.each(BACKENDS)("$name storage", ({ make }) => {
       await silences.add(silence("s2", T + HOUR));
       expect(await silences.end("s2", T + HOUR)).toBe(false);
       expect(await silences.end("nope", T)).toBe(false);
+    });
+  });
+
+  describe("audit log", () => {
+    const entry = (id: string, at: number, overrides: Partial<AuditEntry> = {}): AuditEntry => ({
+      id,
+      at,
+      actor: "ops-bot",
+      actor_via: "token",
+      channel: "api",
+      action: "dead_letter.replay",
+      target: "msg_1",
+      params: "{}",
+      result: "queued",
+      count: null,
+      trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
+      ...overrides,
+    });
+
+    it("keeps every field and lists newest first, paging by (at, id)", async () => {
+      const bulk = entry("aud_b", T + 1, {
+        actor: "alice@example.com",
+        actor_via: "access",
+        channel: "console",
+        action: "dead_letter.bulk_replay",
+        target: null,
+        params: '{"source":"acme","limit":50}',
+        result: "ok",
+        count: 7,
+      });
+      await audit.record(bulk);
+      await audit.record(entry("aud_a", T));
+      await audit.record(entry("aud_c", T + 1));
+      const pages = await allPages((after) => audit.list({ limit: 2, after }));
+      expect(pages.map((p) => p.map((e) => e.id))).toEqual([["aud_c", "aud_b"], ["aud_a"]]);
+      expect(pages[0]?.[1]).toEqual(bulk);
+    });
+
+    it("filters by actor, action and since", async () => {
+      await audit.record(entry("aud_1", T, { actor: "a" }));
+      await audit.record(entry("aud_2", T + 10, { actor: "b", action: "endpoint.reset" }));
+      await audit.record(entry("aud_3", T + 20, { actor: "a", action: "endpoint.reset" }));
+      const ids = async (q: { actor?: string; action?: string; since?: number }) => (await audit.list({ ...q, limit: 10, after: null })).rows.map((e) => e.id);
+      expect(await ids({ actor: "a" })).toEqual(["aud_3", "aud_1"]);
+      expect(await ids({ action: "endpoint.reset" })).toEqual(["aud_3", "aud_2"]);
+      expect(await ids({ since: T + 10 })).toEqual(["aud_3", "aud_2"]);
+      expect(await ids({ actor: "a", action: "endpoint.reset", since: T + 21 })).toEqual([]);
+    });
+
+    it("purges entries older than the cutoff, oldest first, at most limit at a time", async () => {
+      for (let i = 0; i < 4; i++) await audit.record(entry(`aud_${i}`, T + i * HOUR));
+      expect(await audit.purgeOlderThan(T + 3 * HOUR, 2)).toBe(2);
+      expect((await audit.list({ limit: 10, after: null })).rows.map((e) => e.id)).toEqual(["aud_3", "aud_2"]);
+      expect(await audit.purgeOlderThan(T + 3 * HOUR, 2)).toBe(1);
+      expect(await audit.purgeOlderThan(T + 3 * HOUR, 2)).toBe(0);
     });
   });
 });

@@ -17,3 +17,4 @@ export function cloudflareStores(bindings: { DB: D1Database; PAYLOADS: R2Bucket 
     payloads: r2PayloadStore(bindings.PAYLOADS, bindings.DB),
   };
 }
+export { d1AuditStore } from "./audit";

@@ -12,3 +12,4 @@ export { memoryAlertStore, memoryDeadLetterStore, memoryFallbackStore, memoryPay
 export function memoryStores(): Stores {
   return { deadLetters: memoryDeadLetterStore(), fallbacks: memoryFallbackStore(), alerts: memoryAlertStore(), payloads: memoryPayloadStore() };
 }
+export { memoryAuditStore } from "./audit";

@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { adminAuth } from "./auth";
+import { registerAuditRoutes } from "./audit";
 import { registerDlqRoutes } from "./dlq";
 import { registerEndpointRoutes } from "./endpoints";
 import { registerLifecycleRoutes } from "./lifecycle";
@@ -25,6 +26,7 @@ export function createAdminApp(): Hono<AppEnv> {
   registerStatsRoutes(router);
   registerSilenceRoutes(router);
   registerEventSchemaRoutes(router);
+  registerAuditRoutes(router);
   let document: Record<string, unknown> | undefined;
   router.add(
     {
@@ -32,6 +34,7 @@ export function createAdminApp(): Hono<AppEnv> {
       path: "/openapi.json",
       operationId: "getOpenApiDocument",
       tag: "meta",
+      scope: "read",
       summary: "This document (OpenAPI 3.1)",
       responses: { 200: { description: "The OpenAPI document", schema: OpenApiDocumentSchema }, 401: { description: "Missing or wrong bearer token", problem: true } },
     },

@@ -7,6 +7,7 @@ import { replayMatching, replayOne } from "../../delivery/replay";
 import { deleteDeadLetterById } from "../../delivery/retention";
 import { log } from "../../log";
 import { problem } from "../problem";
+import { recordAudit } from "./audit-log";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { AdminRouter } from "./router";
 import {
@@ -35,6 +36,7 @@ export function registerDlqRoutes(router: AdminRouter): void {
       path: "/dlq",
       operationId: "listDeadLetters",
       tag: TAG,
+      scope: "read",
       query: DeadLetterQuerySchema,
       summary: "Dead letters, newest first, by filter, one page at a time",
       responses: { 200: { description: "A page of dead letters", schema: DeadLetterPageSchema }, 400: invalid, 401: unauthorized },
@@ -62,6 +64,7 @@ export function registerDlqRoutes(router: AdminRouter): void {
       path: "/dlq/{id}",
       operationId: "getDeadLetter",
       tag: TAG,
+      scope: "read",
       params: IdParamsSchema,
       summary: "One dead letter with its forwarded headers and body",
       responses: { 200: { description: "The dead letter", schema: DeadLetterDetailSchema }, 401: unauthorized, 404: notFound },
@@ -80,6 +83,7 @@ export function registerDlqRoutes(router: AdminRouter): void {
       path: "/dlq/{id}/replay",
       operationId: "replayDeadLetter",
       tag: TAG,
+      scope: "operate",
       params: IdParamsSchema,
       summary: "Deliver a dead letter again through the async path, with the same message id",
       responses: {
@@ -92,6 +96,7 @@ export function registerDlqRoutes(router: AdminRouter): void {
     },
     async (c, { params }) => {
       const result = await replayOne(c.env.ports, params.id);
+      await recordAudit(c, { action: "dead_letter.replay", target: params.id, result: result.kind });
       switch (result.kind) {
         case "queued": {
           const body: z.input<typeof ReplayQueuedSchema> = { id: result.id, status: "queued", replay_count: result.replayCount };
@@ -113,6 +118,7 @@ export function registerDlqRoutes(router: AdminRouter): void {
       path: "/dlq/replay",
       operationId: "replayDeadLetters",
       tag: TAG,
+      scope: "operate",
       body: BulkReplayBodySchema,
       summary: "Replay the dead letters matching a filter (at most `limit`, newest first)",
       description: "Each dead letter is claimed by a compare-and-swap on its status, so concurrent bulk replays never replay one twice.",
@@ -122,6 +128,7 @@ export function registerDlqRoutes(router: AdminRouter): void {
       const { limit, ...filter } = body;
       const result = await replayMatching(c.env.ports, filter, limit, { trigger: "admin" });
       log("info", "bulk_replay", { trace_id: c.get("trace").traceId, replayed: result.replayed, failed: result.failed, ...filter });
+      await recordAudit(c, { action: "dead_letter.bulk_replay", params: { ...filter, limit, failed: result.failed }, result: "ok", count: result.replayed });
       const answer: z.input<typeof BulkReplayResultSchema> = { replayed: result.replayed };
       return c.json(answer);
     },
@@ -133,12 +140,14 @@ export function registerDlqRoutes(router: AdminRouter): void {
       path: "/dlq/{id}",
       operationId: "deleteDeadLetter",
       tag: TAG,
+      scope: "operate",
       params: IdParamsSchema,
       summary: "Remove a dead letter (and its stored body)",
       responses: { 204: { description: "Deleted" }, 401: unauthorized, 404: notFound, 409: { description: "Being replayed right now", problem: true } },
     },
     async (c, { params }) => {
       const result = await deleteDeadLetterById(c.env.ports, params.id);
+      await recordAudit(c, { action: "dead_letter.delete", target: params.id, result: result.kind });
       if (result.kind === "not_found") return problem(c, { kind: "unknown-dead-letter" });
       if (result.kind === "conflict") return problem(c, { kind: "conflict", detail: "This dead letter is being replayed right now." });
       return c.body(null, 204);

@@ -10,6 +10,7 @@ import type { GuardSnapshot } from "../../ports/guard";
 import type { Secrets } from "../../ports/secrets";
 import { log } from "../../log";
 import { problem } from "../problem";
+import { recordAudit } from "./audit-log";
 import type { AdminRouter } from "./router";
 import type { SecretRefSchema } from "./schemas";
 import { EffectiveConfigSchema, EndpointDetailSchema, EndpointResetSchema, NameParamsSchema } from "./schemas";
@@ -26,6 +27,7 @@ export function registerEndpointRoutes(router: AdminRouter): void {
       path: "/routes",
       operationId: "getRoutes",
       tag: TAG,
+      scope: "read",
       summary: "The effective configuration with each endpoint's breaker state",
       description: "Secrets appear as binding names with whether each is set, never as values; endpoint URLs lose userinfo and query.",
       responses: { 200: { description: "Effective configuration", schema: EffectiveConfigSchema }, 401: unauthorized },
@@ -44,6 +46,7 @@ export function registerEndpointRoutes(router: AdminRouter): void {
       path: "/endpoints/{name}",
       operationId: "getEndpoint",
       tag: TAG,
+      scope: "read",
       params: NameParamsSchema,
       summary: "One endpoint: breaker state, in-flight calls, last hour's success rate and latency, recent transitions",
       responses: { 200: { description: "Endpoint state", schema: EndpointDetailSchema }, 401: unauthorized, 404: { description: "No such endpoint", problem: true } },
@@ -61,15 +64,20 @@ export function registerEndpointRoutes(router: AdminRouter): void {
       path: "/endpoints/{name}/reset",
       operationId: "resetEndpoint",
       tag: TAG,
+      scope: "operate",
       params: NameParamsSchema,
       summary: "Close the endpoint's circuit breaker",
       responses: { 200: { description: "The breaker after the reset", schema: EndpointResetSchema }, 401: unauthorized, 404: { description: "No such endpoint", problem: true } },
     },
     async (c, { params }) => {
       const endpoint = c.get("config").endpoints.get(params.name);
-      if (endpoint === undefined) return problem(c, { kind: "unknown-endpoint", name: params.name });
+      if (endpoint === undefined) {
+        await recordAudit(c, { action: "endpoint.reset", target: params.name, result: "not_found" });
+        return problem(c, { kind: "unknown-endpoint", name: params.name });
+      }
       const { guard } = c.env.ports;
       await guard.reset(endpoint);
+      await recordAudit(c, { action: "endpoint.reset", target: endpoint.name, result: "ok" });
       log("warn", "breaker_reset", { trace_id: c.get("trace").traceId, endpoint: endpoint.name });
       const s = await guard.snapshot(endpoint);
       if (s === null) return problem(c, { kind: "unavailable", retryAfterS: 1, detail: "The breaker was reset; its state cannot be read right now." });

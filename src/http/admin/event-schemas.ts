@@ -9,6 +9,7 @@ export function registerEventSchemaRoutes(router: AdminRouter): void {
       method: "get",
       path: "/schemas",
       operationId: "listEventSchemas",
+      scope: "read",
       tag: "routes",
       summary: "Event schemas (JSON Schema 2020-12) and the routing rules that validate against each",
       description: "Events a rule takes must match its schema, else 422 schema-violation; violations per route are in GET /admin/stats.",

@@ -1,5 +1,6 @@
 // Endpoint lifecycle and delivery history (docs/contract.md §6, §7): POST /admin/endpoints/{name}/pause
 // and /resume, GET /admin/endpoints/{name}/attempts (cursor paging) and GET /admin/events/{message_id}.
+import { recordAudit } from "./audit-log";
 import type * as z from "zod";
 import { lookupEvent } from "../../delivery/event-lookup";
 import { pauseEndpoint, resumeEndpoint } from "../../delivery/lifecycle";
@@ -23,6 +24,7 @@ export function registerLifecycleRoutes(router: AdminRouter): void {
         path: `/endpoints/{name}/${action}`,
         operationId: `${action}Endpoint`,
         tag: "routes",
+        scope: "operate",
         params: NameParamsSchema,
         ...(action === "pause" ? { body: PauseRequestSchema } : {}),
         summary: action === "pause" ? "Pause the endpoint: nothing reaches it; async events wait, sync calls fall back or get 503" : "Lift a pause or a quarantine",
@@ -35,6 +37,7 @@ export function registerLifecycleRoutes(router: AdminRouter): void {
         const reason = (body as z.output<typeof PauseRequestSchema> | undefined)?.reason ?? null;
         const ports = c.env.ports;
         const lifecycle = action === "pause" ? await pauseEndpoint(ports, config, endpoint, reason) : await resumeEndpoint(ports, config, endpoint);
+        await recordAudit(c, { action: `endpoint.${action}`, target: endpoint.name, params: reason === null ? {} : { reason }, result: lifecycle.state });
         log("warn", `endpoint_${action}_requested`, { trace_id: c.get("trace").traceId, endpoint: endpoint.name, state: lifecycle.state });
         return endpointView(c, endpoint);
       },
@@ -46,6 +49,7 @@ export function registerLifecycleRoutes(router: AdminRouter): void {
       method: "get",
       path: "/endpoints/{name}/attempts",
       operationId: "listAttempts",
+      scope: "read",
       tag: "routes",
       params: NameParamsSchema,
       query: AttemptQuerySchema,
@@ -73,6 +77,7 @@ export function registerLifecycleRoutes(router: AdminRouter): void {
       method: "get",
       path: "/events/{message_id}",
       operationId: "getEvent",
+      scope: "read",
       tag: "routes",
       params: MessageIdParamsSchema,
       summary: "What the gateway knows of one event: source, type, route, and per destination its state and attempts",

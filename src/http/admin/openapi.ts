@@ -17,6 +17,7 @@ export function openApiDocument(operations: readonly RouteSpec[], version: strin
       operationId: op.operationId,
       summary: op.summary,
       tags: [op.tag],
+      "x-required-scope": op.scope,
       parameters: [...parameters(op.params, "path"), ...parameters(op.query, "query")],
       responses: Object.fromEntries(
         Object.entries(op.responses).map(([status, r]) => [
@@ -32,7 +33,7 @@ export function openApiDocument(operations: readonly RouteSpec[], version: strin
         ]),
       ),
     };
-    if (op.description !== undefined) entry["description"] = op.description;
+    entry["description"] = `${op.description === undefined ? "" : `${op.description}\n\n`}Scope: \`${op.scope}\` or wider (read < operate < admin).`;
     if (op.body !== undefined) {
       entry["requestBody"] = { required: false, content: { "application/json": { schema: schemaOf(op.body, "input") } } };
     }
@@ -46,11 +47,19 @@ export function openApiDocument(operations: readonly RouteSpec[], version: strin
       description: "Operations on a Hookgate webhook gateway: effective routes, endpoint breakers, the dead-letter queue, stats and fallbacks.",
     },
     servers: [{ url: "/" }],
-    security: [{ bearerAuth: [] }],
+    security: [{ bearerAuth: [] }, { cloudflareAccess: [] }],
     tags: [...new Set(operations.map((op) => op.tag))].map((name) => ({ name })),
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "The ADMIN_TOKEN secret" } },
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN (scope admin) or a token listed in ADMIN_TOKENS (its scope)" },
+        cloudflareAccess: {
+          type: "apiKey",
+          in: "header",
+          name: "Cf-Access-Jwt-Assertion",
+          description: "Cloudflare Access assertion; the identity's scope comes from ACCESS_SCOPES",
+        },
+      },
       schemas: { ...components(responseSchemas, "output"), ...components(requestSchemas, "input") },
     },
   };

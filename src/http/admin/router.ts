@@ -1,7 +1,10 @@
-// Declares each admin route once: its zod schemas validate the request (400/415 problems with the
-// path of every issue) and describe the operation in the OpenAPI document, so the two cannot drift.
+// Declares each admin route once: its scope (403 below it), its zod schemas that validate the request
+// (@hono/zod-validator for path and query, our size-capped reader for the JSON body; 400/415 problems
+// with the path of every issue) and describe the operation in the OpenAPI document, so they cannot drift.
 import type * as z from "zod";
-import type { Context, Hono } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
+import { zValidator } from "@hono/zod-validator";
+import { grants, type AdminScope } from "../../core/admin-scope";
 import { formatPath } from "../../config/load";
 import { readBodyLimited } from "../body";
 import type { AppEnv } from "../context";
@@ -25,6 +28,8 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   summary: string;
   description?: string;
   tag: string;
+  /** The least scope that may call it (read < operate < admin); stated in the OpenAPI document. */
+  scope: AdminScope;
   params?: P;
   query?: Q;
   /** An optional JSON body: an empty body counts as `{}`. */
@@ -50,28 +55,39 @@ export class AdminRouter {
     spec: RouteSpec<P, Q, B>,
     handler: (c: Context<AppEnv>, input: RouteInput<P, Q, B>) => Promise<Response>,
   ): void {
-    this.operations.push(spec);
+    this.operations.push({ ...spec, responses: { ...spec.responses, 403: { description: `Needs the "${spec.scope}" scope`, problem: true } } });
     const honoPath = spec.path.replace(/\{([^}]+)\}/g, ":$1");
-    this.app.on(spec.method.toUpperCase(), honoPath, async (c) => {
-      const params = check(c, "path", spec.params, c.req.param());
-      if (params instanceof Response) return params;
-      const query = check(c, "query", spec.query, c.req.query());
-      if (query instanceof Response) return query;
+    const validators = [...(spec.params === undefined ? [] : [validate("param", spec.params)]), ...(spec.query === undefined ? [] : [validate("query", spec.query)])];
+    const needsScope: MiddlewareHandler<AppEnv> = async (c, next) => {
+      if (!grants(c.get("principal")?.scope ?? null, spec.scope)) return problem(c, { kind: "forbidden", needed: spec.scope });
+      await next();
+    };
+    this.app.on(spec.method.toUpperCase(), honoPath, needsScope, ...validators, async (c) => {
+      // What the validators above stored (hono's c.req.valid, untyped here as the route is generic).
+      const valid = c.req.valid.bind(c.req) as (target: "param" | "query") => unknown;
+      const params = spec.params === undefined ? undefined : valid("param");
+      const query = spec.query === undefined ? undefined : valid("query");
       const raw = spec.body === undefined ? undefined : await readJson(c);
       if (raw instanceof Response) return raw;
-      const body = check(c, "body", spec.body, raw);
-      if (body instanceof Response) return body;
+      const parsed = spec.body?.safeParse(raw);
+      if (parsed !== undefined && !parsed.success) return invalid(c, "body", parsed.error.issues);
       // Each part is the output of its own schema, or undefined when the route declares none.
-      return handler(c, { params, query, body } as RouteInput<P, Q, B>);
+      return handler(c, { params, query, body: parsed?.data } as RouteInput<P, Q, B>);
     });
   }
 }
 
-function check(c: Context<AppEnv>, where: "path" | "query" | "body", schema: z.ZodType | undefined, value: unknown): unknown {
-  if (schema === undefined) return undefined;
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const detail = parsed.error.issues.map((issue) => {
+type IssueResult = { success: boolean; error?: { issues: readonly z.core.$ZodIssue[] } };
+
+/** @hono/zod-validator for a path or query schema, answering our 400 problem on failure. */
+function validate(target: "param" | "query", schema: z.ZodType): MiddlewareHandler<AppEnv> {
+  const hook = (result: IssueResult, c: Context<AppEnv>) => (result.success ? undefined : invalid(c, target === "param" ? "path" : "query", result.error?.issues ?? []));
+  return zValidator<z.ZodType, typeof target, AppEnv, string, typeof hook>(target, schema, hook);
+}
+
+/** The 400 problem naming every issue's path (`unknown query parameter x` for extra keys). */
+function invalid(c: Context<AppEnv>, where: "path" | "query" | "body", issues: readonly z.core.$ZodIssue[]): Response {
+  const detail = issues.map((issue) => {
     if (issue.code === "unrecognized_keys") {
       const noun = where === "query" ? "query parameter" : "field";
       return `unknown ${noun}${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;

@@ -376,3 +376,30 @@ export const EventSchema = z
     ),
   })
   .register(responseSchemas, { id: "Event" });
+// ---- audit log
+
+export const AuditQuerySchema = z.strictObject({
+  actor: filterValue().optional().describe("A token name, ADMIN_TOKEN, or an Access email"),
+  action: filterValue().optional().describe("dead_letter.replay, dead_letter.bulk_replay, dead_letter.delete, endpoint.reset, ..."),
+  since: z.iso.datetime({ error: "must be an ISO 8601 timestamp such as 2026-01-31T00:00:00Z" }).optional().describe("Entries at or after this time"),
+  limit: limit(200, 50),
+  cursor: z.string().max(512).optional().describe("next_cursor of the previous page"),
+});
+
+export const AuditEntrySchema = z
+  .object({
+    id: z.string(),
+    at: iso(),
+    actor: z.string(),
+    actor_via: z.enum(["token", "access"]),
+    channel: z.enum(["api", "console"]),
+    action: z.string(),
+    target: z.string().nullable(),
+    params: z.record(z.string(), z.unknown()),
+    result: z.string(),
+    count: int().nullable(),
+    trace_id: z.string(),
+  })
+  .register(responseSchemas, { id: "AuditEntry" });
+
+export const AuditPageSchema = z.object({ items: z.array(AuditEntrySchema), next_cursor: z.string().nullable() }).register(responseSchemas, { id: "AuditPage" });

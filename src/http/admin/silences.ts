@@ -1,5 +1,6 @@
 // POST/GET/DELETE /admin/silences (contract §8): run-time silences of alerts, stored durably in the
 // silence store; the cron's alerts skip the endpoints they cover until they end.
+import { recordAudit } from "./audit-log";
 import type * as z from "zod";
 import { messageId } from "../../core/ids";
 import type { Silence } from "../../ports/silences";
@@ -26,6 +27,7 @@ export function registerSilenceRoutes(router: AdminRouter): void {
       method: "post",
       path: "/silences",
       operationId: "addSilence",
+      scope: "admin",
       tag: TAG,
       body: SilenceBodySchema,
       summary: "Silence the alerts of some endpoints (or all) until a time",
@@ -50,6 +52,7 @@ export function registerSilenceRoutes(router: AdminRouter): void {
         created_at: now,
       };
       await silences.add(silence);
+      await recordAudit(c, { action: "silence.add", target: silence.id, params: { endpoints: silence.endpoints, until: body.until }, result: "ok" });
       return c.json(silenceView(silence), 201);
     },
   );
@@ -59,6 +62,7 @@ export function registerSilenceRoutes(router: AdminRouter): void {
       method: "get",
       path: "/silences",
       operationId: "listSilences",
+      scope: "read",
       tag: TAG,
       summary: "The active silences, newest first",
       responses: { 200: { description: "Active silences", schema: SilenceListSchema }, 401: unauthorized },
@@ -75,6 +79,7 @@ export function registerSilenceRoutes(router: AdminRouter): void {
       method: "delete",
       path: "/silences/{id}",
       operationId: "endSilence",
+      scope: "admin",
       tag: TAG,
       params: IdParamsSchema,
       summary: "End a silence now",
@@ -82,7 +87,9 @@ export function registerSilenceRoutes(router: AdminRouter): void {
     },
     async (c, { params }) => {
       const { clock, silences } = c.env.ports;
-      if (!(await silences.end(params.id, clock.now()))) return problem(c, { kind: "unknown-silence" });
+      const ended = await silences.end(params.id, clock.now());
+      await recordAudit(c, { action: "silence.end", target: params.id, result: ended ? "ok" : "not_found" });
+      if (!ended) return problem(c, { kind: "unknown-silence" });
       return c.body(null, 204);
     },
   );

@@ -12,6 +12,7 @@ import { showBody, utc } from "./format";
 import { ConfirmAction, Layout, page, Scroll } from "./layout";
 import { endpointHref } from "./overview";
 import { CONSOLE_PATH, setFlash, takeFlash } from "./session";
+import { recordAudit } from "../admin/audit-log";
 
 const detailHref = (id: string) => `${CONSOLE_PATH}/dlq/${encodeURIComponent(id)}`;
 type Detail = Awaited<ReturnType<typeof detail>>;
@@ -40,6 +41,7 @@ export function registerDeadLetterActions(app: Hono<ConsoleEnv>): void {
   app.post("/dlq/:id/replay", async (c) => {
     const id = c.req.param("id");
     const result = await replayOne(c.env.ports, id);
+    await recordAudit(c, { action: "dead_letter.replay", target: id, result: result.kind });
     switch (result.kind) {
       case "queued":
         setFlash(c, { kind: "ok", text: `Replayed ${id}: queued for delivery (replay ${result.replayCount}).` });
@@ -59,6 +61,7 @@ export function registerDeadLetterActions(app: Hono<ConsoleEnv>): void {
   app.post("/dlq/:id/delete", async (c) => {
     const id = c.req.param("id");
     const result = await deleteDeadLetterById(c.env.ports, id);
+    await recordAudit(c, { action: "dead_letter.delete", target: id, result: result.kind });
     if (result.kind === "conflict") {
       setFlash(c, { kind: "error", text: "Not deleted: it is being replayed right now." });
       return c.redirect(detailHref(id), 303);

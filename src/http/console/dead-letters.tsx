@@ -12,6 +12,7 @@ import { formOf, sessionOf, type ConsoleContext, type ConsoleEnv } from "./conte
 import { clip, duration } from "./format";
 import { ConfirmAction, Layout, page, Scroll } from "./layout";
 import { CONSOLE_PATH, setFlash, takeFlash } from "./session";
+import { recordAudit } from "../admin/audit-log";
 
 const filterValue = z.string().min(1, { error: "must not be empty" }).max(256, { error: "must be at most 256 characters" });
 /** Rows a page shows at most: 100 rows of long values stay under 50 KB of HTML. */
@@ -65,6 +66,7 @@ export function registerDeadLetterList(app: Hono<ConsoleEnv>): void {
     }
     const result = await replayMatching(c.env.ports, parsed.data, BULK_REPLAY_LIMIT, { trigger: "admin" });
     log("info", "bulk_replay", { trace_id: c.get("trace").traceId, replayed: result.replayed, failed: result.failed, via: "console", ...parsed.data });
+    await recordAudit(c, { action: "dead_letter.bulk_replay", params: { ...parsed.data, limit: BULK_REPLAY_LIMIT, failed: result.failed }, result: "ok", count: result.replayed });
     const more = result.replayed + result.failed >= BULK_REPLAY_LIMIT ? ` More may match: replay again (at most ${BULK_REPLAY_LIMIT} at a time).` : "";
     const failed = result.failed > 0 ? ` ${result.failed} could not be handed to delivery and stay listed; retry later.` : "";
     setFlash(c, {

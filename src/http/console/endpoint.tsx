@@ -14,6 +14,7 @@ import { duration, millis, percent, utc } from "./format";
 import { BreakerBadge, ConfirmAction, Layout, page, Scroll } from "./layout";
 import { breakerNote, endpointHref } from "./overview";
 import { CONSOLE_PATH, setFlash, takeFlash } from "./session";
+import { recordAudit } from "../admin/audit-log";
 
 const TRANSITIONS_SHOWN = 20;
 
@@ -28,6 +29,7 @@ export function registerEndpointPage(app: Hono<ConsoleEnv>): void {
     const endpoint = endpointOf(c);
     if (endpoint === undefined) return notFound(c);
     await c.env.ports.guard.reset(endpoint);
+    await recordAudit(c, { action: "endpoint.reset", target: endpoint.name, result: "ok" });
     log("warn", "breaker_reset", { trace_id: c.get("trace").traceId, endpoint: endpoint.name, via: "console" });
     setFlash(c, { kind: "ok", text: `The breaker of ${endpoint.name} is closed.` });
     return c.redirect(endpointHref(endpoint.name), 303);

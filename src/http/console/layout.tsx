@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
+import { grants, type AdminScope } from "../../core/admin-scope";
 import type { AppEnv } from "../context";
 import { CONSOLE_PATH, type Flash, type Session } from "./session";
 
@@ -13,7 +14,7 @@ a{color:var(--ac)}:focus-visible{outline:3px solid #c05600;outline-offset:2px}
 header{display:flex;flex-wrap:wrap;align-items:center;gap:6px 20px;padding:10px 16px;background:#1f1f1f;color:#fff}
 header a,header button{color:#fff}header .brand{font-weight:700;text-decoration:none}
 nav ul{display:flex;flex-wrap:wrap;gap:4px 16px;list-style:none;margin:0;padding:0}nav a[aria-current]{font-weight:700;text-decoration-thickness:3px}
-header form{margin-left:auto}header button{background:none;border:1px solid #fff}
+header .who{margin:0 0 0 auto;font-size:.9em}header form{margin:0}header button{background:none;border:1px solid #fff}
 main{max-width:1240px;margin:0 auto;padding:12px 16px 32px}h1{font-size:1.45rem;margin:.4em 0}h2{font-size:1.15rem;margin:1.4em 0 .5em}
 footer{max-width:1240px;margin:0 auto;padding:12px 16px;color:var(--mut);font-size:.85em}
 .scroll{overflow-x:auto;max-width:100%}table{border-collapse:collapse;width:100%;font-size:.93em}
@@ -34,7 +35,7 @@ pre{background:#f6f8fa;border:1px solid var(--bd);padding:10px;overflow:auto;max
 svg.spark{display:block;background:#fafafa}figure{margin:0}svg.bars{max-width:640px;display:block}.legend{font-size:.85em;color:var(--mut)}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px}.cards div{border:1px solid var(--bd);border-radius:6px;padding:8px}
 .cards b{display:block;font-size:1.25em}.pager{display:flex;gap:16px;margin:10px 0}
-@media (max-width:640px){body{font-size:14px}main{padding:8px}th,td{padding:4px 5px}dl.kv{grid-template-columns:1fr}header form{margin-left:0}}`;
+@media (max-width:640px){body{font-size:14px}main{padding:8px}th,td{padding:4px 5px}dl.kv{grid-template-columns:1fr}header .who{margin-left:0}}`;
 
 let cssHash: Promise<string> | undefined;
 
@@ -48,13 +49,17 @@ export function styleHash(): Promise<string> {
   return cssHash;
 }
 
-export type Section = "overview" | "dlq" | "endpoint" | "events" | "login";
+export type Section = "overview" | "dlq" | "endpoint" | "events" | "audit" | "login";
 
 const NAV: readonly [Section, string, string][] = [
   ["overview", "Overview", CONSOLE_PATH],
   ["dlq", "Dead letters", `${CONSOLE_PATH}/dlq`],
   ["events", "Events", `${CONSOLE_PATH}/events`],
+  ["audit", "Audit log", `${CONSOLE_PATH}/audit`],
 ];
+
+/** Cloudflare Access's own sign-out for the application (ends the Access session). */
+const ACCESS_LOGOUT = "/cdn-cgi/access/logout";
 
 export interface LayoutProps {
   title: string;
@@ -95,10 +100,17 @@ export function Layout(props: LayoutProps) {
                   ))}
                 </ul>
               </nav>
-              <form method="post" action={`${CONSOLE_PATH}/logout`}>
-                <CsrfField session={props.session} />
-                <button type="submit">Log out</button>
-              </form>
+              <p class="who">
+                Signed in as <b>{props.session.principal.actor}</b> ({props.session.principal.scope ?? "no access"})
+              </p>
+              {props.session.principal.via === "access" ? (
+                <a href={ACCESS_LOGOUT}>Sign out</a>
+              ) : (
+                <form method="post" action={`${CONSOLE_PATH}/logout`}>
+                  <CsrfField session={props.session} />
+                  <button type="submit">Log out</button>
+                </form>
+              )}
             </>
           )}
         </header>
@@ -128,7 +140,7 @@ export function BreakerBadge(props: { state: "closed" | "open" | "half_open" | n
 
 /**
  * A POST button behind a disclosure: the first activation only reveals what will happen and the real
- * button (no script needed; keyboard-operable as a native <details>).
+ * button (no script needed; keyboard-operable as a native <details>). Hidden when the scope is short.
  */
 export function ConfirmAction(props: {
   session: Session;
@@ -138,7 +150,10 @@ export function ConfirmAction(props: {
   confirm: string;
   danger?: boolean;
   fields?: Readonly<Record<string, string | undefined>>;
+  /** The scope the action needs (operate unless said); without it the action is not shown. */
+  scope?: AdminScope;
 }) {
+  if (!grants(props.session.principal.scope, props.scope ?? "operate")) return null;
   return (
     <details class="confirm">
       <summary>{props.summary}</summary>
