@@ -1,8 +1,10 @@
 // `npm run demo`: sends one signed sample event per verification scheme (and a sync call) to the
-// local gateway started by `npm start`, and prints what came back.
+// local gateway started by `npm start`, and prints what came back. `npm run demo -- <preset>` sends
+// one signed sample of that provider preset (for example `npm run demo -- twilio`).
 import { randomUUID } from "node:crypto";
-import { readDevVars } from "./lib/dev-vars";
-import { producerHeaders, type SchemeName } from "../src/core/signatures";
+import { privateKeyVar, readDevVars } from "./lib/dev-vars";
+import { producerHeaders, SCHEME_NAMES, schemeOf, type SchemeName } from "../src/core/signatures";
+import { parseConfig } from "../src/config/load";
 
 const base = process.env["HOOKGATE_URL"] ?? "http://127.0.0.1:8787";
 const vars = readDevVars();
@@ -71,13 +73,25 @@ async function send(sample: Sample): Promise<void> {
   const secret = vars[sample.secret];
   if (secret === undefined) throw new Error(`${sample.secret} is missing from .dev.vars: run npm start first`);
   const body = new TextEncoder().encode(JSON.stringify(sample.body));
-  const signed = await producerHeaders(sample.scheme, { secret, body, timestampS: Math.floor(Date.now() / 1000), id: `msg_${randomUUID()}`, deliveryIdHeader: true });
-  const headers = { "Content-Type": "application/json", ...signed, ...sample.headers };
   const url = `${base}/webhooks/${sample.source}${sample.path ?? ""}`;
+  const signed = await producerHeaders(sample.scheme, { secret, body, timestampS: Math.floor(Date.now() / 1000), id: `msg_${randomUUID()}`, deliveryIdHeader: true, url });
+  const headers = { "Content-Type": "application/json", ...signed, ...sample.headers };
   const res = await fetch(url, { method: "POST", headers, body });
   const text = await res.text();
   const extra = ["X-Fallback", "X-Downstream-Latency"].flatMap((h) => (res.headers.get(h) ? [`${h}: ${res.headers.get(h)}`] : []));
   console.log(`${res.status}  ${sample.title}\n      POST ${url}\n      ${text}${extra.length ? `\n      ${extra.join("  ")}` : ""}`);
+}
+
+/** One sample for a preset: the demo config's source of that scheme, its binding, a body it routes. */
+function presetSample(scheme: SchemeName): Sample {
+  const parsed = parseConfig(vars["GATEWAY_CONFIG"] ?? "");
+  if (!parsed.ok) throw new Error("GATEWAY_CONFIG in .dev.vars is missing or invalid: run npm start first");
+  const source = [...parsed.config.sources.values()].find((s) => s.verify.scheme === scheme);
+  const binding = source?.verify.secrets[0]?.binding;
+  if (source === undefined || binding === undefined) throw new Error(`no source of scheme ${scheme} in the running config`);
+  const secret = schemeOf(scheme).secretFormat === "public-key" ? privateKeyVar(binding) : binding;
+  // The event type rides in the path, so the sample routes whatever the preset's default source.
+  return { title: `${scheme} preset`, source: source.name, scheme, secret, path: `/demo.${scheme}`, body: { type: `demo.${scheme}`, id: `evt_${randomUUID()}` } };
 }
 
 async function main(): Promise<void> {
@@ -86,6 +100,15 @@ async function main(): Promise<void> {
   } catch {
     console.error(`No gateway at ${base}. Start it with: npm start`);
     process.exit(1);
+  }
+  const preset = process.argv[2];
+  if (preset !== undefined) {
+    if (!(SCHEME_NAMES as readonly string[]).includes(preset) || preset === "none") {
+      console.error(`Unknown preset ${preset}. One of: ${SCHEME_NAMES.filter((n) => n !== "none").join(", ")}`);
+      process.exit(2);
+    }
+    await send(presetSample(preset as SchemeName));
+    return;
   }
   for (const sample of samples) await send(sample);
   // A bad signature: always the same 401, whatever was wrong.

@@ -2,7 +2,7 @@
 // environment or random ones generated on first start, plus GATEWAY_CONFIG (from the environment,
 // or the chosen config file).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { parseConfig } from "../../src/config/load";
 import { schemeOf } from "../../src/core/signatures";
 
@@ -27,6 +27,23 @@ export function newSecret(name: string, standardWebhooks: boolean): string {
   return standardWebhooks ? `whsec_${randomBytes(24).toString("base64")}` : randomBytes(24).toString("hex");
 }
 
+/** The `.dev.vars` name of the private key the demo signs with, for a public-key binding. */
+export const privateKeyVar = (binding: string) => `${binding}_PRIVATE`;
+
+/**
+ * A key pair for a public-key preset, as the demo signs and the binding verifies: Discord an Ed25519
+ * hex seed and hex public key, SendGrid base64 PKCS#8 and base64 SPKI (P-256).
+ */
+function newKeyPair(scheme: string): { privateKey: string; publicKey: string } {
+  if (scheme === "discord") {
+    const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+    const seed = privateKey.export({ format: "der", type: "pkcs8" }).subarray(-32).toString("hex");
+    return { privateKey: seed, publicKey: publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex") };
+  }
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  return { privateKey: privateKey.export({ format: "der", type: "pkcs8" }).toString("base64"), publicKey: publicKey.export({ format: "der", type: "spki" }).toString("base64") };
+}
+
 /** Writes .dev.vars for the config file, keeping secrets generated earlier. Returns the values. */
 export function ensureDevVars(configFile: string, path = DEV_VARS, fromEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
   // GATEWAY_CONFIG in the environment (a JSON string) wins over the file, for scripted runs.
@@ -36,7 +53,17 @@ export function ensureDevVars(configFile: string, path = DEV_VARS, fromEnv: Node
   if (!parsed.ok) throw new Error(`${inline ? "GATEWAY_CONFIG" : configFile} is invalid:\n  ${parsed.problems.join("\n  ")}`);
   const vars = readDevVars(path);
   const wanted = new Map<string, boolean>([["ADMIN_TOKEN", false]]);
-  for (const s of parsed.config.sources.values()) for (const { binding: n } of s.verify.secrets) wanted.set(n, schemeOf(s.verify.scheme).secretFormat === "whsec-base64");
+  for (const s of parsed.config.sources.values()) {
+    const format = schemeOf(s.verify.scheme).secretFormat;
+    for (const { binding: n } of s.verify.secrets) {
+      if (format !== "public-key") wanted.set(n, format === "whsec-base64");
+      else if (fromEnv[n] === undefined && (vars[n] === undefined || vars[privateKeyVar(n)] === undefined)) {
+        const pair = newKeyPair(s.verify.scheme);
+        vars[n] = pair.publicKey;
+        vars[privateKeyVar(n)] = pair.privateKey;
+      }
+    }
+  }
   for (const e of parsed.config.endpoints.values()) for (const { binding: n } of e.signing_secrets) wanted.set(n, true);
   // A secret given in the environment wins; otherwise one generated earlier is kept.
   for (const [name, sw] of wanted) vars[name] = fromEnv[name] ?? vars[name] ?? newSecret(name, sw);

@@ -167,7 +167,7 @@ function build(cfg: ParsedConfig, schemas: ReadonlyMap<string, EventSchema>): Co
       ...s,
       name,
       eventTypeHeader: s.event_type_header ?? schemeOf(s.verify.scheme).eventTypeHeader ?? "X-Event-Type",
-      eventTypeField: s.event_type_field ?? "type",
+      eventTypeField: s.event_type_field ?? schemeOf(s.verify.scheme).eventTypeField ?? "type",
     });
   }
   const endpoints = new Map<string, Endpoint>();

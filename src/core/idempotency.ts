@@ -23,7 +23,8 @@ export interface KeySources {
 export function findIdempotencyKey(s: KeySources): KeyResult {
   const own = schemeOf(s.scheme).deliveryId;
   const ownHeader = own !== undefined && "header" in own && own.signed ? own.header.toLowerCase() : undefined;
-  const candidates = ["X-Idempotency-Key", s.idempotencyHeader, ...DELIVERY_ID_HEADERS];
+  const presetHeader = own !== undefined && "header" in own && !DELIVERY_ID_HEADERS.includes(own.header) ? own.header : undefined;
+  const candidates = ["X-Idempotency-Key", s.idempotencyHeader, ...DELIVERY_ID_HEADERS, presetHeader];
   for (const header of candidates) {
     if (header === undefined) continue;
     const value = s.headers.get(header);
@@ -33,13 +34,20 @@ export function findIdempotencyKey(s: KeySources): KeyResult {
     return { kind: "key", key: trimmed, from: header, signed: header.toLowerCase() === ownHeader };
   }
   if (own !== undefined && "bodyField" in own) {
-    const json = s.json();
-    if (json !== null && typeof json === "object" && !Array.isArray(json)) {
-      const id = (json as Record<string, unknown>)[own.bodyField];
-      if (typeof id === "string" && KEY.test(id)) return { kind: "key", key: id, from: `body:${own.bodyField}`, signed: own.signed };
-    }
+    const id = stringAt(s.json(), own.bodyField);
+    if (id !== undefined && KEY.test(id)) return { kind: "key", key: id, from: `body:${own.bodyField}`, signed: own.signed };
   }
   return { kind: "none" };
+}
+
+/** The string at a dot path of the JSON body (a number or anything else is no key). */
+function stringAt(json: unknown, path: string): string | undefined {
+  let current = json;
+  for (const segment of path.split(".")) {
+    if (current === null || typeof current !== "object" || Array.isArray(current)) return undefined;
+    current = Object.prototype.hasOwnProperty.call(current, segment) ? (current as Record<string, unknown>)[segment] : undefined;
+  }
+  return typeof current === "string" ? current : undefined;
 }
 
 /** Shard index from the first bytes of the key's SHA-256 (hex), spreading keys evenly. */

@@ -12,7 +12,7 @@ import { sha256Hex } from "../core/signatures";
 import type { Problem } from "../core/problems";
 import { readBodyLimited } from "./body";
 import { problem } from "./problem";
-import { verifyRequest } from "./verify-request";
+import { handshakeResponse, verifyRequest } from "./verify-request";
 import { schemaProblem } from "./schema-check";
 import type { AppEnv } from "./context";
 import type { AcceptedEvent } from "../delivery/event";
@@ -51,8 +51,9 @@ export async function ingress(c: Context<AppEnv>): Promise<Response> {
   const headers = c.req.raw.headers;
   const receivedAt = runtime.now();
 
-  const verdict = await verifyRequest(ports.secrets, source, headers, body, receivedAt);
+  const verdict = await verifyRequest(ports.secrets, source, c.req.raw, body, receivedAt);
   if (!verdict.ok) return fail({ kind: "invalid-signature" }, verdict.reason);
+  if (verdict.handshake !== undefined) return handshakeResponse(verdict.handshake, fields);
 
   if (source.rate_limit !== undefined) {
     const rate = await ports.rateLimiter.take(source.name, { requests: source.rate_limit.requests, periodS: source.rate_limit.period_s }, receivedAt);

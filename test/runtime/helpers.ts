@@ -2,6 +2,7 @@
 // recording queue/bucket bindings, problem assertions, an app bound to the test env with overrides,
 // and a simulated clock for code that sleeps.
 import { env } from "cloudflare:workers";
+import { presetKeys } from "./preset-keys";
 import { afterEach, beforeEach, expect, vi } from "vitest";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import type { Env } from "../../src/env";
@@ -162,15 +163,27 @@ export type SignedScheme = Exclude<SchemeName, "none">;
 /** Every registered scheme that signs, so each new scheme runs through the ingress tests. */
 export const SIGNED_SCHEMES: readonly SignedScheme[] = SCHEME_NAMES.filter((name): name is SignedScheme => name !== "none");
 
-/** A secret value that suits each scheme (Standard Webhooks secrets are whsec_ + base64). */
+/** A signing secret that suits each scheme (Standard Webhooks secrets are whsec_ + base64; Discord and SendGrid sign with private keys). */
 export function secretFor(scheme: SignedScheme, n = 1): string {
+  const keys = presetKeys(scheme, n);
+  if (keys !== undefined) return keys.signing;
   return schemeOf(scheme).secretFormat === "whsec-base64" ? `whsec_${btoa(`secret-number-${n}-for-tests!!`)}` : `${scheme}-secret-${n}`;
 }
 
+/** What a source's secret binding holds for `secretFor(scheme, n)`: the same, or the public key. */
+export function bindingFor(scheme: SignedScheme, n = 1): string {
+  return presetKeys(scheme, n)?.binding ?? secretFor(scheme, n);
+}
+
 /** The signature headers a correct producer of `scheme` sends (the shared producer signer; its output is pinned by known-answer vectors). */
-export function schemeHeaders(scheme: SignedScheme, secret: string, body: Uint8Array, opts: { timestampS?: number; id?: string } = {}): Promise<Record<string, string>> {
+export function schemeHeaders(
+  scheme: SignedScheme,
+  secret: string,
+  body: Uint8Array,
+  opts: { timestampS?: number; id?: string; url?: string } = {},
+): Promise<Record<string, string>> {
   const timestampS = opts.timestampS ?? Math.floor(Date.now() / 1000);
-  return producerHeaders(scheme, { secret, body, timestampS, id: opts.id ?? `msg_${crypto.randomUUID()}` });
+  return producerHeaders(scheme, { secret, body, timestampS, id: opts.id ?? `msg_${crypto.randomUUID()}`, url: opts.url });
 }
 
 // ---- A queue envelope for consumer-level tests.

@@ -3,9 +3,13 @@
 // the idempotency key, and the provider's event type header is read by default.
 import { describe, expect, it } from "vitest";
 import type { Envelope } from "../../src/core/envelope";
-import { baseConfig, call, envWith, expectProblem, recordingQueue, schemeHeaders, secretFor, SIGNED_SCHEMES, type SignedScheme } from "./helpers";
+import { schemeOf } from "../../src/core/signatures/index";
+import { baseConfig, bindingFor, call, envWith, expectProblem, recordingQueue, schemeHeaders, secretFor, SIGNED_SCHEMES, type SignedScheme } from "./helpers";
 
-const TIMED: readonly SignedScheme[] = ["standard-webhooks", "hmac-sha256-hex", "stripe", "slack"];
+/** Schemes whose signature covers a timestamp checked against the tolerance. */
+const TIMED: readonly SignedScheme[] = SIGNED_SCHEMES.filter((scheme) => schemeOf(scheme).doc?.timestamped === true);
+/** The event type rides in the path, so every preset routes whatever its default event-type source. */
+const URL = "https://gateway.test/webhooks/provider/thing.happened";
 
 function schemeEnv(scheme: SignedScheme) {
   const q = recordingQueue();
@@ -13,18 +17,19 @@ function schemeEnv(scheme: SignedScheme) {
     sources: { provider: { verify: { scheme, secrets: ["PROVIDER_SECRET_NEW", "PROVIDER_SECRET_OLD"], tolerance_s: 300 } } },
     routing_rules: [{ event_type: "*", mode: "async", endpoint: "profiles" }],
   });
-  const env = envWith(config, { DELIVERY_QUEUE: q.queue, PROVIDER_SECRET_NEW: secretFor(scheme, 2), PROVIDER_SECRET_OLD: secretFor(scheme, 1) });
+  const env = envWith(config, { DELIVERY_QUEUE: q.queue, PROVIDER_SECRET_NEW: bindingFor(scheme, 2), PROVIDER_SECRET_OLD: bindingFor(scheme, 1) });
   return { env, sent: q.sent };
 }
 
 async function providerRequest(
   scheme: SignedScheme,
   payload: Record<string, unknown>,
-  opts: { secret?: string; timestampS?: number; headers?: Record<string, string> } = {},
+  opts: { secret?: string; timestampS?: number; headers?: Record<string, string>; url?: string } = {},
 ): Promise<Request> {
+  const url = opts.url ?? URL;
   const body = new TextEncoder().encode(JSON.stringify(payload));
-  const signed = await schemeHeaders(scheme, opts.secret ?? secretFor(scheme, 2), body, opts.timestampS === undefined ? {} : { timestampS: opts.timestampS });
-  return new Request("https://gateway.test/webhooks/provider", {
+  const signed = await schemeHeaders(scheme, opts.secret ?? secretFor(scheme, 2), body, { url, ...(opts.timestampS === undefined ? {} : { timestampS: opts.timestampS }) });
+  return new Request(url, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...signed, ...opts.headers },
     body,
@@ -97,7 +102,9 @@ describe("provider conventions", () => {
       ["shopify", "X-Shopify-Topic", "orders/create"],
     ] as const) {
       const { env, sent } = schemeEnv(scheme);
-      expect((await call(await providerRequest(scheme, { n: crypto.randomUUID() }, { headers: { [header]: type } }), env)).status).toBe(202);
+      expect(
+        (await call(await providerRequest(scheme, { n: crypto.randomUUID() }, { headers: { [header]: type }, url: "https://gateway.test/webhooks/provider" }), env)).status,
+      ).toBe(202);
       expect((sent[0] as Envelope).event_type).toBe(type);
     }
   });

@@ -8,7 +8,7 @@ import worker from "../../src/index";
 import type { Env } from "../../src/env";
 import type { Envelope } from "../../src/core/envelope";
 import { verifyStandardWebhooks } from "../../src/core/signatures";
-import { baseConfig, call, captureLogsPerTest, envWith, recordingQueue, schemeHeaders, secretFor, SIGNED_SCHEMES, type SignedScheme } from "./helpers";
+import { baseConfig, bindingFor, call, captureLogsPerTest, envWith, recordingQueue, schemeHeaders, secretFor, SIGNED_SCHEMES, type SignedScheme } from "./helpers";
 
 const captured = captureLogsPerTest();
 
@@ -41,15 +41,16 @@ function sourceEnv(scheme: SignedScheme, stage: Pick<Stage, "secrets" | "bound">
     routing_rules: [{ event_type: "user.*", mode: "async", endpoint: "profiles" }],
   });
   const bindings: Record<string, string> = {};
-  if (stage.bound.includes("OLD")) bindings["ROT_OLD"] = secretFor(scheme, 1);
-  if (stage.bound.includes("NEW")) bindings["ROT_NEW"] = secretFor(scheme, 2);
+  if (stage.bound.includes("OLD")) bindings["ROT_OLD"] = bindingFor(scheme, 1);
+  if (stage.bound.includes("NEW")) bindings["ROT_NEW"] = bindingFor(scheme, 2);
   return { env: envWith(config, { DELIVERY_QUEUE: q.queue, ...bindings }), sent: q.sent };
 }
 
 async function signedWith(scheme: SignedScheme, secret: string): Promise<Request> {
   const body = new TextEncoder().encode(JSON.stringify({ type: "user.created", n: ++n, at: Date.now() }));
-  const headers = await schemeHeaders(scheme, secret, body);
-  return new Request("https://gateway.test/webhooks/rotating/user.created", {
+  const url = "https://gateway.test/webhooks/rotating/user.created";
+  const headers = await schemeHeaders(scheme, secret, body, { url });
+  return new Request(url, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...headers },
     body,

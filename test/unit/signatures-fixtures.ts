@@ -4,6 +4,7 @@
 // back any string. The compiler asks for an entry for every scheme in the registry.
 import { producerHeaders, SCHEME_NAMES, schemeOf } from "../../src/core/signatures/index";
 import type { SchemeName, VerifyInput, VerifyResult } from "../../src/core/signatures/index";
+import { TEST_URL, referenceVector, references, type PresetReference } from "./presets-reference";
 
 export const T = 1_700_000_000;
 export const NOW_MS = T * 1000;
@@ -14,7 +15,7 @@ export function bytes(text: string): Uint8Array {
 }
 
 export function input(headers: Headers, body: Uint8Array, secrets: readonly string[]): VerifyInput {
-  return { headers, body, secrets, toleranceS: TOLERANCE_S, nowMs: NOW_MS };
+  return { headers, body, secrets, toleranceS: TOLERANCE_S, nowMs: NOW_MS, url: TEST_URL, method: "POST" };
 }
 
 /**
@@ -53,6 +54,11 @@ interface SchemeVectors {
   timestampHeader?: string;
   /** Header overrides, applied over a correctly signed request, that are malformed. */
   malformed: readonly Record<string, string>[];
+  /** Presets only: time format, body coverage, public keys, randomised signatures (see PresetReference). */
+  timeFormat?: PresetReference["timeFormat"];
+  covers?: PresetReference["covers"];
+  publicOf?: PresetReference["publicOf"];
+  randomised?: boolean;
 }
 
 export interface SchemeFixture extends SchemeVectors {
@@ -71,7 +77,10 @@ export interface SchemeFixture extends SchemeVectors {
 const hex64 = "ab".repeat(32);
 const base64Mac = Buffer.alloc(32, 7).toString("base64");
 
-const vectors: { [S in SignedScheme]: SchemeVectors } = {
+const CORE_SCHEMES = ["standard-webhooks", "hmac-sha256-hex", "stripe", "github", "shopify", "slack"] as const;
+type CoreScheme = (typeof CORE_SCHEMES)[number];
+
+const coreVectors: { [S in CoreScheme]: SchemeVectors } = {
   "standard-webhooks": {
     vector: {
       origin: "the Standard Webhooks specification's example",
@@ -203,17 +212,31 @@ const vectors: { [S in SignedScheme]: SchemeVectors } = {
   },
 };
 
+/** Every preset's entry, from its reference signer; a registered preset without one fails here. */
+function presetVectors(scheme: SignedScheme): SchemeVectors {
+  const reference = references[scheme];
+  if (reference === undefined) throw new Error(`no reference signer for preset ${scheme} in presets-reference.ts`);
+  return { ...reference, vector: referenceVector(scheme, reference) };
+}
+
+function vectorsOf(scheme: SignedScheme): SchemeVectors {
+  return (CORE_SCHEMES as readonly string[]).includes(scheme) ? coreVectors[scheme as CoreScheme] : presetVectors(scheme);
+}
+
 function fixtureFor(scheme: SignedScheme): SchemeFixture {
-  const entry = vectors[scheme];
+  const entry = vectorsOf(scheme);
   const at = entry.timestampHeader;
+  // Timestamps that are not unix seconds (ISO dates, milliseconds) are replaced whole.
+  const whole = entry.timeFormat !== undefined && entry.timeFormat !== "unix-s";
+  const publicOf = entry.publicOf;
   return {
     ...entry,
     scheme,
-    verify: (request) => schemeOf(scheme).verify(request),
-    sign: (secret, body, timestampS) => producerHeaders(scheme, { secret, body, timestampS, id: "msg_1" }),
+    verify: (request) => schemeOf(scheme).verify(publicOf === undefined ? request : { ...request, secrets: request.secrets.map((s) => publicOf[s] ?? s) }),
+    sign: (secret, body, timestampS) => producerHeaders(scheme, { secret, body, timestampS, id: "msg_1", url: TEST_URL }),
     required: Object.keys(entry.vector.headers),
     timed: at !== undefined,
-    retime: (headers, text) => (at === undefined ? headers : { ...headers, [at]: (headers[at] ?? "").replace(String(T), text) }),
+    retime: (headers, text) => (at === undefined ? headers : { ...headers, [at]: whole ? text : (headers[at] ?? "").replace(String(T), text) }),
   };
 }
 

@@ -51,7 +51,8 @@ function valueFor(valid: string) {
 }
 
 describe.each(fixtures)("$scheme under arbitrary input", (fixture) => {
-  it("resolves with ok:false for headers that were not signed", async () => {
+  // A token preset's header is the secret itself, valid whatever the body: its own test covers it.
+  it.skipIf(fixture.covers === "nothing")("resolves with ok:false for headers that were not signed", async () => {
     // Signed over 600 bytes, longer than any generated body, so no generated request is genuine.
     const signedElsewhere = await fixture.sign(fixture.secrets[0], new Uint8Array(600).fill(0x61), T);
     const headers = fc.tuple(...fixture.required.map((name) => fc.option(valueFor(signedElsewhere[name] ?? ""), { nil: undefined }).map((v) => [name, v] as const)));
@@ -66,7 +67,7 @@ describe.each(fixtures)("$scheme under arbitrary input", (fixture) => {
     );
   });
 
-  it("accepts a correctly signed body of any bytes, and refuses it once a byte flips", async () => {
+  it.skipIf(fixture.covers === "nothing" || fixture.covers === "form")("accepts a correctly signed body of any bytes, and refuses it once a byte flips", async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 2048 }), fc.nat(), fc.boolean(), async (body, at, second) => {
         const secret = second ? fixture.secrets[1] : fixture.secrets[0];

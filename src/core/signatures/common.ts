@@ -2,7 +2,7 @@
 // match of candidate MACs against each secret in rotation order, and the producer's MAC.
 import { hmacSha256, importHmacKey, sha256Hex, timingSafeEqual, utf8 } from "./hmac";
 import { joinPrefix } from "../bytes";
-import type { SecretDecoding } from "./hmac";
+import type { HashName, SecretDecoding } from "./hmac";
 import type { VerifyFailure, VerifyResult } from "./types";
 
 /** Most signature entries one header may carry; more is refused before any crypto. */
@@ -66,8 +66,12 @@ export interface MatchRequest {
   /** The MAC covers `prefix` (UTF-8, "" for body-only schemes) followed by the exact body bytes. */
   prefix: string;
   body: Uint8Array;
-  /** Decoded candidate MACs from the header, already length-checked (32 bytes). */
+  /** Decoded candidate MACs from the header, already length-checked. */
   candidates: readonly Uint8Array[];
+  /** The HMAC hash; SHA-256 unless named. */
+  hash?: HashName;
+  /** Text signed after the body (Box's timestamp, Trello's callback URL); none unless named. */
+  suffix?: string;
 }
 
 /**
@@ -77,10 +81,10 @@ export interface MatchRequest {
  * A failure costs one pass over the body per secret; a match one more (the body's SHA-256).
  */
 export async function matchSecrets(request: MatchRequest): Promise<VerifyResult> {
-  const signed = joinPrefix(utf8(request.prefix), request.body);
+  const signed = signedBytes(request.prefix, request.body, request.suffix);
   let usableKeys = 0;
   for (const secret of request.secrets) {
-    const key = await importHmacKey(secret, request.decoding);
+    const key = await importHmacKey(secret, request.decoding, request.hash);
     if (key === null) continue;
     usableKeys++;
     const expected = await hmacSha256(key, signed);
@@ -88,7 +92,8 @@ export async function matchSecrets(request: MatchRequest): Promise<VerifyResult>
     for (const candidate of request.candidates) matched = timingSafeEqual(expected, candidate) || matched;
     if (matched) {
       const bodySha256 = await sha256Hex(request.body);
-      return { ok: true, signatureDigest: await signedDigest(request.scheme, request.prefix, bodySha256), bodySha256 };
+      const covered = request.suffix === undefined ? request.prefix : `${request.prefix}\n${request.suffix.length}:${request.suffix}`;
+      return { ok: true, signatureDigest: await signedDigest(request.scheme, covered, bodySha256), bodySha256 };
     }
   }
   return fail(usableKeys === 0 ? "no_secret" : "mismatch");
@@ -101,7 +106,7 @@ export async function matchSecrets(request: MatchRequest): Promise<VerifyResult>
  * `X-Timestamp` of hmac-sha256-hex) cannot be changed to evade it. Unambiguous: scheme names and
  * header values hold no newline, and the body hash has a fixed length.
  */
-function signedDigest(scheme: string, prefix: string, bodySha256: string): Promise<string> {
+export function signedDigest(scheme: string, prefix: string, bodySha256: string): Promise<string> {
   return sha256Hex(utf8(`${scheme}\n${prefix}\n${bodySha256}`));
 }
 
@@ -109,8 +114,20 @@ function signedDigest(scheme: string, prefix: string, bodySha256: string): Promi
  * A producer's HMAC-SHA256 over `prefix` (UTF-8) followed by `body`, keyed with `secret` read under
  * `decoding`. Throws when the secret yields no key (empty, or not base64 where base64 is required).
  */
-export async function producerMac(secret: string, decoding: SecretDecoding, prefix: string, body: Uint8Array): Promise<Uint8Array> {
-  const key = await importHmacKey(secret, decoding);
+export async function producerMac(secret: string, decoding: SecretDecoding, prefix: string, body: Uint8Array, hash?: HashName, suffix?: string): Promise<Uint8Array> {
+  const key = await importHmacKey(secret, decoding, hash);
   if (key === null) throw new Error("a signing secret is empty or not in the scheme's format");
-  return hmacSha256(key, joinPrefix(utf8(prefix), body));
+  return hmacSha256(key, signedBytes(prefix, body, suffix));
+}
+
+/** `prefix` + body + `suffix` as one buffer; without a suffix the body is not copied when it has room. */
+function signedBytes(prefix: string, body: Uint8Array, suffix: string | undefined): Uint8Array {
+  if (suffix === undefined || suffix === "") return joinPrefix(utf8(prefix), body);
+  const head = utf8(prefix);
+  const tail = utf8(suffix);
+  const out = new Uint8Array(head.length + body.length + tail.length);
+  out.set(head);
+  out.set(body, head.length);
+  out.set(tail, head.length + body.length);
+  return out;
 }

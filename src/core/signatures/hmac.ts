@@ -1,4 +1,4 @@
-// Crypto and encoding primitives for the signature schemes: HMAC-SHA256 and SHA-256 over Web Crypto,
+// Crypto and encoding primitives for the signature schemes: HMAC (SHA-1/256/512) and SHA-256 over Web Crypto,
 // a bounded per-isolate cache of imported HMAC keys, constant-time MAC comparison, and hex/base64
 // codecs whose decoders return null on malformed input instead of throwing.
 
@@ -9,6 +9,13 @@ export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+/** The HMAC hash functions providers use. */
+export type HashName = "SHA-1" | "SHA-256" | "SHA-512";
+
+/** MAC length in bytes of each hash. */
+export const MAC_BYTES: Readonly<Record<HashName, number>> = { "SHA-1": 20, "SHA-256": 32, "SHA-512": 64 };
+
+/** The HMAC of `data` under `key`, with the hash the key was imported for (SHA-256 unless named). */
 export async function hmacSha256(key: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, data));
 }
@@ -34,11 +41,14 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
  * - `standard-webhooks`: base64 after an optional `whsec_` prefix; not valid base64 -> no key.
  * - `standard-webhooks-or-utf8`: as above, falling back to the whole string's UTF-8 bytes when
  *   the part after the prefix is not valid base64 (the outbound signer's rule).
+ * - `base64` / `hex`: the decoded bytes (Airtable's base64 MAC secret, Adyen's hex HMAC key).
  */
-export type SecretDecoding = "utf8" | "standard-webhooks" | "standard-webhooks-or-utf8";
+export type SecretDecoding = "utf8" | "standard-webhooks" | "standard-webhooks-or-utf8" | "base64" | "hex";
 
 function secretBytes(secret: string, decoding: SecretDecoding): Uint8Array | null {
   if (decoding === "utf8") return utf8(secret);
+  if (decoding === "base64") return decodeBase64(secret);
+  if (decoding === "hex") return decodeHex(secret);
   const body = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
   const decoded = decodeBase64(body);
   if (decoded !== null && decoded.length > 0) return decoded;
@@ -53,15 +63,15 @@ const keyCache = new Map<string, Promise<CryptoKey | null>>();
  * entries beyond 256 are dropped). Resolves to null when the secret yields no usable key bytes
  * (empty, or not base64 under `standard-webhooks`); never rejects.
  */
-export function importHmacKey(secret: string, decoding: SecretDecoding): Promise<CryptoKey | null> {
-  const cacheKey = `${decoding}:${secret}`;
+export function importHmacKey(secret: string, decoding: SecretDecoding, hash: HashName = "SHA-256"): Promise<CryptoKey | null> {
+  const cacheKey = `${hash}:${decoding}:${secret}`;
   const cached = keyCache.get(cacheKey);
   if (cached !== undefined) {
     keyCache.delete(cacheKey);
     keyCache.set(cacheKey, cached);
     return cached;
   }
-  const imported = importRaw(secretBytes(secret, decoding));
+  const imported = importRaw(secretBytes(secret, decoding), hash);
   keyCache.set(cacheKey, imported);
   if (keyCache.size > KEY_CACHE_LIMIT) {
     const oldest = keyCache.keys().next();
@@ -70,10 +80,10 @@ export function importHmacKey(secret: string, decoding: SecretDecoding): Promise
   return imported;
 }
 
-async function importRaw(bytes: Uint8Array | null): Promise<CryptoKey | null> {
+async function importRaw(bytes: Uint8Array | null, hash: HashName): Promise<CryptoKey | null> {
   if (bytes === null || bytes.length === 0) return null;
   try {
-    return await crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    return await crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash }, false, ["sign"]);
   } catch {
     return null;
   }

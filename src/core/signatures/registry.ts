@@ -8,10 +8,94 @@ import { shopify } from "./shopify";
 import { slack } from "./slack";
 import { standardWebhooks } from "./standard-webhooks";
 import { stripe } from "./stripe";
+import { svix } from "./presets/svix";
+import { clerk } from "./presets/clerk";
+import { resend } from "./presets/resend";
+import { polar } from "./presets/polar";
+import { lemonSqueezy } from "./presets/lemonsqueezy";
+import { twilio } from "./presets/twilio";
+import { discord } from "./presets/discord";
+import { sendgrid } from "./presets/sendgrid";
+import { paddle } from "./presets/paddle";
+import { square } from "./presets/square";
+import { zoom } from "./presets/zoom";
+import { intercom } from "./presets/intercom";
+import { hubspot } from "./presets/hubspot";
+import { linear } from "./presets/linear";
+import { twitch } from "./presets/twitch";
+import { typeform } from "./presets/typeform";
+import { gitlab } from "./presets/gitlab";
+import { bitbucket } from "./presets/bitbucket";
+import { vercel } from "./presets/vercel";
+import { calendly } from "./presets/calendly";
+import { razorpay } from "./presets/razorpay";
+import { wooCommerce } from "./presets/woocommerce";
+import { postmark } from "./presets/postmark";
+import { segment } from "./presets/segment";
+import { sentry } from "./presets/sentry";
+import { coinbaseCommerce } from "./presets/coinbase-commerce";
+import { asana } from "./presets/asana";
+import { box } from "./presets/box";
+import { zendesk } from "./presets/zendesk";
+import { trello } from "./presets/trello";
+import { notion } from "./presets/notion";
+import { dropbox } from "./presets/dropbox";
+import { airtable } from "./presets/airtable";
+import { jira } from "./presets/jira";
+import { okta } from "./presets/okta";
+import { mux } from "./presets/mux";
+import { docusign } from "./presets/docusign";
+import { gitea } from "./presets/gitea";
+import { xero } from "./presets/xero";
 import type { SchemeDescriptor } from "./types";
 
-/** In precedence order: where two schemes' delivery-id headers are both present, the first wins. */
-const SCHEMES = [standardWebhooks, hmacSha256Hex, stripe, github, shopify, slack, none] as const;
+/** The first six schemes, in precedence order: their delivery-id headers are read on every source. */
+const CORE = [standardWebhooks, hmacSha256Hex, stripe, github, shopify, slack] as const;
+
+/** Provider presets: one file each under presets/; their delivery ids are read under their own scheme only. */
+const PRESETS = [
+  svix,
+  clerk,
+  resend,
+  polar,
+  lemonSqueezy,
+  twilio,
+  discord,
+  sendgrid,
+  paddle,
+  square,
+  zoom,
+  intercom,
+  hubspot,
+  linear,
+  twitch,
+  typeform,
+  gitlab,
+  bitbucket,
+  vercel,
+  calendly,
+  razorpay,
+  wooCommerce,
+  postmark,
+  segment,
+  sentry,
+  coinbaseCommerce,
+  asana,
+  box,
+  zendesk,
+  trello,
+  notion,
+  dropbox,
+  airtable,
+  jira,
+  okta,
+  mux,
+  docusign,
+  gitea,
+  xero,
+] as const;
+
+const SCHEMES = [...CORE, ...PRESETS, none] as const;
 
 export type SchemeName = (typeof SCHEMES)[number]["name"];
 
@@ -36,9 +120,10 @@ export function takesSecrets(name: SchemeName): boolean {
 export const SIGNATURE_HEADERS: readonly string[] = [...new Set(SCHEMES.flatMap((scheme) => scheme.signatureHeaders.map((h) => h.toLowerCase())))];
 
 /**
- * The providers' delivery-id headers, in registry order. Each is read on every source, whatever its
- * scheme (`webhook-id` also from an unsigned source); body-field ids only under their own scheme.
+ * The core providers' delivery-id headers, in registry order. Each is read on every source, whatever
+ * its scheme (`webhook-id` also from an unsigned source); a preset's id (header or body field) only
+ * under its own scheme, so a generic name like Sentry's `Request-ID` never keys another source.
  */
-export const DELIVERY_ID_HEADERS: readonly string[] = SCHEMES.flatMap((scheme) =>
+export const DELIVERY_ID_HEADERS: readonly string[] = CORE.flatMap((scheme) =>
   scheme.deliveryId !== undefined && "header" in scheme.deliveryId ? [scheme.deliveryId.header] : [],
 );

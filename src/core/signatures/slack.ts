@@ -3,6 +3,7 @@
 // UTF-8 bytes, where `X-Slack-Request-Timestamp` is `ts` and must be within tolerance.
 import { checkTolerance, fail, matchSecrets, parseTimestamp, producerMac } from "./common";
 import { decodeHex, toHex } from "./hmac";
+import { readDotPath } from "../routing";
 import { defineScheme, type VerifyInput, type VerifyResult } from "./types";
 
 const NAME = "slack";
@@ -38,6 +39,21 @@ export const slack = defineScheme({
   verify: verifySlack,
   secretFormat: "text",
   signatureHeaders: ["x-slack-signature", "x-slack-request-timestamp"],
+  doc: {
+    provider: "Slack",
+    algorithm: "HMAC-SHA256, hex",
+    signed: "v0:{timestamp}:{body}",
+    timestamped: true,
+    handshake: "url_verification: echo the challenge",
+    docs: "https://api.slack.com/authentication/verifying-requests-from-slack",
+  },
+  // Slack's url_verification (Events API) is signed like any event: answered here once verified.
+  handshake: (request) => {
+    const json = request.json();
+    const challenge = readDotPath(json, "challenge");
+    const answer = readDotPath(json, "type") === "url_verification" && challenge !== undefined;
+    return Promise.resolve(answer ? { status: 200, contentType: "text/plain", body: challenge } : null);
+  },
   sign: async ({ secret, body, timestampS }) => ({
     "X-Slack-Signature": `${PREFIX}${toHex(await producerMac(secret, "utf8", `v0:${timestampS}:`, body))}`,
     "X-Slack-Request-Timestamp": String(timestampS),

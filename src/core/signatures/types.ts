@@ -13,6 +13,10 @@ export interface VerifyInput {
   toleranceS: number;
   /** Current time in epoch milliseconds, injected. */
   nowMs: number;
+  /** The request URL as received, for schemes that sign it (Twilio, Square, HubSpot, Trello). */
+  url?: string;
+  /** The request method (HubSpot signs it); POST unless given. */
+  method?: string;
 }
 
 export type VerifyResult =
@@ -26,7 +30,8 @@ export type VerifyResult =
    */
   { ok: true; signatureDigest: string; bodySha256?: string } | { ok: false; reason: VerifyFailure };
 
-export type VerifyFailure = "missing_header" | "malformed_header" | "bad_timestamp" | "stale_timestamp" | "future_timestamp" | "mismatch" | "no_secret" | "too_many_signatures";
+export type VerifyFailure =
+  "missing_header" | "malformed_header" | "bad_timestamp" | "stale_timestamp" | "future_timestamp" | "mismatch" | "no_secret" | "too_many_signatures" | "no_url" | "bad_key";
 
 /** What a producer signs: one request, at one time, with one secret. */
 export interface SignInput {
@@ -38,6 +43,35 @@ export interface SignInput {
   timestampS: number;
   /** The message id, for schemes whose signature covers one (Standard Webhooks' `webhook-id`). */
   id: string;
+  /** The URL the request is sent to, for schemes that sign it. */
+  url?: string;
+}
+
+/** What a handshake sees: the verified request and a lazily parsed JSON body. */
+export interface HandshakeRequest extends VerifyInput {
+  json: () => unknown;
+}
+
+/** A reply the gateway sends itself, without reaching a consumer. */
+export interface HandshakeAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** How a preset reads in the README table. */
+export interface PresetDoc {
+  provider: string;
+  /** e.g. `HMAC-SHA256, hex`. */
+  algorithm: string;
+  /** e.g. `{t}.{body}`. */
+  signed: string;
+  /** Whether `verify.tolerance_s` applies (the scheme signs a timestamp). */
+  timestamped: boolean;
+  /** The provider's handshake answered at the edge, if any. */
+  handshake?: string;
+  /** The provider's documentation of the scheme. */
+  docs: string;
 }
 
 /**
@@ -48,7 +82,7 @@ export interface SignInput {
 export type DeliveryIdSource =
   /** A request header. */
   | { header: string; signed: boolean }
-  /** A top-level string field of the JSON body. */
+  /** A string field of the JSON body, as a dot path. */
   | { bodyField: string; signed: boolean };
 
 /**
@@ -65,11 +99,17 @@ export interface SchemeDescriptor<N extends string = string> {
    * What a secret of this scheme looks like, so tools can generate one: `whsec_` + base64, any
    * text, or `none` when the scheme takes no secrets (then the config needs none).
    */
-  secretFormat: "whsec-base64" | "text" | "none";
+  secretFormat: "whsec-base64" | "text" | "none" | "public-key";
   /** Headers that carry the producer's signature material (lower case); never forwarded downstream. */
   signatureHeaders: readonly string[];
   /** The event type header read when the source names none. */
   eventTypeHeader?: string;
+  /** The JSON body dot path of the event type when the source names none (else `type`). */
+  eventTypeField?: string;
+  /** The README row. */
+  doc?: PresetDoc;
+  /** A registration handshake answered at the edge after verification; null for any other request. */
+  handshake?(request: HandshakeRequest): Promise<HandshakeAnswer | null>;
   /** The provider's own delivery id, when it sends one. */
   deliveryId?: DeliveryIdSource;
   /** The signature headers a correct producer sends for `input` (the delivery-id header aside). */

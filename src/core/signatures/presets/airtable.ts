@@ -1,0 +1,12 @@
+// Airtable (https://airtable.com/developers/web/api/webhooks-overview): `X-Airtable-Content-MAC:
+// hmac-sha256=<hex>`, the HMAC-SHA256 of the body keyed with the base64-decoded `macSecretBase64`.
+import { hmacPreset } from "./hmac-preset";
+
+export const airtable = hmacPreset({
+  name: "airtable",
+  doc: { provider: "Airtable", algorithm: "HMAC-SHA256, hex", signed: "{body}", docs: "https://airtable.com/developers/web/api/webhooks-overview" },
+  key: "base64",
+  header: "X-Airtable-Content-MAC",
+  encoding: "hex",
+  macPrefix: "hmac-sha256=",
+});

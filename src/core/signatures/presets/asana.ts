@@ -1,0 +1,10 @@
+// Asana (https://developers.asana.com/docs/webhooks-guide): `X-Hook-Signature` is the hex HMAC-SHA256 of the
+// raw body keyed with the secret Asana sent once in `X-Hook-Secret`.
+import { hmacPreset } from "./hmac-preset";
+
+export const asana = hmacPreset({
+  name: "asana",
+  doc: { provider: "Asana", algorithm: "HMAC-SHA256, hex", signed: "{body}", docs: "https://developers.asana.com/docs/webhooks-guide" },
+  header: "X-Hook-Signature",
+  encoding: "hex",
+});

@@ -1,0 +1,10 @@
+// Dropbox (https://www.dropbox.com/developers/reference/webhooks): `X-Dropbox-Signature` is the hex HMAC-SHA256
+// of the raw body keyed with the app secret.
+import { hmacPreset } from "./hmac-preset";
+
+export const dropbox = hmacPreset({
+  name: "dropbox",
+  doc: { provider: "Dropbox", algorithm: "HMAC-SHA256, hex", signed: "{body}", docs: "https://www.dropbox.com/developers/reference/webhooks" },
+  header: "X-Dropbox-Signature",
+  encoding: "hex",
+});

@@ -1,0 +1,12 @@
+// GitLab (https://docs.gitlab.com/user/project/integrations/webhooks/#validate-payloads-by-using-a-secret-token):
+// `X-Gitlab-Token` carries the secret token itself; GitLab signs nothing.
+import { tokenPreset } from "./token-preset";
+
+export const gitlab = tokenPreset({
+  name: "gitlab",
+  doc: { provider: "GitLab", docs: "https://docs.gitlab.com/user/project/integrations/webhooks/" },
+  header: "X-Gitlab-Token",
+  expected: (secret) => secret,
+  eventTypeHeader: "X-Gitlab-Event",
+  deliveryId: { header: "X-Gitlab-Event-UUID", signed: false },
+});

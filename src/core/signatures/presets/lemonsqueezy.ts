@@ -1,0 +1,11 @@
+// Lemon Squeezy (https://docs.lemonsqueezy.com/help/webhooks/signing-requests): `X-Signature` is the hex
+// HMAC-SHA256 of the raw body with the signing secret; `X-Event-Name` names the event. No timestamp.
+import { hmacPreset } from "./hmac-preset";
+
+export const lemonSqueezy = hmacPreset({
+  name: "lemonsqueezy",
+  doc: { provider: "Lemon Squeezy", algorithm: "HMAC-SHA256, hex", signed: "{body}", docs: "https://docs.lemonsqueezy.com/help/webhooks/signing-requests" },
+  header: "X-Signature",
+  encoding: "hex",
+  eventTypeHeader: "X-Event-Name",
+});

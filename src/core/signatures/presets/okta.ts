@@ -1,0 +1,12 @@
+// Okta event hooks (https://developer.okta.com/docs/concepts/event-hooks/): the `Authorization` header carries
+// the secret value configured on the hook; the body is not signed. Event id `eventId`.
+import { tokenPreset } from "./token-preset";
+
+export const okta = tokenPreset({
+  name: "okta",
+  doc: { provider: "Okta event hooks", docs: "https://developer.okta.com/docs/concepts/event-hooks/" },
+  header: "Authorization",
+  expected: (secret) => secret,
+  eventTypeField: "eventType",
+  deliveryId: { bodyField: "eventId", signed: false },
+});

@@ -1,0 +1,12 @@
+// WooCommerce (https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks): `X-WC-Webhook-Signature` is
+// the base64 HMAC-SHA256 of the raw body with the webhook secret.
+import { hmacPreset } from "./hmac-preset";
+
+export const wooCommerce = hmacPreset({
+  name: "woocommerce",
+  doc: { provider: "WooCommerce", algorithm: "HMAC-SHA256, base64", signed: "{body}", docs: "https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks" },
+  header: "X-WC-Webhook-Signature",
+  encoding: "base64",
+  eventTypeHeader: "X-WC-Webhook-Topic",
+  deliveryId: { header: "X-WC-Webhook-Delivery-ID", signed: false },
+});

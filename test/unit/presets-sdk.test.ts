@@ -1,0 +1,162 @@
+// Cross-checks against the providers' own SDKs (devDependencies only): each signs and Hookgate
+// verifies, and Hookgate's producer signs and the SDK verifies, where the SDK offers that direction.
+// Providers without an SDK that signs or verifies are proven by the docs-based reference signers.
+import { sign as octokitSign, verify as octokitVerify } from "@octokit/webhooks-methods";
+import { NodeRuntime, Webhooks as PaddleWebhooks } from "@paddle/paddle-node-sdk";
+import { EventWebhook } from "@sendgrid/eventwebhook";
+import { verifyKey } from "discord-interactions";
+import Razorpay from "razorpay";
+import { Webhook as StandardWebhook } from "standardwebhooks";
+import Stripe from "stripe";
+import { Webhook as SvixWebhook } from "svix";
+import twilioSdk from "twilio";
+import { describe, expect, it } from "vitest";
+import { producerHeaders, verifySignature, type SchemeName } from "../../src/core/signatures/index";
+import { presetKeys } from "../runtime/preset-keys";
+
+const URL = "https://gateway.test/webhooks/provider?tenant=7";
+const BODY = JSON.stringify({ type: "invoice.paid", id: "evt_1", event_type: "transaction.completed", data: { amount: 4200, note: "é ✓" } });
+const bytes = new TextEncoder().encode(BODY);
+// One clock for the whole file: SDKs that check freshness read the real time, so signatures use it too.
+const nowS = Math.floor(Date.now() / 1000);
+
+async function hookgateAccepts(scheme: SchemeName, headers: Record<string, string>, secrets: readonly string[], body: Uint8Array = bytes, url = URL): Promise<boolean> {
+  const result = await verifySignature(scheme, { headers: new Headers(headers), body, secrets, toleranceS: 300, nowMs: nowS * 1000, url, method: "POST" });
+  return result.ok;
+}
+
+const sign = (scheme: SchemeName, secret: string, body: Uint8Array = bytes, url = URL) => producerHeaders(scheme, { secret, body, timestampS: nowS, id: "msg_2Lh9sdk", url });
+
+describe("Standard Webhooks family (standardwebhooks, svix)", () => {
+  const secret = `whsec_${Buffer.alloc(32, 7).toString("base64")}`;
+
+  it("standard-webhooks: the reference library signs, Hookgate verifies; Hookgate signs, the library verifies", async () => {
+    const signature = new StandardWebhook(secret).sign("msg_1", new Date(nowS * 1000), BODY);
+    expect(await hookgateAccepts("standard-webhooks", { "webhook-id": "msg_1", "webhook-timestamp": String(nowS), "webhook-signature": signature }, [secret])).toBe(true);
+    const ours = await sign("standard-webhooks", secret);
+    expect(() => new StandardWebhook(secret).verify(BODY, ours)).not.toThrow();
+    expect(() => new StandardWebhook(`whsec_${Buffer.alloc(32, 8).toString("base64")}`).verify(BODY, ours)).toThrow();
+  });
+
+  it.each(["svix", "clerk", "resend"] as const)("%s: the svix SDK signs, Hookgate verifies; Hookgate signs, the svix SDK verifies", async (scheme) => {
+    const svix = new SvixWebhook(secret);
+    const signature = svix.sign("msg_1", new Date(nowS * 1000), BODY);
+    expect(await hookgateAccepts(scheme, { "svix-id": "msg_1", "svix-timestamp": String(nowS), "svix-signature": signature }, [secret])).toBe(true);
+    const ours = await sign(scheme, secret);
+    expect(() => svix.verify(BODY, ours)).not.toThrow();
+    expect(
+      await hookgateAccepts(scheme, { "svix-id": "msg_1", "svix-timestamp": String(nowS), "svix-signature": signature }, [`whsec_${Buffer.alloc(32, 8).toString("base64")}`]),
+    ).toBe(false);
+  });
+
+  it("polar: standardwebhooks with the secret's UTF-8 bytes as key (what Polar's SDK hands it) agrees both ways", async () => {
+    const polarSecret = "polar_whs_example";
+    const library = new StandardWebhook(Buffer.from(polarSecret).toString("base64"));
+    const signature = library.sign("msg_1", new Date(nowS * 1000), BODY);
+    expect(await hookgateAccepts("polar", { "webhook-id": "msg_1", "webhook-timestamp": String(nowS), "webhook-signature": signature }, [polarSecret])).toBe(true);
+    const ours = await sign("polar", polarSecret);
+    expect(() => library.verify(BODY, ours)).not.toThrow();
+  });
+});
+
+describe("stripe", () => {
+  const stripe = new Stripe("sk_test_unused");
+  const secret = "whsec_stripe_sdk_check";
+
+  it("the SDK's test header verifies in Hookgate, and Hookgate's header passes constructEvent", async () => {
+    const header = stripe.webhooks.generateTestHeaderString({ payload: BODY, secret, timestamp: nowS });
+    expect(await hookgateAccepts("stripe", { "Stripe-Signature": header }, [secret])).toBe(true);
+    const ours = await sign("stripe", secret);
+    expect(stripe.webhooks.constructEvent(BODY, ours["Stripe-Signature"] ?? "", secret).id).toBe("evt_1");
+    expect(() => stripe.webhooks.constructEvent(BODY, ours["Stripe-Signature"] ?? "", `${secret}x`)).toThrow();
+  });
+});
+
+describe("github (@octokit/webhooks-methods)", () => {
+  it("octokit signs, Hookgate verifies; Hookgate signs, octokit verifies", async () => {
+    const secret = "It's a Secret to Everybody";
+    const signature = await octokitSign(secret, BODY);
+    expect(await hookgateAccepts("github", { "X-Hub-Signature-256": signature }, [secret])).toBe(true);
+    const ours = await sign("github", secret);
+    expect(await octokitVerify(secret, BODY, ours["X-Hub-Signature-256"] ?? "")).toBe(true);
+    expect(await octokitVerify("other", BODY, ours["X-Hub-Signature-256"] ?? "")).toBe(false);
+  });
+});
+
+const TWILIO_DOCS_SIGNATURE = "0/KCTR6DLpKmkAf8muzZqo1nDgQ=";
+
+describe("twilio", () => {
+  const token = "12345";
+  const form = "CallSid=CA1234567890ABCDE&Caller=%2B12349013030&Digits=1234&From=%2B12349013030&To=%2B18005551212";
+  const params = Object.fromEntries(new URLSearchParams(form));
+  const url = "https://mycompany.com/myapp.php?foo=1&bar=2";
+
+  it("the SDK's expected signature verifies in Hookgate; Hookgate's passes validateRequest", async () => {
+    const expected = twilioSdk.getExpectedTwilioSignature(token, url, params);
+    // Twilio's documented example (webhooks-security): token 12345, this URL and these parameters.
+    expect(expected).toBe(TWILIO_DOCS_SIGNATURE);
+    const body = new TextEncoder().encode(form);
+    expect(await hookgateAccepts("twilio", { "X-Twilio-Signature": expected }, [token], body, url)).toBe(true);
+    const ours = await sign("twilio", token, body, url);
+    expect(twilioSdk.validateRequest(token, ours["X-Twilio-Signature"] ?? "", url, params)).toBe(true);
+    expect(twilioSdk.validateRequest("54321", ours["X-Twilio-Signature"] ?? "", url, params)).toBe(false);
+  });
+
+  it("a JSON body is covered by bodySHA256 in the URL (validateRequestWithBody agrees)", async () => {
+    const hash = await crypto.subtle.digest("SHA-256", bytes);
+    const withHash = `${URL}&bodySHA256=${Buffer.from(hash).toString("hex")}`;
+    const signature = twilioSdk.getExpectedTwilioSignature(token, withHash, {});
+    expect(twilioSdk.validateRequestWithBody(token, signature, withHash, BODY)).toBe(true);
+    expect(await hookgateAccepts("twilio", { "X-Twilio-Signature": signature }, [token], bytes, withHash)).toBe(true);
+    expect(await hookgateAccepts("twilio", { "X-Twilio-Signature": signature }, [token], new TextEncoder().encode(`${BODY} `), withHash)).toBe(false);
+  });
+});
+
+describe("discord (discord-interactions verifyKey)", () => {
+  it("verifyKey accepts Hookgate's Ed25519 signature, and refuses it for another body", async () => {
+    const keys = presetKeys("discord", 1);
+    if (keys === undefined) throw new Error("no discord test keys");
+    const ours = await sign("discord", keys.signing);
+    const signature = ours["X-Signature-Ed25519"] ?? "";
+    const timestamp = ours["X-Signature-Timestamp"] ?? "";
+    expect(await verifyKey(bytes, signature, timestamp, keys.binding)).toBe(true);
+    expect(await verifyKey(new TextEncoder().encode("{}"), signature, timestamp, keys.binding)).toBe(false);
+    expect(await hookgateAccepts("discord", ours, [keys.binding])).toBe(true);
+  });
+});
+
+describe("sendgrid (@sendgrid/eventwebhook)", () => {
+  it("the SDK verifies Hookgate's ECDSA signature with the base64 public key SendGrid shows", async () => {
+    const keys = presetKeys("sendgrid", 1);
+    if (keys === undefined) throw new Error("no sendgrid test keys");
+    const ours = await sign("sendgrid", keys.signing);
+    const events = new EventWebhook();
+    const publicKey = events.convertPublicKeyToECDSA(keys.binding);
+    const signature = ours["X-Twilio-Email-Event-Webhook-Signature"] ?? "";
+    const timestamp = ours["X-Twilio-Email-Event-Webhook-Timestamp"] ?? "";
+    expect(events.verifySignature(publicKey, BODY, signature, timestamp)).toBe(true);
+    expect(events.verifySignature(publicKey, `${BODY} `, signature, timestamp)).toBe(false);
+    expect(await hookgateAccepts("sendgrid", ours, [keys.binding])).toBe(true);
+    expect(await hookgateAccepts("sendgrid", ours, [presetKeys("sendgrid", 2)?.binding ?? ""])).toBe(false);
+  });
+});
+
+describe("paddle (@paddle/paddle-node-sdk)", () => {
+  it("the SDK accepts Hookgate's Paddle-Signature, and refuses it under another key", async () => {
+    const secret = "pdl_ntfset_01_sdk_check";
+    const ours = await sign("paddle", secret);
+    NodeRuntime.initialize(); // what `new Paddle(apiKey)` does first: picks node:crypto for the HMAC
+    const paddle = new PaddleWebhooks();
+    expect(await paddle.isSignatureValid(BODY, secret, ours["Paddle-Signature"] ?? "")).toBe(true);
+    expect(await paddle.isSignatureValid(BODY, `${secret}x`, ours["Paddle-Signature"] ?? "")).toBe(false);
+  });
+});
+
+describe("razorpay", () => {
+  it("validateWebhookSignature accepts Hookgate's signature, and refuses another secret's", async () => {
+    const secret = "razorpay_webhook_secret";
+    const ours = await sign("razorpay", secret);
+    expect(Razorpay.validateWebhookSignature(BODY, ours["X-Razorpay-Signature"] ?? "", secret)).toBe(true);
+    expect(Razorpay.validateWebhookSignature(BODY, ours["X-Razorpay-Signature"] ?? "", "other")).toBe(false);
+  });
+});
