@@ -30,10 +30,10 @@ const scalar = fc.oneof(
   fc.string({ maxLength: 4 }),
 );
 
-/** JSON values whose keys often hit the filter paths (own `__proto__` keys included, as JSON.parse makes them). */
+/** JSON values whose keys often hit the filter paths (own `__proto__` keys included, as JSON.parse makes them), at most 4 levels deep so every filter built from them stays within the 8-level limit. */
 const { json } = fc.letrec<{ json: unknown }>((tie) => ({
   json: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
+    { depthSize: "small", withCrossShrink: true, maxDepth: 4 },
     scalar,
     fc.array(tie("json"), { maxLength: 3 }),
     fc.array(fc.tuple(fc.constantFrom(...KEYS), tie("json")), { maxLength: 4 }).map((entries) => Object.fromEntries(entries)),
