@@ -3,7 +3,7 @@
 // one signed sample of that provider preset (for example `npm run demo -- twilio`).
 import { randomUUID } from "node:crypto";
 import { privateKeyVar, readDevVars } from "./lib/dev-vars";
-import { producerHeaders, SCHEME_NAMES, schemeOf, type SchemeName } from "../src/core/signatures";
+import { producerBody, producerHeaders, SCHEME_NAMES, schemeOf, type SchemeName } from "../src/core/signatures";
 import { parseConfig } from "../src/config/load";
 
 const base = process.env["HOOKGATE_URL"] ?? "http://127.0.0.1:8787";
@@ -72,9 +72,12 @@ const samples: Sample[] = [
 async function send(sample: Sample): Promise<void> {
   const secret = vars[sample.secret];
   if (secret === undefined) throw new Error(`${sample.secret} is missing from .dev.vars: run npm start first`);
-  const body = new TextEncoder().encode(JSON.stringify(sample.body));
+  const raw = new TextEncoder().encode(JSON.stringify(sample.body));
   const url = `${base}/webhooks/${sample.source}${sample.path ?? ""}`;
-  const signed = await producerHeaders(sample.scheme, { secret, body, timestampS: Math.floor(Date.now() / 1000), id: `msg_${randomUUID()}`, deliveryIdHeader: true, url });
+  const request = { secret, body: raw, timestampS: Math.floor(Date.now() / 1000), id: `msg_${randomUUID()}`, deliveryIdHeader: true, url };
+  // Mailgun and Adyen carry their signature in the body: the producer writes it in.
+  const body = await producerBody(sample.scheme, request);
+  const signed = await producerHeaders(sample.scheme, { ...request, body });
   const headers = { "Content-Type": "application/json", ...signed, ...sample.headers };
   const res = await fetch(url, { method: "POST", headers, body });
   const text = await res.text();

@@ -27,7 +27,7 @@ export function presetsTable(): string {
     const cells = [
       `[${doc.provider}](${doc.docs})`,
       code(scheme.name),
-      scheme.signatureHeaders.map(code).join(", "),
+      scheme.signatureHeaders.length === 0 ? "— (in the body)" : scheme.signatureHeaders.map(code).join(", "),
       doc.algorithm,
       code(doc.signed),
       doc.timestamped ? "`tolerance_s`" : "—",

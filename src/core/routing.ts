@@ -64,11 +64,18 @@ export function isValidEventType(value: string): boolean {
   return value.length > 0 && value.length <= MAX_EVENT_TYPE_LENGTH && EVENT_TYPE.test(value);
 }
 
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,3})$/;
+
 /** Reads a dot path (`data.user.id`) from parsed JSON; only strings and finite numbers count as values. */
 export function readDotPath(json: unknown, path: string): string | undefined {
   let current: unknown = json;
   for (const segment of path.split(".")) {
-    if (current === null || typeof current !== "object" || Array.isArray(current)) return undefined;
+    // A decimal segment indexes an array (`notificationItems.0.eventCode`); arrays have no other fields.
+    if (Array.isArray(current)) {
+      current = ARRAY_INDEX.test(segment) ? (current as unknown[])[Number(segment)] : undefined;
+      continue;
+    }
+    if (current === null || typeof current !== "object") return undefined;
     if (!Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
     current = (current as Record<string, unknown>)[segment];
   }

@@ -14,12 +14,15 @@ import { readBodyLimited } from "./body";
 import { problem } from "./problem";
 import { handshakeResponse, verifyRequest } from "./verify-request";
 import { schemaProblem } from "./schema-check";
+import { registrationAnswer } from "./registration";
 import type { AppEnv } from "./context";
 import type { AcceptedEvent } from "../delivery/event";
 import { dispatchOnce, type DedupKeys } from "../delivery/dispatch";
 import { toResponse } from "../delivery/answer";
 
 export async function ingress(c: Context<AppEnv>): Promise<Response> {
+  const registration = registrationAnswer(c);
+  if (registration !== null) return registration;
   if (c.req.method !== "POST") return problem(c, { kind: "method-not-allowed" });
   const config = c.get("config");
   const ports = c.env.ports;

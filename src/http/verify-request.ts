@@ -39,7 +39,7 @@ export async function verifyRequest(bindings: Secrets, source: Source, request: 
 /** The handshake's answer as sent, logged as outcome `handshake`. */
 export function handshakeResponse(answer: HandshakeAnswer, fields: { outcome?: string }): Response {
   fields.outcome = "handshake";
-  return new Response(answer.body, { status: answer.status, headers: { "Content-Type": answer.contentType, "X-Content-Type-Options": "nosniff" } });
+  return new Response(answer.body, { status: answer.status, headers: { ...answer.headers, "Content-Type": answer.contentType, "X-Content-Type-Options": "nosniff" } });
 }
 
 function parseJson(body: Uint8Array): unknown {

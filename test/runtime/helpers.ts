@@ -12,7 +12,7 @@ import { systemRuntime, type Runtime } from "../../src/runtime";
 import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import { setLogSink } from "../../src/log";
 import { keepForFailure } from "../log-capture";
-import { producerHeaders, SCHEME_NAMES, schemeOf, type SchemeName } from "../../src/core/signatures";
+import { producerBody, producerHeaders, SCHEME_NAMES, schemeOf, type SchemeName } from "../../src/core/signatures";
 import type { ConfigInput } from "../../src/config/schema";
 import type { Envelope } from "../../src/core/envelope";
 import { PROBLEM_TYPE_BASE } from "../../src/core/problems";
@@ -184,6 +184,21 @@ export function schemeHeaders(
 ): Promise<Record<string, string>> {
   const timestampS = opts.timestampS ?? Math.floor(Date.now() / 1000);
   return producerHeaders(scheme, { secret, body, timestampS, id: opts.id ?? `msg_${crypto.randomUUID()}`, url: opts.url });
+}
+
+/**
+ * Headers and body of a correct producer of `scheme` for `raw`: the body as given, or with the
+ * signature written in for schemes that sign body fields (Mailgun, Adyen).
+ */
+export async function schemeRequest(
+  scheme: SignedScheme,
+  secret: string,
+  raw: Uint8Array,
+  opts: { timestampS?: number; id?: string; url?: string } = {},
+): Promise<{ headers: Record<string, string>; body: Uint8Array }> {
+  const request = { secret, body: raw, timestampS: opts.timestampS ?? Math.floor(Date.now() / 1000), id: opts.id ?? `msg_${crypto.randomUUID()}`, url: opts.url };
+  const body = await producerBody(scheme, request);
+  return { headers: await producerHeaders(scheme, { ...request, body }), body };
 }
 
 // ---- A queue envelope for consumer-level tests.

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Envelope } from "../../src/core/envelope";
 import { schemeOf } from "../../src/core/signatures/index";
-import { baseConfig, bindingFor, call, envWith, expectProblem, recordingQueue, schemeHeaders, secretFor, SIGNED_SCHEMES, type SignedScheme } from "./helpers";
+import { baseConfig, bindingFor, call, envWith, expectProblem, recordingQueue, schemeRequest, secretFor, SIGNED_SCHEMES, type SignedScheme } from "./helpers";
 
 /** Schemes whose signature covers a timestamp checked against the tolerance. */
 const TIMED: readonly SignedScheme[] = SIGNED_SCHEMES.filter((scheme) => schemeOf(scheme).doc?.timestamped === true);
@@ -27,8 +27,11 @@ async function providerRequest(
   opts: { secret?: string; timestampS?: number; headers?: Record<string, string>; url?: string } = {},
 ): Promise<Request> {
   const url = opts.url ?? URL;
-  const body = new TextEncoder().encode(JSON.stringify(payload));
-  const signed = await schemeHeaders(scheme, opts.secret ?? secretFor(scheme, 2), body, { url, ...(opts.timestampS === undefined ? {} : { timestampS: opts.timestampS }) });
+  const raw = new TextEncoder().encode(JSON.stringify(payload));
+  const { headers: signed, body } = await schemeRequest(scheme, opts.secret ?? secretFor(scheme, 2), raw, {
+    url,
+    ...(opts.timestampS === undefined ? {} : { timestampS: opts.timestampS }),
+  });
   return new Request(url, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...signed, ...opts.headers },

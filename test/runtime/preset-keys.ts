@@ -1,6 +1,6 @@
 // Test key material for the presets that need more than a text secret: Ed25519 seeds (Discord) and
 // P-256 key pairs (SendGrid), each with the public key a source binding holds, and base64 HMAC keys
-// (Airtable). Generated once with node:crypto; test-only keys, never used anywhere else.
+// (Airtable) and hex ones (Adyen). Generated once with node:crypto; test-only keys, never used anywhere else.
 
 /** [private (producer), public (binding)] per secret number 1..3. */
 const KEYS: Record<string, readonly (readonly [string, string])[]> = {
@@ -29,6 +29,10 @@ const KEYS: Record<string, readonly (readonly [string, string])[]> = {
 export function presetKeys(scheme: string, n: number): { signing: string; binding: string } | undefined {
   const pair = KEYS[scheme]?.[n - 1];
   if (pair !== undefined) return { signing: pair[0], binding: pair[1] };
+  if (scheme === "adyen") {
+    const key = `0${n}`.repeat(32); // Adyen HMAC keys are hex
+    return { signing: key, binding: key };
+  }
   if (scheme === "airtable") {
     const key = btoa(`airtable-mac-secret-number-${n}!`);
     return { signing: key, binding: key };

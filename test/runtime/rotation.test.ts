@@ -8,7 +8,7 @@ import worker from "../../src/index";
 import type { Env } from "../../src/env";
 import type { Envelope } from "../../src/core/envelope";
 import { verifyStandardWebhooks } from "../../src/core/signatures";
-import { baseConfig, bindingFor, call, captureLogsPerTest, envWith, recordingQueue, schemeHeaders, secretFor, SIGNED_SCHEMES, type SignedScheme } from "./helpers";
+import { baseConfig, bindingFor, call, captureLogsPerTest, envWith, recordingQueue, schemeRequest, secretFor, SIGNED_SCHEMES, type SignedScheme } from "./helpers";
 
 const captured = captureLogsPerTest();
 
@@ -47,9 +47,9 @@ function sourceEnv(scheme: SignedScheme, stage: Pick<Stage, "secrets" | "bound">
 }
 
 async function signedWith(scheme: SignedScheme, secret: string): Promise<Request> {
-  const body = new TextEncoder().encode(JSON.stringify({ type: "user.created", n: ++n, at: Date.now() }));
+  const raw = new TextEncoder().encode(JSON.stringify({ type: "user.created", n: ++n, at: Date.now() }));
   const url = "https://gateway.test/webhooks/rotating/user.created";
-  const headers = await schemeHeaders(scheme, secret, body, { url });
+  const { headers, body } = await schemeRequest(scheme, secret, raw, { url });
   return new Request(url, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...headers },

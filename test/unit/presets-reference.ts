@@ -1,6 +1,7 @@
 // Reference signers for the provider presets, written from each provider's documentation with
 // node:crypto (independently of src/), and the fixture entries built from them: a known-answer
 // vector, two secrets, where the timestamp sits, and malformed headers.
+import { escape as queryEscape } from "node:querystring";
 import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign, type BinaryToTextEncoding } from "node:crypto";
 
 export const T = 1_700_000_000;
@@ -23,8 +24,12 @@ export interface PresetReference {
   /** The header holding the signed timestamp, for presets that check one. */
   timestampHeader?: string;
   timeFormat?: "unix-s" | "unix-ms" | "rfc3339";
-  /** What of the body the signature covers: every byte (default), the form parameters, or nothing. */
-  covers?: "bytes" | "form" | "nothing";
+  /** What of the body the signature covers: every byte (default), the form parameters, fields of the body, or nothing. */
+  covers?: "bytes" | "form" | "fields" | "nothing";
+  /** Schemes that sign body fields: the body the provider sends for `body`, signature written in. */
+  signBody?: (secret: string, body: Buffer, t: number, id: string) => Buffer;
+  /** The unsigned body of the vector, when the scheme needs one of its own shape (Adyen's notification). */
+  vectorBody?: string;
   /** Public keys for private signing secrets (asymmetric presets). */
   publicOf?: Readonly<Record<string, string>>;
   /** The signature is randomised (ECDSA): the producer cannot reproduce the vector byte for byte. */
@@ -76,6 +81,48 @@ function twilioText(url: string, body: Buffer): string {
     url,
   );
 }
+
+/** Contentful's canonical path: the query escaped whole, then the path URI-encoded (node-apps-toolkit's rule). */
+function contentfulPath(url: string): string {
+  const parsed = new URL(url);
+  const [path = "", query] = (parsed.pathname + parsed.search).split("?");
+  return encodeURI(query ? `${path}?${queryEscape(query)}` : path);
+}
+
+/** Adyen's signed text of one NotificationRequestItem: eight fields joined by ":", absent ones empty. */
+export function adyenText(item: Record<string, unknown>): string {
+  const amount = (item["amount"] ?? {}) as Record<string, unknown>;
+  const fields = [
+    item["pspReference"],
+    item["originalReference"],
+    item["merchantAccountCode"],
+    item["merchantReference"],
+    amount["value"],
+    amount["currency"],
+    item["eventCode"],
+    item["success"],
+  ];
+  return fields.map((f) => (f === undefined || f === null ? "" : String(f))).join(":");
+}
+
+/** The notification from Adyen's HMAC documentation, without its signature. */
+export const ADYEN_DOCS_NOTIFICATION = JSON.stringify({
+  live: "false",
+  notificationItems: [
+    {
+      NotificationRequestItem: {
+        additionalData: {},
+        amount: { currency: "EUR", value: 1130 },
+        eventCode: "AUTHORISATION",
+        eventDate: "2014-08-06T13:39:04+02:00",
+        merchantAccountCode: "TestMerchant",
+        merchantReference: "TestPayment-1407325143704",
+        pspReference: "7914073381342284",
+        success: "true",
+      },
+    },
+  ],
+});
 
 export const references: Record<string, PresetReference> = {
   svix: { sign: svixLike("svix", svixKey), secrets: [whsec(1), whsec(2)], timestampHeader: "svix-timestamp", malformed: bad("svix-signature", "v1,", "v2,AAAA") },
@@ -218,18 +265,61 @@ export const references: Record<string, PresetReference> = {
   docusign: { sign: bodyMac("X-DocuSign-Signature-1", "sha256", "base64"), secrets: text("docusign"), malformed: bad("X-DocuSign-Signature-1") },
   gitea: { sign: bodyMac("X-Gitea-Signature", "sha256", "hex"), secrets: text("gitea"), malformed: bad("X-Gitea-Signature") },
   xero: { sign: bodyMac("x-xero-signature", "sha256", "base64"), secrets: text("xero"), malformed: bad("x-xero-signature") },
+  mailgun: {
+    sign: () => ({}),
+    signBody: (secret, body, t, id) => {
+      const signature = { timestamp: String(t), token: id, signature: mac("sha256", secret, `${t}${id}`, "hex") };
+      return Buffer.from(JSON.stringify({ ...(JSON.parse(body.toString("utf8")) as object), signature }));
+    },
+    secrets: text("mailgun"),
+    covers: "fields",
+    malformed: [],
+  },
+  adyen: {
+    sign: () => ({}),
+    signBody: (secret, body) => {
+      const notification = JSON.parse(body.toString("utf8")) as { notificationItems: { NotificationRequestItem: Record<string, unknown> }[] };
+      for (const { NotificationRequestItem: item } of notification.notificationItems) {
+        item["additionalData"] = { ...(item["additionalData"] as object), hmacSignature: mac("sha256", Buffer.from(secret, "hex"), adyenText(item), "base64") };
+      }
+      return Buffer.from(JSON.stringify(notification));
+    },
+    vectorBody: ADYEN_DOCS_NOTIFICATION,
+    secrets: ["44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056", "0f".repeat(32)],
+    covers: "fields",
+    malformed: [],
+  },
+  contentful: {
+    sign: (secret, body, t, _id, url) => {
+      const ms = String(t * 1000);
+      const canonical = `POST\n${contentfulPath(url)}\nx-contentful-signed-headers:x-contentful-signed-headers,x-contentful-timestamp;x-contentful-timestamp:${ms}\n`;
+      return {
+        "x-contentful-signature": mac("sha256", secret, Buffer.concat([Buffer.from(canonical), body]), "hex"),
+        "x-contentful-signed-headers": "x-contentful-signed-headers,x-contentful-timestamp",
+        "x-contentful-timestamp": ms,
+      };
+    },
+    secrets: ["a".repeat(64), "b".repeat(64)],
+    timestampHeader: "x-contentful-timestamp",
+    timeFormat: "unix-ms",
+    malformed: bad("x-contentful-signature", "ab".repeat(31), "zz".repeat(32)),
+  },
 };
 
 /** The known-answer vector of a preset: the reference signer over a fixed body at `T`. */
 export function referenceVector(name: string, reference: PresetReference) {
   const secret = reference.secrets[0];
+  const unsigned = Buffer.from(reference.vectorBody ?? BODY);
+  const body = reference.signBody === undefined ? unsigned : reference.signBody(secret, unsigned, T, ID);
   return {
     origin: `${name}'s documented scheme, signed with node:crypto`,
     secret,
-    body: BODY,
+    body: body.toString("utf8"),
+    /** The body before the signature was written in (fields schemes); the producer signs this. */
+    unsigned: unsigned.toString("utf8"),
     timestampS: T,
     id: ID,
-    headers: reference.sign(secret, Buffer.from(BODY), T, ID, TEST_URL),
+    headers: reference.sign(secret, body, T, ID, TEST_URL),
   };
 }
 

@@ -1,6 +1,7 @@
 // Cross-checks against the providers' own SDKs (devDependencies only): each signs and Hookgate
 // verifies, and Hookgate's producer signs and the SDK verifies, where the SDK offers that direction.
-// Providers without an SDK that signs or verifies are proven by the docs-based reference signers.
+// Providers without an SDK that signs or verifies are proven by the docs-based reference signers
+// (Mailgun has none: its docs give the rule, not a vector).
 import { sign as octokitSign, verify as octokitVerify } from "@octokit/webhooks-methods";
 import { NodeRuntime, Webhooks as PaddleWebhooks } from "@paddle/paddle-node-sdk";
 import { EventWebhook } from "@sendgrid/eventwebhook";
@@ -10,8 +11,11 @@ import { Webhook as StandardWebhook } from "standardwebhooks";
 import Stripe from "stripe";
 import { Webhook as SvixWebhook } from "svix";
 import twilioSdk from "twilio";
+import { hmacValidator } from "@adyen/api-library";
+import type { NotificationRequestItem } from "@adyen/api-library/lib/src/typings/notification/models";
+import { signRequest, verifyRequest } from "@contentful/node-apps-toolkit";
 import { describe, expect, it } from "vitest";
-import { producerHeaders, verifySignature, type SchemeName } from "../../src/core/signatures/index";
+import { producerBody, producerHeaders, verifySignature, type SchemeName } from "../../src/core/signatures/index";
 import { presetKeys } from "../runtime/preset-keys";
 
 const URL = "https://gateway.test/webhooks/provider?tenant=7";
@@ -158,5 +162,58 @@ describe("razorpay", () => {
     const ours = await sign("razorpay", secret);
     expect(Razorpay.validateWebhookSignature(BODY, ours["X-Razorpay-Signature"] ?? "", secret)).toBe(true);
     expect(Razorpay.validateWebhookSignature(BODY, ours["X-Razorpay-Signature"] ?? "", "other")).toBe(false);
+  });
+});
+
+describe("adyen (@adyen/api-library HmacValidator)", () => {
+  const key = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
+  const item = {
+    pspReference: "7914073381342284",
+    merchantAccountCode: "TestMerchant",
+    merchantReference: "TestPayment-1407325143704",
+    amount: { value: 1130, currency: "EUR" },
+    eventCode: "AUTHORISATION",
+    success: "true",
+    eventDate: "2014-08-06T13:39:04+02:00",
+  };
+
+  it("the SDK's signature (Adyen's documented one) verifies in Hookgate; Hookgate's passes validateHMAC", async () => {
+    const validator = new hmacValidator();
+    const hmacSignature = validator.calculateHmac(item as unknown as NotificationRequestItem, key);
+    expect(hmacSignature).toBe("coqCmt/IZ4E3CzPvMY8zTjQVL5hYJUiBRg8UU+iCWo0=");
+    const body = new TextEncoder().encode(JSON.stringify({ live: "false", notificationItems: [{ NotificationRequestItem: { ...item, additionalData: { hmacSignature } } }] }));
+    expect(await hookgateAccepts("adyen", {}, [key], body)).toBe(true);
+    expect(await hookgateAccepts("adyen", {}, ["0f".repeat(32)], body)).toBe(false);
+
+    const unsigned = new TextEncoder().encode(JSON.stringify({ live: "false", notificationItems: [{ NotificationRequestItem: item }] }));
+    const ours = JSON.parse(new TextDecoder().decode(await producerBody("adyen", { secret: key, body: unsigned, timestampS: nowS, id: "unused" }))) as {
+      notificationItems: { NotificationRequestItem: NotificationRequestItem }[];
+    };
+    const signed = ours.notificationItems[0]?.NotificationRequestItem;
+    if (signed === undefined) throw new Error("no item signed");
+    expect(validator.validateHMAC(signed, key)).toBe(true);
+    expect(validator.validateHMAC(signed, "0f".repeat(32))).toBe(false);
+  });
+});
+
+describe("contentful (@contentful/node-apps-toolkit signRequest / verifyRequest)", () => {
+  const secret = "k".repeat(64);
+  const url = "https://gateway.test/webhooks/contentful?space=s1&env=master";
+  const path = "/webhooks/contentful?space=s1&env=master";
+
+  it("the toolkit signs (with extra signed headers), Hookgate verifies; Hookgate signs, the toolkit verifies", async () => {
+    const requestHeaders = { "Content-Type": "application/vnd.contentful.management.v1+json", "X-Contentful-Topic": "ContentManagement.Entry.publish" };
+    const signed = signRequest(secret, { method: "POST", path, headers: requestHeaders, body: BODY }, nowS * 1000);
+    const headers = { ...requestHeaders, ...signed };
+    expect(signed["x-contentful-signed-headers"]).toContain("x-contentful-topic");
+    expect(await hookgateAccepts("contentful", headers, [secret], bytes, url)).toBe(true);
+    expect(await hookgateAccepts("contentful", { ...headers, "X-Contentful-Topic": "ContentManagement.Entry.delete" }, [secret], bytes, url)).toBe(false);
+    expect(await hookgateAccepts("contentful", headers, [secret], bytes, "https://gateway.test/webhooks/other")).toBe(false);
+    expect(await hookgateAccepts("contentful", headers, ["j".repeat(64)], bytes, url)).toBe(false);
+
+    const ours = await sign("contentful", secret, bytes, url);
+    expect(verifyRequest(secret, { method: "POST", path, headers: ours, body: BODY }, 300)).toBe(true);
+    expect(verifyRequest("j".repeat(64), { method: "POST", path, headers: ours, body: BODY }, 300)).toBe(false);
+    expect(verifyRequest(secret, { method: "POST", path, headers: ours, body: `${BODY} ` }, 300)).toBe(false);
   });
 });

@@ -89,10 +89,24 @@ describe("readDotPath", () => {
     expect(readDotPath(doc, "user.id")).toBe("u1");
     expect(readDotPath(doc, "user.n")).toBe("42");
     expect(readDotPath(doc, "user.nested.deep")).toBe("yes");
+    // A decimal segment indexes an array (Adyen's `notificationItems.0.NotificationRequestItem.eventCode`).
+    expect(readDotPath(doc, "user.list.0")).toBe("a");
   });
 
   it("answers undefined for objects, booleans, arrays, non-finite numbers, missing keys and non-JSON", () => {
-    for (const path of ["user", "user.flag", "user.list", "user.list.0", "user.inf", "user.missing", "nope.id", "user.id.more"]) {
+    for (const path of [
+      "user",
+      "user.flag",
+      "user.list",
+      "user.list.1",
+      "user.list.01",
+      "user.list.x",
+      "user.list.length",
+      "user.inf",
+      "user.missing",
+      "nope.id",
+      "user.id.more",
+    ]) {
       expect(readDotPath(doc, path)).toBeUndefined();
     }
     expect(readDotPath(undefined, "a")).toBeUndefined();

@@ -41,6 +41,8 @@ export interface KnownAnswer {
   origin: string;
   secret: string;
   body: string;
+  /** Schemes that sign body fields: the body before its signature was written in. */
+  unsigned?: string;
   timestampS: number;
   id: string;
   headers: Record<string, string>;

@@ -67,20 +67,23 @@ describe.each(fixtures)("$scheme under arbitrary input", (fixture) => {
     );
   });
 
-  it.skipIf(fixture.covers === "nothing" || fixture.covers === "form")("accepts a correctly signed body of any bytes, and refuses it once a byte flips", async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 2048 }), fc.nat(), fc.boolean(), async (body, at, second) => {
-        const secret = second ? fixture.secrets[1] : fixture.secrets[0];
-        const headers = new Headers(await fixture.sign(secret, body, T));
-        expect((await fixture.verify(input(headers, body, fixture.secrets))).ok).toBe(true);
-        const flipped = body.slice();
-        const index = at % flipped.length;
-        flipped[index] = (flipped[index] ?? 0) ^ 0x01;
-        expect(await fixture.verify(input(headers, flipped, fixture.secrets))).toEqual({ ok: false, reason: "mismatch" });
-      }),
-      { numRuns: 50 },
-    );
-  });
+  it.skipIf(fixture.covers === "nothing" || fixture.covers === "form" || fixture.covers === "fields")(
+    "accepts a correctly signed body of any bytes, and refuses it once a byte flips",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 2048 }), fc.nat(), fc.boolean(), async (body, at, second) => {
+          const secret = second ? fixture.secrets[1] : fixture.secrets[0];
+          const headers = new Headers(await fixture.sign(secret, body, T));
+          expect((await fixture.verify(input(headers, body, fixture.secrets))).ok).toBe(true);
+          const flipped = body.slice();
+          const index = at % flipped.length;
+          flipped[index] = (flipped[index] ?? 0) ^ 0x01;
+          expect(await fixture.verify(input(headers, flipped, fixture.secrets))).toEqual({ ok: false, reason: "mismatch" });
+        }),
+        { numRuns: 50 },
+      );
+    },
+  );
 
   it("survives 8 KB values and 100 entries in real Headers", async () => {
     const eightKb = "a".repeat(8192);

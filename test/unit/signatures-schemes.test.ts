@@ -6,7 +6,8 @@ import { T, TOLERANCE_S, bytes, fixtureOf, fixtures, input } from "./signatures-
 
 const body = new Uint8Array([...bytes('{"type":"user.created","n":1}'), 0xff, 0x00]);
 
-const exact = fixtures.filter((f) => f.covers !== "nothing");
+/** Schemes that sign the body bytes; those signing body fields (Mailgun, Adyen) have their own file. */
+const exact = fixtures.filter((f) => f.covers !== "nothing" && f.covers !== "fields");
 const tokenOnly = fixtures.filter((f) => f.covers === "nothing");
 
 describe.each(tokenOnly)("$scheme (a shared token, no signature over the body)", (fixture) => {

@@ -57,7 +57,7 @@ describe("known-answer vectors", () => {
 });
 
 describe("verifySignature", () => {
-  it.each(fixtures)("dispatches $scheme to its verifier", async (fixture) => {
+  it.each(fixtures.filter((f) => f.covers !== "fields"))("dispatches $scheme to its verifier", async (fixture) => {
     const body = bytes('{"a":1}');
     const verifying = fixture.secrets.map((secret) => fixture.publicOf?.[secret] ?? secret);
     const request = input(new Headers(await fixture.sign(fixture.secrets[0], body, NOW_MS / 1000)), body, verifying);

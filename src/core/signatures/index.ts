@@ -5,7 +5,7 @@ import type { VerifyInput, VerifyResult } from "./types";
 
 export type { SchemeDescriptor, SignInput, VerifyFailure, VerifyInput, VerifyResult } from "./types";
 export { DELIVERY_ID_HEADERS, SCHEME_NAMES, SIGNATURE_HEADERS, schemeOf, takesSecrets, type SchemeName } from "./registry";
-export { producerHeaders, type ProducerRequest } from "./sign";
+export { producerBody, producerHeaders, type ProducerRequest } from "./sign";
 export { sha256Hex } from "./hmac";
 export { signStandardWebhook, verifyStandardWebhooks, type SignStandardWebhookParams } from "./standard-webhooks";
 export { verifyGitHub } from "./github";

@@ -47,6 +47,9 @@ import { mux } from "./presets/mux";
 import { docusign } from "./presets/docusign";
 import { gitea } from "./presets/gitea";
 import { xero } from "./presets/xero";
+import { mailgun } from "./presets/mailgun";
+import { adyen } from "./presets/adyen";
+import { contentful } from "./presets/contentful";
 import type { SchemeDescriptor } from "./types";
 
 /** The first six schemes, in precedence order: their delivery-id headers are read on every source. */
@@ -93,6 +96,9 @@ const PRESETS = [
   docusign,
   gitea,
   xero,
+  mailgun,
+  adyen,
+  contentful,
 ] as const;
 
 const SCHEMES = [...CORE, ...PRESETS, none] as const;

@@ -19,3 +19,9 @@ export async function producerHeaders(scheme: SchemeName, request: ProducerReque
   if (request.deliveryIdHeader === true && deliveryId !== undefined && "header" in deliveryId) headers[deliveryId.header] ??= request.id;
   return headers;
 }
+
+/** The body a correct producer of `scheme` sends: `request.body`, or with the signature written in. */
+export function producerBody(scheme: SchemeName, request: SignInput): Promise<Uint8Array> {
+  const signBody = schemeOf(scheme).signBody;
+  return signBody === undefined ? Promise.resolve(request.body) : signBody(request);
+}

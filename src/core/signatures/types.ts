@@ -57,6 +57,15 @@ export interface HandshakeAnswer {
   status: number;
   contentType: string;
   body: string;
+  /** Extra response headers (Asana's echoed `X-Hook-Secret`). */
+  headers?: Record<string, string>;
+}
+
+/** What a registration check sees: an unsigned request, before the method check and the body read. */
+export interface RegistrationRequest {
+  method: string;
+  url: string;
+  headers: Headers;
 }
 
 /** How a preset reads in the README table. */
@@ -110,6 +119,17 @@ export interface SchemeDescriptor<N extends string = string> {
   doc?: PresetDoc;
   /** A registration handshake answered at the edge after verification; null for any other request. */
   handshake?(request: HandshakeRequest): Promise<HandshakeAnswer | null>;
+  /**
+   * A provider's URL registration request, which it does not sign (Dropbox's `?challenge=` GET, Okta's
+   * verification GET, Trello's HEAD, Asana's `X-Hook-Secret` POST): answered at the edge before the
+   * method check, on sources of this scheme only; null for any other request.
+   */
+  registration?(request: RegistrationRequest): HandshakeAnswer | null;
+  /**
+   * For schemes whose signature rides in the body (Mailgun's `signature` object, Adyen's
+   * `additionalData.hmacSignature`): the body a correct producer sends, signature written in.
+   */
+  signBody?(input: SignInput): Promise<Uint8Array>;
   /** The provider's own delivery id, when it sends one. */
   deliveryId?: DeliveryIdSource;
   /** The signature headers a correct producer sends for `input` (the delivery-id header aside). */

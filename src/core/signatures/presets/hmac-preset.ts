@@ -10,6 +10,7 @@ import {
   type HandshakeAnswer,
   type HandshakeRequest,
   type PresetDoc,
+  type RegistrationRequest,
   type SchemeDescriptor,
   type VerifyInput,
   type VerifyResult,
@@ -54,6 +55,7 @@ export interface HmacPresetSpec<N extends string> {
   eventTypeField?: string;
   deliveryId?: DeliveryIdSource;
   handshake?: (request: HandshakeRequest) => Promise<HandshakeAnswer | null>;
+  registration?: (request: RegistrationRequest) => HandshakeAnswer | null;
 }
 
 const MAX_ID_LENGTH = 256;
@@ -145,6 +147,7 @@ export function hmacPreset<const N extends string>(spec: HmacPresetSpec<N>): Sch
     eventTypeField: spec.eventTypeField,
     deliveryId: spec.deliveryId,
     handshake: spec.handshake,
+    registration: spec.registration,
     doc: { ...spec.doc, timestamped: spec.timestamp !== undefined },
     sign: async ({ secret, body, timestampS, id, url }) => {
       const timestamp = spec.timestamp === undefined ? "" : timeText(timestampS, spec.timestamp.format);

@@ -9,6 +9,7 @@ import {
   type HandshakeAnswer,
   type HandshakeRequest,
   type PresetDoc,
+  type RegistrationRequest,
   type SchemeDescriptor,
   type VerifyInput,
   type VerifyResult,
@@ -24,6 +25,7 @@ export interface TokenPresetSpec<N extends string> {
   eventTypeField?: string;
   deliveryId?: DeliveryIdSource;
   handshake?: (request: HandshakeRequest) => Promise<HandshakeAnswer | null>;
+  registration?: (request: RegistrationRequest) => HandshakeAnswer | null;
 }
 
 const MAX_TOKEN_LENGTH = 4096;
@@ -53,6 +55,7 @@ export function tokenPreset<const N extends string>(spec: TokenPresetSpec<N>): S
     eventTypeField: spec.eventTypeField,
     deliveryId: spec.deliveryId,
     handshake: spec.handshake,
+    registration: spec.registration,
     doc: { ...spec.doc, algorithm: "shared secret, constant-time compare", signed: "nothing (token only)", timestamped: false },
     sign: ({ secret }) => Promise.resolve({ [spec.header]: spec.expected(secret) }),
   });
