@@ -5,8 +5,8 @@
 // Run alone with `npx tsx bench/micro.ts`; `npm run bench` runs it too.
 import { createHash, createHmac } from "node:crypto";
 import { pathToFileURL } from "node:url";
-import { producerHeaders, SCHEME_NAMES, schemeOf, verifySignature, type SchemeName } from "../src/core/signatures";
-import { PREFIX_ROOM, viewWithRoom } from "../src/core/bytes";
+import { producerBody, producerHeaders, SCHEME_NAMES, schemeOf, verifySignature, type SchemeName } from "../src/core/signatures";
+import { PREFIX_ROOM, SUFFIX_ROOM, viewWithRoom } from "../src/core/bytes";
 import { jsonBody, KB, MB, newSecrets, signedPool } from "./lib/fixtures";
 
 export interface MicroResult {
@@ -54,22 +54,48 @@ export async function microBenchmarks(): Promise<MicroResult[]> {
   return out;
 }
 
-/** Every shared-secret preset, valid signature on 1 MB (the public-key and token ones aside). */
-export async function presetBenchmarks(iterations = 30): Promise<MicroResult[]> {
-  const body = jsonBody("user.created", MB);
-  const url = "https://gateway.example/webhooks/provider";
+/** A body as ingress reads it: one buffer with room for a signed prefix before and a suffix after. */
+function asRead(body: Uint8Array): Uint8Array {
+  const bytes = viewWithRoom(new ArrayBuffer(PREFIX_ROOM + body.length + SUFFIX_ROOM), PREFIX_ROOM, body.length);
+  bytes.set(body);
+  return bytes;
+}
+
+/**
+ * Every shared-secret HMAC preset (public-key and token ones aside): the per-MB slope of the 401 path
+ * (a well-formed secret that does not match: one full HMAC, between 64 KB and 1 MB bodies) and the
+ * CPU of a valid 1 MB request (the HMAC plus the body's SHA-256 that dedup uses).
+ */
+export async function presetBenchmarks(iterations = 20): Promise<MicroResult[]> {
+  const url = "https://gateway.example/webhooks/provider?tenant=7";
   const out: MicroResult[] = [];
   for (const scheme of SCHEME_NAMES.filter((name): name is SchemeName => name !== "none" && schemeOf(name).secretFormat !== "public-key")) {
-    const doc = schemeOf(scheme).doc;
-    if (doc === undefined || !doc.algorithm.startsWith("HMAC")) continue;
-    const secret = schemeOf(scheme).secretFormat === "whsec-base64" ? `whsec_${Buffer.alloc(32, 1).toString("base64")}` : Buffer.alloc(24, 2).toString("base64");
-    const bytes = viewWithRoom(new ArrayBuffer(PREFIX_ROOM + MB), PREFIX_ROOM, MB);
-    bytes.set(body);
-    const headers = new Headers(await producerHeaders(scheme, { secret, body: bytes, timestampS: Math.floor(Date.now() / 1000), id: "msg_bench", url }));
-    const input = { headers, body: bytes, secrets: [secret], toleranceS: 300, nowMs: Date.now(), url, method: "POST" };
-    const check = await verifySignature(scheme, input);
-    if (!check.ok) throw new Error(`micro-benchmark: ${scheme} did not verify (${check.reason})`);
-    out.push(await measure(`verifySignature ${scheme}, valid, 1 MB`, MB, iterations, () => verifySignature(scheme, input)));
+    const descriptor = schemeOf(scheme);
+    if (descriptor.doc === undefined || !descriptor.doc.algorithm.startsWith("HMAC")) continue;
+    const whsec = descriptor.secretFormat === "whsec-base64";
+    const secret = whsec ? `whsec_${Buffer.alloc(32, 1).toString("base64")}` : Buffer.alloc(24, 2).toString("hex");
+    const wrong = whsec ? `whsec_${Buffer.alloc(32, 9).toString("base64")}` : Buffer.alloc(24, 3).toString("hex");
+    const calls: Record<string, () => Promise<unknown>> = {};
+    for (const [size, label] of [
+      [64 * KB, "64k"],
+      [MB, "1m"],
+    ] as const) {
+      const request = { secret, body: jsonBody("user.created", size), timestampS: Math.floor(Date.now() / 1000), id: "msg_bench", url };
+      const bytes = asRead(await producerBody(scheme, request));
+      const headers = new Headers(await producerHeaders(scheme, { ...request, body: bytes }));
+      const input = { headers, body: bytes, secrets: [secret], toleranceS: 300, nowMs: Date.now(), url, method: "POST" };
+      const check = await verifySignature(scheme, input);
+      if (!check.ok) throw new Error(`micro-benchmark: ${scheme} did not verify (${check.reason})`);
+      calls[`valid ${label}`] = () => verifySignature(scheme, input);
+      calls[`401 ${label}`] = () => verifySignature(scheme, { ...input, secrets: [wrong] });
+    }
+    const run = (name: string, n: number) => measure(name, MB, n, calls[name] ?? (() => Promise.reject(new Error(name))));
+    const small = await run("401 64k", iterations * 8);
+    const big = await run("401 1m", iterations);
+    const slope = ((big.cpuMs - small.cpuMs) * MB) / (MB - 64 * KB);
+    out.push({ name: `verifySignature ${scheme}, 401 path, per-MB slope`, bytes: MB, cpuMs: slope, cpuMsPerMB: slope });
+    const valid = await run("valid 1m", iterations);
+    out.push({ ...valid, name: `verifySignature ${scheme}, valid (+ body SHA-256), 1 MB` });
   }
   return out;
 }

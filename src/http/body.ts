@@ -1,8 +1,8 @@
 // Reads a request body under a byte limit, counting what is actually streamed: a declared
 // Content-Length is checked first, chunked bodies and lying lengths are cut off at the limit.
-// Bytes land once, in one buffer with room for a signed prefix before them (core/bytes.ts).
+// Bytes land once, in one buffer with room for a signed prefix before and suffix after them (core/bytes.ts).
 // A refused body is left unread (or released mid-way) for the app to settle (http/drain.ts).
-import { PREFIX_ROOM, viewWithRoom } from "../core/bytes";
+import { PREFIX_ROOM, SUFFIX_ROOM, viewWithRoom } from "../core/bytes";
 
 export type BodyRead = { kind: "ok"; bytes: Uint8Array } | { kind: "too_large" } | { kind: "bad_length"; detail: string };
 
@@ -48,7 +48,7 @@ function byobReader(stream: ReadableStream<Uint8Array>): ReadableStreamBYOBReade
  */
 async function readInto(reader: ReadableStreamBYOBReader, declared: number | undefined, limit: number): Promise<BodyRead> {
   let capacity = Math.min(limit, declared ?? INITIAL_CAPACITY) + 1;
-  let buffer = new ArrayBuffer(PREFIX_ROOM + capacity);
+  let buffer = new ArrayBuffer(PREFIX_ROOM + capacity + SUFFIX_ROOM);
   let total = 0;
   for (;;) {
     if (total === capacity) {
@@ -57,7 +57,7 @@ async function readInto(reader: ReadableStreamBYOBReader, declared: number | und
         return { kind: "too_large" };
       }
       capacity = Math.min(limit, capacity * 2) + 1;
-      const grown = new ArrayBuffer(PREFIX_ROOM + capacity);
+      const grown = new ArrayBuffer(PREFIX_ROOM + capacity + SUFFIX_ROOM);
       new Uint8Array(grown).set(new Uint8Array(buffer, PREFIX_ROOM, total), PREFIX_ROOM);
       buffer = grown;
     }
@@ -84,7 +84,7 @@ async function readChunks(reader: ReadableStreamDefaultReader<Uint8Array>, limit
     }
     chunks.push(value);
   }
-  const buffer = new ArrayBuffer(PREFIX_ROOM + total);
+  const buffer = new ArrayBuffer(PREFIX_ROOM + total + SUFFIX_ROOM);
   const bytes = viewWithRoom(buffer, PREFIX_ROOM, total);
   let offset = 0;
   for (const chunk of chunks) {

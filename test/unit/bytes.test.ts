@@ -1,7 +1,7 @@
-// A signed prefix is joined to a body in the free room before it (no copy of the body), and only
-// there: bodies without room are copied, and bytes outside a view's room are never written.
+// A signed prefix (and suffix) is joined to a body in the free room around it (no copy of the body),
+// and only there: bodies without room are copied, and bytes outside a view's room are never written.
 import { describe, expect, it } from "vitest";
-import { joinPrefix, PREFIX_ROOM, viewWithRoom } from "../../src/core/bytes";
+import { joinAround, joinPrefix, PREFIX_ROOM, SUFFIX_ROOM, viewWithRoom } from "../../src/core/bytes";
 import { producerHeaders, verifySignature } from "../../src/core/signatures/index";
 
 const signed = async (secret: string, id: string, body: Uint8Array) => new Headers(await producerHeaders("standard-webhooks", { secret, body, timestampS: 1700000000, id }));
@@ -9,9 +9,9 @@ const signed = async (secret: string, id: string, body: Uint8Array) => new Heade
 const enc = new TextEncoder();
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
-function bodyWithRoom(content: string, room = PREFIX_ROOM): Uint8Array {
+function bodyWithRoom(content: string, room = PREFIX_ROOM, after = 0): Uint8Array {
   const bytes = enc.encode(content);
-  const view = viewWithRoom(new ArrayBuffer(room + bytes.length), room, bytes.length);
+  const view = viewWithRoom(new ArrayBuffer(room + bytes.length + after), room, bytes.length);
   view.set(bytes);
   return view;
 }
@@ -50,6 +50,33 @@ describe("joinPrefix", () => {
     const body = whole.subarray(11);
     expect(text(joinPrefix(enc.encode("p."), body))).toBe("p.payload");
     expect(text(whole)).toBe("KEEP-THESE|payload");
+  });
+});
+
+describe("joinAround", () => {
+  it("writes prefix and suffix around the body in place when its buffer has room on both sides", () => {
+    const body = bodyWithRoom('{"a":1}', PREFIX_ROOM, SUFFIX_ROOM);
+    const joined = joinAround(enc.encode("POST https://x/"), body, enc.encode("2024-01-01T00:00:00Z"));
+    expect(text(joined)).toBe('POST https://x/{"a":1}2024-01-01T00:00:00Z');
+    expect(joined.buffer).toBe(body.buffer);
+    expect(text(body)).toBe('{"a":1}');
+    expect(text(joinAround(enc.encode(""), body, enc.encode("u")))).toBe('{"a":1}u');
+  });
+
+  it("copies when the suffix is longer than the room after, or the view was not made with room", () => {
+    const short = bodyWithRoom("payload", PREFIX_ROOM, 3);
+    const joined = joinAround(enc.encode("p"), short, enc.encode("four"));
+    expect(text(joined)).toBe("ppayloadfour");
+    expect(joined.buffer).not.toBe(short.buffer);
+    const whole = enc.encode("payload|KEEP");
+    const plain = whole.subarray(0, 7);
+    expect(text(joinAround(enc.encode(""), plain, enc.encode("|x")))).toBe("payload|x");
+    expect(text(whole)).toBe("payload|KEEP");
+  });
+
+  it("is joinPrefix without a suffix", () => {
+    const body = bodyWithRoom("payload");
+    expect(text(joinAround(enc.encode("v0:"), body, new Uint8Array(0)))).toBe("v0:payload");
   });
 });
 

@@ -1,7 +1,7 @@
 // Steps every scheme shares: bounded header splitting, timestamp parsing and tolerance, the final
 // match of candidate MACs against each secret in rotation order, and the producer's MAC.
 import { hmacSha256, importHmacKey, sha256Hex, timingSafeEqual, utf8 } from "./hmac";
-import { joinPrefix } from "../bytes";
+import { joinAround } from "../bytes";
 import type { HashName, SecretDecoding } from "./hmac";
 import type { VerifyFailure, VerifyResult } from "./types";
 
@@ -75,8 +75,8 @@ export interface MatchRequest {
 }
 
 /**
- * Tries every secret in order: one HMAC per secret over prefix + body (joined without copying the
- * body when it has room before it), compared in constant time with each candidate. Ok with the
+ * Tries every secret in order: one HMAC per secret over prefix + body + suffix (joined without
+ * copying the body when it has room around it), compared in constant time with each candidate. Ok with the
  * body's SHA-256 and the digest of what was signed; `no_secret` when no secret gives a key.
  * A failure costs one pass over the body per secret; a match one more (the body's SHA-256).
  */
@@ -120,14 +120,7 @@ export async function producerMac(secret: string, decoding: SecretDecoding, pref
   return hmacSha256(key, signedBytes(prefix, body, suffix));
 }
 
-/** `prefix` + body + `suffix` as one buffer; without a suffix the body is not copied when it has room. */
+/** `prefix` + body + `suffix` as one view, joined around the body without copying it when its buffer has room. */
 function signedBytes(prefix: string, body: Uint8Array, suffix: string | undefined): Uint8Array {
-  if (suffix === undefined || suffix === "") return joinPrefix(utf8(prefix), body);
-  const head = utf8(prefix);
-  const tail = utf8(suffix);
-  const out = new Uint8Array(head.length + body.length + tail.length);
-  out.set(head);
-  out.set(body, head.length);
-  out.set(tail, head.length + body.length);
-  return out;
+  return joinAround(utf8(prefix), body, utf8(suffix ?? ""));
 }

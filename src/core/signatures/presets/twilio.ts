@@ -46,13 +46,15 @@ async function verifyTwilio(input: VerifyInput): Promise<VerifyResult> {
   if (hash === null || mac === null || mac.length !== (hash === "SHA-1" ? 20 : 32)) return fail("malformed_header");
   if (input.url === undefined || !URL.canParse(input.url)) return fail("no_url");
 
+  // The body's SHA-256 is computed once, and only when needed: for `bodySHA256`, or on a match.
+  let bodySha256: string | undefined;
+  const hashBody = async (): Promise<string> => (bodySha256 ??= await sha256Hex(input.body));
   const bodyHash = new URL(input.url).searchParams.get("bodySHA256");
-  const bodySha256 = await sha256Hex(input.body);
-  if (bodyHash !== null && !timingSafeEqual(utf8(bodyHash.toLowerCase()), utf8(bodySha256))) return fail("mismatch");
+  if (bodyHash !== null && !timingSafeEqual(utf8(bodyHash.toLowerCase()), utf8(await hashBody()))) return fail("mismatch");
   const signed = twilioSignedText(input.url, input.body);
   const result = await matchSecrets({ scheme: NAME, secrets: input.secrets, decoding: "utf8", hash, prefix: signed, body: new Uint8Array(0), candidates: [mac] });
   // The digest covers the signed text (URL and every parameter); the body hash is the real body's.
-  return result.ok ? { ...result, bodySha256 } : result;
+  return result.ok ? { ...result, bodySha256: await hashBody() } : result;
 }
 
 export const twilio = defineScheme({
