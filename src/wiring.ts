@@ -2,6 +2,7 @@
 // reads `env` — and composes the Durable Object that needs a use case (the ordered stream's head step).
 import { loadConfig, type Config, type LoadResult } from "./config/load";
 import { missingQueueBindings } from "./config/scale";
+import { DEFAULT_DEDUP_SHARDS, type DedupSharding } from "./core/dedup-shards";
 import type { Env } from "./env";
 import { queueBinding } from "./env";
 import type { Ports } from "./ports";
@@ -45,7 +46,11 @@ export function buildPorts(env: Env, background: Background, runtime: Runtime, o
     fallbacks: d1FallbackStore(env.DB),
     alerts: d1AlertStore(env.DB),
     silences: d1SilenceStore(env.DB),
-    idempotency: idempotencyStore(env.IDEMPOTENCY),
+    idempotency: idempotencyStore(
+      env.IDEMPOTENCY,
+      () => dedupShardingOf(env),
+      () => runtime.now(),
+    ),
     guard: endpointGuard(env.ENDPOINT_GUARD, runtime, options.trailingFlush ? background : undefined),
     ordering: orderingClient(env.ORDERING),
     http: httpSender(() => runtime.now()),
@@ -61,6 +66,12 @@ export function buildPorts(env: Env, background: Background, runtime: Runtime, o
 function queueShardsOf(env: Env, base: string): number {
   const loaded = loadConfig(env.GATEWAY_CONFIG);
   return loaded.ok ? (loaded.config.queueShards.get(base) ?? 1) : 1;
+}
+
+/** The dedup store's sharding (config `dedup`); the default 64 shards while the config is invalid. */
+function dedupShardingOf(env: Env): DedupSharding {
+  const loaded = loadConfig(env.GATEWAY_CONFIG);
+  return loaded.ok ? loaded.config.dedup : { shards: DEFAULT_DEDUP_SHARDS, previous: null };
 }
 
 const checked = new WeakMap<Config, LoadResult>();
