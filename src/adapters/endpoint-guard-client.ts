@@ -253,8 +253,8 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
       await Promise.all(work);
     },
 
-    async recordDeadLetter(endpoint, route, at) {
-      await stub(endpoint).recordDeadLetter(route, at);
+    async recordDeadLetter(endpoint, route, at, count = 1) {
+      await stub(endpoint).recordDeadLetter(route, at, count);
     },
 
     async snapshot(endpoint) {

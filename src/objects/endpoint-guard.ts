@@ -115,11 +115,11 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
     return this.view(isolate, now);
   }
 
-  recordDeadLetter(route: string, at: number): void {
+  recordDeadLetter(route: string, at: number, count = 1): void {
     const bucket = this.loadBucket(minuteOf(at), route);
-    bucket.dead += 1;
+    bucket.dead += count;
     this.storeBucket(minuteOf(at), route, bucket);
-    this.settle(route, 1);
+    this.settle(route, count);
   }
 
   /** Events this endpoint's filter left out, counted in the current minute's stats. */
