@@ -34,6 +34,8 @@ export interface GuardView {
   now: number;
   /** Paused / quarantined (docs/contract.md §6); reaches isolates as fast as a breaker trip. */
   lifecycle: Lifecycle;
+  /** How often each isolate should refresh and flush (core/guard-fanin; absent from older objects: 1 s). */
+  flushIntervalMs?: number;
 }
 
 /** One lifecycle transition, kept by the object until the notifier takes it (once per transition). */
