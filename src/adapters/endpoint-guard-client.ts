@@ -74,8 +74,9 @@ export function endpointGuard(
   async function timedFlush(endpoint: Endpoint, e: Entry): Promise<void> {
     try {
       await clock.sleep(e.freshForMs);
-      // An exchange meanwhile (a refresh) carried the older outcomes: wait until its view goes stale.
-      for (let left = e.fetchedAt + e.freshForMs - clock.now(); left > 0; left = e.fetchedAt + e.freshForMs - clock.now()) await clock.sleep(left);
+      // An exchange meanwhile (a refresh) carried the older outcomes: wait once more, until its view goes stale.
+      const left = e.fetchedAt + e.freshForMs - clock.now();
+      if (left > 0) await clock.sleep(left);
     } finally {
       e.trailing = false;
     }
