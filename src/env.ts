@@ -21,6 +21,10 @@ export interface Env {
   /** Standard Webhooks secret (`whsec_...`) that signs alert POSTs, when set. */
   ALERT_SIGNING_SECRET?: string;
   DELIVERY_QUEUE: Queue<unknown>;
+  /** Shards of DELIVERY_QUEUE (config `queue_shards`); more may be bound by name, read via queueBinding. */
+  DELIVERY_QUEUE_1?: Queue<unknown>;
+  DELIVERY_QUEUE_2?: Queue<unknown>;
+  DELIVERY_QUEUE_3?: Queue<unknown>;
   DELIVERY_DLQ: Queue<unknown>;
   DB: D1Database;
   PAYLOADS: R2Bucket;

@@ -1,11 +1,10 @@
 // Worker entry: fetch (ingress, admin), queue (delivery and dead-letter consumers), scheduled
 // (retention, alerts). Exports the Durable Object classes. No logic here: ports come from wiring.ts.
 import type { Env } from "./env";
-import { loadConfig } from "./config/load";
 import { consumeBatch } from "./delivery/consume";
 import { runScheduled } from "./delivery/scheduled";
 import { systemRuntime } from "./runtime";
-import { buildPorts, createWorkerApp } from "./wiring";
+import { buildPorts, createWorkerApp, loadCheckedConfig } from "./wiring";
 
 export { IdempotencyShard } from "./objects/idempotency-shard";
 export { EndpointGuard } from "./objects/endpoint-guard";
@@ -16,8 +15,8 @@ const app = createWorkerApp(systemRuntime);
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
-  queue: (batch, env, ctx) => consumeBatch(batch, buildPorts(env, ctx, systemRuntime, { trailingFlush: false }), loadConfig(env.GATEWAY_CONFIG)),
+  queue: (batch, env, ctx) => consumeBatch(batch, buildPorts(env, ctx, systemRuntime, { trailingFlush: false }), loadCheckedConfig(env)),
   scheduled: async (_controller, env, ctx) => {
-    await runScheduled(buildPorts(env, ctx, systemRuntime, { trailingFlush: false }), loadConfig(env.GATEWAY_CONFIG));
+    await runScheduled(buildPorts(env, ctx, systemRuntime, { trailingFlush: false }), loadCheckedConfig(env));
   },
 } satisfies ExportedHandler<Env>;

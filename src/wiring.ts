@@ -1,6 +1,8 @@
 // Builds one invocation's ports from the Worker's bindings — the only place besides index.ts that
 // reads `env` — and composes the Durable Object that needs a use case (the ordered stream's head step).
-import { loadConfig } from "./config/load";
+import { loadConfig, type Config, type LoadResult } from "./config/load";
+import { missingQueueBindings } from "./config/scale";
+import { DEFAULT_DEDUP_SHARDS, type DedupSharding } from "./core/dedup-shards";
 import type { Env } from "./env";
 import { queueBinding } from "./env";
 import type { Ports } from "./ports";
@@ -35,13 +37,20 @@ export function buildPorts(env: Env, background: Background, runtime: Runtime, o
     clock: runtime,
     background,
     secrets: bindingSecrets(env),
-    queue: deliveryQueue((name) => queueBinding(env, name)),
+    queue: deliveryQueue(
+      (name) => queueBinding(env, name),
+      (base) => queueShardsOf(env, base),
+    ),
     payloads: r2PayloadStore(env.PAYLOADS, env.DB),
     deadLetters: d1DeadLetterStore(env.DB),
     fallbacks: d1FallbackStore(env.DB),
     alerts: d1AlertStore(env.DB),
     silences: d1SilenceStore(env.DB),
-    idempotency: idempotencyStore(env.IDEMPOTENCY),
+    idempotency: idempotencyStore(
+      env.IDEMPOTENCY,
+      () => dedupShardingOf(env),
+      () => runtime.now(),
+    ),
     guard: endpointGuard(env.ENDPOINT_GUARD, runtime, options.trailingFlush ? background : undefined),
     ordering: orderingClient(env.ORDERING),
     http: httpSender(() => runtime.now()),
@@ -51,6 +60,36 @@ export function buildPorts(env: Env, background: Background, runtime: Runtime, o
     audit: d1AuditStore(env.DB),
     jwks: fetchJwks(),
   };
+}
+
+/** Producer bindings the queue `base` spreads over (config `queue_shards`); 1 while the config is invalid. */
+function queueShardsOf(env: Env, base: string): number {
+  const loaded = loadConfig(env.GATEWAY_CONFIG);
+  return loaded.ok ? (loaded.config.queueShards.get(base) ?? 1) : 1;
+}
+
+/** The dedup store's sharding (config `dedup`); the default 64 shards while the config is invalid. */
+function dedupShardingOf(env: Env): DedupSharding {
+  const loaded = loadConfig(env.GATEWAY_CONFIG);
+  return loaded.ok ? loaded.config.dedup : { shards: DEFAULT_DEDUP_SHARDS, previous: null };
+}
+
+const checked = new WeakMap<Config, LoadResult>();
+
+/**
+ * The (memoised) config, checked against the Worker's bindings once per isolate: a queue shard the
+ * config sends to but wrangler.toml does not bind makes the config invalid, with a problem naming it.
+ */
+export function loadCheckedConfig(env: Env): LoadResult {
+  const loaded = loadConfig(env.GATEWAY_CONFIG);
+  if (!loaded.ok) return loaded;
+  const memo = checked.get(loaded.config);
+  if (memo !== undefined) return memo;
+  const queues = loaded.config.rules.map((r) => r.queue);
+  const problems = missingQueueBindings(queues, loaded.config.queueShards, (name) => queueBinding(env, name) !== undefined);
+  const result: LoadResult = problems.length === 0 ? loaded : { ok: false, problems };
+  checked.set(loaded.config, result);
+  return result;
 }
 
 /** `metrics_sample_rate` of the (memoised) config; 1 while the config is invalid. */
@@ -64,7 +103,7 @@ export function createWorkerApp(runtime: Runtime = systemRuntime) {
   const app = createApp();
   const bindings = (env: Env, ctx: Background) => ({
     ports: buildPorts(env, ctx, runtime, { trailingFlush: true }),
-    config: loadConfig(env.GATEWAY_CONFIG),
+    config: loadCheckedConfig(env),
   });
   return {
     fetch: (request: Request, env: Env, ctx: ExecutionContext) => app.fetch(request, bindings(env, ctx), ctx),
@@ -77,6 +116,6 @@ export function createWorkerApp(runtime: Runtime = systemRuntime) {
 export class OrderedStream extends OrderedStreamObject<Env> {
   protected headStep(): OrderedHeadStep {
     const ports = buildPorts(this.env, this.ctx, systemRuntime, { trailingFlush: false });
-    return orderedHeadStep(ports, loadConfig(this.env.GATEWAY_CONFIG));
+    return orderedHeadStep(ports, loadCheckedConfig(this.env));
   }
 }

@@ -1,68 +1,35 @@
-// The isolate's side of each endpoint's EndpointGuard object: its view cached for ≤ 1 s, in-flight
-// counted locally, outcomes batched to the object (by a one-second timer, or at the end of a queue
-// batch). Healthy traffic costs about one object call per second per isolate; failures and half-open
-// probes go to the object at once. Admission and backpressure rules: core/guard-policy.
+// The isolate's side of each endpoint's EndpointGuard object: its view cached for one interval (1 s,
+// stretched by the object up to 10 s when many isolates call it: core/guard-fanin), outcomes batched
+// (by a timer, or at the end of a queue batch). A failure goes at once (one at a time per endpoint),
+// half-open probes too. Admission and backpressure rules: core/guard-policy.
 import type { Endpoint } from "../config/load";
 import { admission, afterReport, backpressure } from "../core/guard-policy";
 import { breakerVerdict, type CallReport } from "../core/endpoint-report";
-import type { EndpointGuardPort, EndpointGuardRpc, GuardDecision, GuardLease, GuardView } from "../ports/guard";
+import type { EndpointGuardPort, EndpointGuardRpc, GuardDecision, GuardLease } from "../ports/guard";
 import type { Background, Runtime } from "../runtime";
+import { jitteredInterval, MIN_FLUSH_INTERVAL_MS } from "../core/guard-fanin";
+import { defaultGuardCache, entryOf as cacheEntry, forgetGuardCache, hasBuffered, intervalOf, type Entry, type GuardCache } from "./guard-cache";
 import { errorMessage, log } from "../log";
 
-export const CACHE_TTL_MS = 1_000;
+/** The view's freshness before the object has said otherwise (core/guard-fanin MIN_FLUSH_INTERVAL_MS). */
+export const CACHE_TTL_MS = MIN_FLUSH_INTERVAL_MS;
 const MAX_PENDING = 100;
 
-interface Entry {
-  view: GuardView | null;
-  fetchedAt: number;
-  pending: CallReport[];
-  inflight: number;
-  accepted: Record<string, number>;
-  filtered: Record<string, number>;
-  /** Schema violations per route since the last exchange. */
-  violations: Record<string, number>;
-  /** A timed flush is armed for the outcomes buffered since the last exchange. */
-  trailing: boolean;
-  /** A view refresh is on its way: concurrent calls use the view they have instead of asking too. */
-  refreshing: boolean;
-  /** The endpoint as last seen, so a flush at the end of a batch knows its breaker settings. */
-  endpoint: Endpoint | null;
-}
-
-/** Per isolate: the cache outlives one invocation on purpose (that is what makes it cheap). */
-const entries = new Map<string, Entry>();
-let isolateId: string | undefined;
-
-function isolate(): string {
-  isolateId ??= crypto.randomUUID();
-  return isolateId;
-}
-
-function entryOf(name: string): Entry {
-  let e = entries.get(name);
-  if (e === undefined) {
-    e = { view: null, fetchedAt: 0, pending: [], inflight: 0, accepted: {}, filtered: {}, violations: {}, trailing: false, refreshing: false, endpoint: null };
-    entries.set(name, e);
-  }
-  return e;
-}
-
-function hasBuffered(e: Entry): boolean {
-  return e.pending.length > 0 || Object.keys(e.accepted).length > 0 || Object.keys(e.filtered).length > 0 || Object.keys(e.violations).length > 0;
-}
-
-/** Forgets cached state (tests, admin reset). */
-export function forgetGuardCache(name?: string): void {
-  if (name === undefined) entries.clear();
-  else entries.delete(name);
-}
+export { forgetGuardCache } from "./guard-cache";
 
 /**
  * The guard port of one invocation. `background` keeps the trailing flush alive after the response
  * (fetch path); without it (queue consumer, ordered alarm) the caller flushes at the end.
  */
-export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc>, clock: Runtime, background?: Background): EndpointGuardPort {
+export function endpointGuard(
+  namespace: DurableObjectNamespace<EndpointGuardRpc>,
+  clock: Runtime,
+  background?: Background,
+  cache: GuardCache = defaultGuardCache(),
+): EndpointGuardPort {
   const stub = (endpoint: string) => namespace.get(namespace.idFromName(endpoint));
+  const entryOf = (name: string) => cacheEntry(cache, name);
+  const isolate = () => cache.isolate;
 
   async function exchange(endpoint: Endpoint, e: Entry, now: number, wantAdmission: boolean, leaseMs: number) {
     const reports = e.pending.splice(0);
@@ -87,6 +54,7 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
       });
       e.view = answer.view;
       e.fetchedAt = now;
+      e.freshForMs = jitteredInterval(intervalOf(e), clock.random());
       return answer.admission;
     } catch (error) {
       e.pending.unshift(...reports.slice(-MAX_PENDING));
@@ -99,13 +67,16 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
   }
 
   /**
-   * Buffered outcomes reach the object within about a second even when no later call carries them:
-   * one timer per endpoint and isolate, kept alive by `waitUntil`, so steady traffic flushes once a
-   * second and a lone call is counted a second after it.
+   * Buffered outcomes reach the object within one interval even when no later call carries them:
+   * one timer per endpoint and isolate, kept alive by `waitUntil`, so steady traffic flushes once an
+   * interval and a lone call is counted an interval after it.
    */
   async function timedFlush(endpoint: Endpoint, e: Entry): Promise<void> {
     try {
-      await clock.sleep(CACHE_TTL_MS);
+      await clock.sleep(e.freshForMs);
+      // An exchange meanwhile (a refresh) carried the older outcomes: wait once more, until its view goes stale.
+      const left = e.fetchedAt + e.freshForMs - clock.now();
+      if (left > 0) await clock.sleep(left);
     } finally {
       e.trailing = false;
     }
@@ -118,9 +89,23 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
     }
   }
 
+  /**
+   * A failure goes to the object at once, so a trip is not delayed by the interval, and the answer
+   * teaches this isolate an open breaker at its first failed call. One such report per endpoint is on
+   * its way at a time; failures meanwhile ride with the next one (or the next flush).
+   */
+  async function urgentExchange(endpoint: Endpoint, e: Entry, now: number): Promise<void> {
+    e.urgent = true;
+    try {
+      await exchange(endpoint, e, now, false, 0);
+    } finally {
+      e.urgent = false;
+    }
+  }
+
   async function refresh(endpoint: Endpoint, e: Entry, leaseMs: number): Promise<void> {
     const now = clock.now();
-    if (e.view !== null && (now - e.fetchedAt < CACHE_TTL_MS || e.refreshing)) return;
+    if (e.view !== null && (now - e.fetchedAt < e.freshForMs || e.refreshing)) return;
     e.refreshing = true;
     try {
       await exchange(endpoint, e, now, false, leaseMs);
@@ -168,8 +153,8 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
         }
         if (e.view !== null) e.view = { ...e.view, breaker: afterReport(e.view.breaker, report, endpoint.breaker) };
         e.pending.push(report);
-        if (verdict === "failure" || e.pending.length >= MAX_PENDING) {
-          await exchange(endpoint, e, now, false, 0);
+        if ((verdict === "failure" && !e.urgent) || e.pending.length >= MAX_PENDING) {
+          await urgentExchange(endpoint, e, now);
         } else if (!e.trailing && background !== undefined) {
           e.trailing = true;
           background.waitUntil(timedFlush(endpoint, e));
@@ -245,7 +230,7 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
 
     async flush() {
       const work: Promise<unknown>[] = [];
-      for (const e of entries.values()) {
+      for (const e of cache.entries.values()) {
         if (e.endpoint !== null && hasBuffered(e)) {
           work.push(exchange(e.endpoint, e, clock.now(), false, 0));
         }
@@ -253,8 +238,8 @@ export function endpointGuard(namespace: DurableObjectNamespace<EndpointGuardRpc
       await Promise.all(work);
     },
 
-    async recordDeadLetter(endpoint, route, at) {
-      await stub(endpoint).recordDeadLetter(route, at);
+    async recordDeadLetter(endpoint, route, at, count = 1) {
+      await stub(endpoint).recordDeadLetter(route, at, count);
     },
 
     async snapshot(endpoint) {

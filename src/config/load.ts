@@ -10,6 +10,8 @@ import type { BreakerConfig } from "../core/breaker";
 import { schemeOf } from "../core/signatures/registry";
 import type { MaintenanceWindow } from "../core/maintenance";
 import { compileSchemas, type EventSchema } from "./event-schemas";
+import { loadDedupSharding, loadQueueShards, scaleProblems } from "./scale";
+import type { DedupSharding } from "../core/dedup-shards";
 
 /** One endpoint a rule delivers to, with the filter that decides whether it gets a copy. */
 export interface Destination {
@@ -62,6 +64,10 @@ export interface Config {
   rules: readonly Rule[];
   /** `schemas`, compiled at load (docs/contract.md §9); a rule's `schema` names one. */
   schemas: ReadonlyMap<string, EventSchema>;
+  /** Producer bindings a rule's `queue` spreads over, by base binding (absent: 1, the base itself). */
+  queueShards: ReadonlyMap<string, number>;
+  /** The dedup store's shard count and any re-shard in progress. */
+  dedup: DedupSharding;
 }
 
 export type LoadResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -156,6 +162,13 @@ export function parseConfig(raw: unknown): LoadResult {
       problems.push(`${where}.retry_matrix: must have at least one step when max_attempts > 1`);
     }
   });
+  problems.push(
+    ...scaleProblems(
+      cfg.queue_shards,
+      cfg.dedup,
+      cfg.routing_rules.map((r) => r.queue),
+    ),
+  );
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, config: build(cfg, compiled.schemas) };
 }
@@ -203,6 +216,8 @@ function build(cfg: ParsedConfig, schemas: ReadonlyMap<string, EventSchema>): Co
     endpoints,
     rules,
     schemas,
+    queueShards: loadQueueShards(cfg.queue_shards),
+    dedup: loadDedupSharding(cfg.dedup),
   };
 }
 

@@ -6,6 +6,7 @@ import { filterSchema } from "./filter-schema";
 import { BACKOFF_KINDS, DEFAULT_MAX_DELAY_MS } from "../core/retry";
 import type { SecretEntry } from "../core/secret-window";
 import { boundedJsonSchemaDocument } from "./json-schema";
+import { dedupSchema, queueShardsSchema } from "./scale";
 
 const positiveInt = (what = "a positive integer") =>
   z
@@ -252,6 +253,9 @@ export const configSchema = z
     endpoints: z.record(name, endpointSchema, { error: "must be an object of endpoints" }),
     routing_rules: z.array(ruleSchema, { error: "must be a list of rules" }).max(500, { error: "at most 500 rules" }),
     schemas: z.record(name, boundedJsonSchemaDocument, { error: "must be an object of JSON Schemas" }).default({}),
+    /** Scale settings (docs/sharding.md): queue shards per producer binding, dedup shard count. */
+    queue_shards: queueShardsSchema,
+    dedup: dedupSchema,
   })
   .strict();
 

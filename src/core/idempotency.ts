@@ -1,8 +1,7 @@
 // Which idempotency key a request carries (docs/contract.md §2): X-Idempotency-Key, the source's own header,
-// then the providers' delivery ids from the scheme registry. Also the shard of the dedup store a key lives in.
+// then the providers' delivery ids from the scheme registry. (A key's shard: core/dedup-shards.ts.)
 import { DELIVERY_ID_HEADERS, schemeOf, type SchemeName } from "./signatures/registry";
 
-export const IDEMPOTENCY_SHARDS = 64;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
@@ -48,9 +47,4 @@ function stringAt(json: unknown, path: string): string | undefined {
     current = Object.prototype.hasOwnProperty.call(current, segment) ? (current as Record<string, unknown>)[segment] : undefined;
   }
   return typeof current === "string" ? current : undefined;
-}
-
-/** Shard index from the first bytes of the key's SHA-256 (hex), spreading keys evenly. */
-export function shardOf(keyHashHex: string, shards = IDEMPOTENCY_SHARDS): number {
-  return parseInt(keyHashHex.slice(0, 8), 16) % shards;
 }

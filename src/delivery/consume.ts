@@ -1,5 +1,6 @@
 // Queue consumers. Delivery queue: one attempt per message, then ack only after the next step is
-// durable (re-enqueued with the next attempt count, or written to D1). Dead-letter queue: land in D1.
+// durable (re-enqueued with the next attempt count, or written to D1 — a batch's dead letters in one
+// D1 transaction). Dead-letter queue: land in D1, batched the same way.
 import type { LoadResult } from "../config/load";
 import { parseEnvelope, type Envelope } from "../core/envelope";
 import { toQueueDelaySeconds } from "../core/retry";
@@ -7,7 +8,7 @@ import type { Ports } from "../ports";
 import { errorMessage, log } from "../log";
 import { settleFallback } from "./fallbacks";
 import { attemptDelivery } from "./attempt";
-import { deadLetter } from "./dead-letter";
+import { deadLetterMany, type DeadLetterItem } from "./dead-letter";
 
 /** A config that cannot be loaded makes messages wait this long instead of failing. */
 const CONFIG_INVALID_RETRY_S = 60;
@@ -16,22 +17,48 @@ export function isDeadLetterQueue(queueName: string): boolean {
   return queueName.endsWith("-dlq");
 }
 
+/** A message whose next step is a dead letter: acked once the batch's dead letters are stored. */
+interface PendingDead {
+  message: Message<unknown>;
+  item: DeadLetterItem;
+}
+
 export async function consumeBatch(batch: MessageBatch<unknown>, ports: Ports, config: LoadResult): Promise<void> {
   const handler = isDeadLetterQueue(batch.queue) ? consumeDeadLetter : consumeDelivery;
+  const dead: PendingDead[] = [];
+  const toDeadLetters = (message: Message<unknown>, item: DeadLetterItem) => void dead.push({ message, item });
   await Promise.all(
     batch.messages.map((message) =>
-      handler(message, ports, config).catch((error: unknown) => {
+      handler(message, ports, config, toDeadLetters).catch((error: unknown) => {
         // Never ack in a catch: an unexpected error means "try again later".
         log("error", "consumer_error", { queue: batch.queue, queue_message_id: message.id, error: errorMessage(error) });
         message.retry({ delaySeconds: 5 });
       }),
     ),
   );
+  await storeDeadLetters(ports, batch.queue, dead);
   // The batch's delivery outcomes reach the endpoint guards now (stats, backlog), in one call each.
   ports.background.waitUntil(ports.guard.flush());
 }
 
-async function consumeDelivery(message: Message<unknown>, ports: Ports, loaded: LoadResult): Promise<void> {
+/** The batch's dead letters in one D1 transaction; all acked when stored, all retried when not. */
+async function storeDeadLetters(ports: Ports, queue: string, dead: readonly PendingDead[]): Promise<void> {
+  if (dead.length === 0) return;
+  try {
+    await deadLetterMany(
+      ports,
+      dead.map((d) => d.item),
+    );
+    for (const d of dead) d.message.ack();
+  } catch (error) {
+    log("error", "consumer_error", { queue, dead_letters: dead.length, error: errorMessage(error) });
+    for (const d of dead) d.message.retry({ delaySeconds: 5 });
+  }
+}
+
+type ToDeadLetters = (message: Message<unknown>, item: DeadLetterItem) => void;
+
+async function consumeDelivery(message: Message<unknown>, ports: Ports, loaded: LoadResult, toDeadLetters: ToDeadLetters): Promise<void> {
   const parsed = parseEnvelope(message.body);
   if (!parsed.ok) {
     await storeMalformed(ports, message, parsed.problem);
@@ -46,13 +73,10 @@ async function consumeDelivery(message: Message<unknown>, ports: Ports, loaded: 
   }
   const endpoint = loaded.config.endpoints.get(envelope.endpoint);
   if (endpoint === undefined) {
-    await deadLetter(ports, envelope, {
-      reason: "rejected",
-      attempts: envelope.attempt,
-      lastStatus: envelope.last_status,
-      lastError: `endpoint "${envelope.endpoint}" is no longer configured`,
+    toDeadLetters(message, {
+      envelope,
+      dead: { reason: "rejected", attempts: envelope.attempt, lastStatus: envelope.last_status, lastError: `endpoint "${envelope.endpoint}" is no longer configured` },
     });
-    message.ack();
     return;
   }
   const outcome = await attemptDelivery(ports, loaded.config, endpoint, envelope);
@@ -71,14 +95,13 @@ async function consumeDelivery(message: Message<unknown>, ports: Ports, loaded: 
       return;
     }
     case "dead_letter":
-      await deadLetter(ports, envelope, { reason: decision.reason, attempts: outcome.attempt, lastStatus: outcome.lastStatus, lastError: outcome.lastError });
-      message.ack();
+      toDeadLetters(message, { envelope, dead: { reason: decision.reason, attempts: outcome.attempt, lastStatus: outcome.lastStatus, lastError: outcome.lastError } });
       return;
   }
 }
 
 /** Messages that exhausted Queues' own retries (the handler kept crashing) are kept in D1, never dropped. */
-async function consumeDeadLetter(message: Message<unknown>, ports: Ports): Promise<void> {
+async function consumeDeadLetter(message: Message<unknown>, ports: Ports, _loaded: LoadResult, toDeadLetters: ToDeadLetters): Promise<void> {
   const parsed = parseEnvelope(message.body);
   if (!parsed.ok) {
     await storeMalformed(ports, message, parsed.problem);
@@ -87,8 +110,7 @@ async function consumeDeadLetter(message: Message<unknown>, ports: Ports): Promi
   }
   const e = parsed.envelope;
   const lastError = `delivery kept failing inside the gateway (Queues dead-letter queue)${e.last_error ? `; last: ${e.last_error}` : ""}`;
-  await deadLetter(ports, e, { reason: "exhausted", attempts: e.attempt, lastStatus: e.last_status, lastError });
-  message.ack();
+  toDeadLetters(message, { envelope: e, dead: { reason: "exhausted", attempts: e.attempt, lastStatus: e.last_status, lastError } });
 }
 
 async function storeMalformed(ports: Pick<Ports, "deadLetters" | "clock">, message: Message<unknown>, problem: string): Promise<void> {

@@ -34,6 +34,8 @@ export interface GuardView {
   now: number;
   /** Paused / quarantined (docs/contract.md §6); reaches isolates as fast as a breaker trip. */
   lifecycle: Lifecycle;
+  /** How often each isolate should refresh and flush (core/guard-fanin; absent from older objects: 1 s). */
+  flushIntervalMs?: number;
 }
 
 /** One lifecycle transition, kept by the object until the notifier takes it (once per transition). */
@@ -91,7 +93,8 @@ export interface GuardSnapshot {
 export interface EndpointGuardRpc extends Rpc.DurableObjectBranded {
   sync(req: GuardSyncRequest): { view: GuardView; admission: GuardAdmission | null };
   probeDone(probeId: string, report: CallReport, cfg: BreakerConfig, isolate: string, inflight: number, quarantine?: QuarantineConfig): GuardView;
-  recordDeadLetter(route: string, at: number): void;
+  /** `count` dead letters of a route at `at` (one call per consumer batch, endpoint and route). */
+  recordDeadLetter(route: string, at: number, count?: number): void;
   reset(): void;
   pause(reason: string | null, now: number): Lifecycle;
   resume(now: number): Lifecycle;
@@ -134,7 +137,7 @@ export interface EndpointGuardPort {
   /** Sends every endpoint's buffered outcomes now (end of a queue batch or an ordered alarm). */
   flush(): Promise<void>;
   /** Counts a dead letter in the endpoint's stats and settles its backlog. */
-  recordDeadLetter(endpoint: string, route: string, at: number): Promise<void>;
+  recordDeadLetter(endpoint: string, route: string, at: number, count?: number): Promise<void>;
   /** The endpoint's full view (admin, console, alerts); null when its object cannot be reached. */
   snapshot(endpoint: Endpoint): Promise<GuardSnapshot | null>;
   /** Closes the breaker and forgets the isolate's cached view. */
