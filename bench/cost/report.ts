@@ -51,6 +51,8 @@ export function report(results: ScenarioResult[], table: PriceTable, days: [stri
   });
   out.push("", "Durable Object work per event (requests by class.method; SQLite rows read / written by class, setAlarm included in written):", "");
   for (const r of results) out.push(`- ${r.scenario.id}: ${objectDetail(r.raw, r.events)}`);
+  out.push("", "SQLite rows written per event, by statement (setAlarm() is billed as one row written):", "");
+  for (const r of results) out.push(`- ${r.scenario.id}: ${statements(r.raw, r.events)}`);
   out.push("", "Assumptions:", "");
   for (const line of assumptions(table)) out.push(`- ${line}`);
   return out.join("\n");
@@ -68,6 +70,14 @@ function objectDetail(raw: Raw, events: number): string {
   );
   for (const c of classes) parts.push(`${c} rows ${f(sum(raw, `do.rows_read.${c}`) / events)} / ${f((sum(raw, `do.rows_written.${c}`) + sum(raw, `do.set_alarm.${c}`)) / events)}`);
   return parts.join(", ");
+}
+
+function statements(raw: Raw, events: number): string {
+  return Object.entries(raw)
+    .filter(([name, n]) => name.startsWith("do_sql.written.") && n / events >= 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, n]) => `${f(n / events)} \`${name.slice("do_sql.written.".length)}\``)
+    .join("; ");
 }
 
 function assumptions(table: PriceTable): string[] {

@@ -10,7 +10,7 @@ function countingSql(sql: SqlStorage, className: string): SqlStorage {
       if (prop === "exec")
         return (query: string, ...bindings: unknown[]) => {
           const cursor = target.exec(query, ...bindings);
-          track(className, cursor, /^\s*CREATE\s/i.test(query));
+          track(className, query, cursor);
           return cursor;
         };
       const value: unknown = Reflect.get(target, prop);
@@ -27,7 +27,7 @@ function countingStorage(storage: DurableObjectStorage, className: string): Dura
       const value: unknown = Reflect.get(target, prop);
       if (typeof value !== "function") return value;
       const fn = (value as (...a: unknown[]) => unknown).bind(target);
-      if (prop === "setAlarm") return (...args: unknown[]) => (add(`do.set_alarm.${className}`), fn(...args));
+      if (prop === "setAlarm") return (...args: unknown[]) => (add(`do.set_alarm.${className}`), add(`do_sql.written.${className}|setAlarm()`), fn(...args));
       if (prop === "getAlarm") return (...args: unknown[]) => (add(`do.get_alarm.${className}`), fn(...args));
       if (prop === "get" || prop === "put" || prop === "delete" || prop === "list") return (...args: unknown[]) => (add(`do.kv_uncounted.${className}`), fn(...args));
       return fn;

@@ -2,7 +2,7 @@
 // its Durable Objects share it), plus SQLite cursors whose row counts are read when totals are taken.
 
 const counts = new Map<string, number>();
-const cursors: Array<{ prefix: string; name: string; cursor: SqlStorageCursor<Record<string, SqlStorageValue>> }> = [];
+const cursors: Array<{ prefix: string; name: string; query: string; cursor: SqlStorageCursor<Record<string, SqlStorageValue>> }> = [];
 /** R2 objects written and not yet deleted: key -> [bytes, written at ms]. */
 const stored = new Map<string, [number, number]>();
 
@@ -14,8 +14,9 @@ export function add(name: string, n = 1): void {
  * A SQL cursor of `objectClass`; its rowsRead/rowsWritten are final once it has been consumed. `ddl`:
  * a schema statement (counted apart: it writes rows only the first time an object ever runs).
  */
-export function track(objectClass: string, cursor: SqlStorageCursor<Record<string, SqlStorageValue>>, ddl: boolean): void {
-  cursors.push({ prefix: ddl ? "do_ddl" : "do", name: objectClass, cursor });
+export function track(objectClass: string, query: string, cursor: SqlStorageCursor<Record<string, SqlStorageValue>>): void {
+  const ddl = /^\s*CREATE\s/i.test(query);
+  cursors.push({ prefix: ddl ? "do_ddl" : "do", name: objectClass, query: query.replace(/\s+/g, " ").trim().slice(0, 80), cursor });
 }
 
 export function r2Stored(key: string, bytes: number): void {
@@ -31,9 +32,13 @@ export function r2Deleted(key: string): void {
 
 /** All counts so far (cursor rows folded in); `reset` starts a new window. */
 export function snapshot(reset: boolean): Record<string, number> {
-  for (const { prefix, name, cursor } of cursors.splice(0)) {
+  for (const { prefix, name, query, cursor } of cursors.splice(0)) {
     add(`${prefix}.rows_read.${name}`, cursor.rowsRead);
     add(`${prefix}.rows_written.${name}`, cursor.rowsWritten);
+    // Per statement too (`do_sql.<written|read>.<Class>|<statement>`), to show where the rows go.
+    if (prefix === "do_ddl") continue;
+    if (cursor.rowsWritten > 0) add(`do_sql.written.${name}|${query}`, cursor.rowsWritten);
+    if (cursor.rowsRead > 0) add(`do_sql.read.${name}|${query}`, cursor.rowsRead);
   }
   const now = Date.now();
   const out = Object.fromEntries(counts);
