@@ -36,6 +36,8 @@ export interface Price {
   /** Valid from / until these dates (inclusive, YYYY-MM-DD), when the price changes on a known date. */
   from?: string;
   until?: string;
+  /** A caveat of the source (e.g. a published price not billed yet). */
+  note?: string;
   source: string;
   /** When the source was read (YYYY-MM-DD). */
   date: string;

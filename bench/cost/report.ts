@@ -84,7 +84,7 @@ function assumptions(table: PriceTable): string[] {
   const a = (name: string) => table.assumptions[name]?.value ?? Number.NaN;
   return [
     "Prices are marginal (beyond the plan's included monthly amounts and the $5 minimum); bench/prices.json cites each one.",
-    "Worker requests: the ingress fetch plus queue consumer invocations as they happened in this run (batches of up to 10; at volume a batch is full, 0.1 invocation per message).",
+    "Worker requests: the ingress fetch plus queue consumer invocations (billed as requests: our reading of the pricing page) as they happened in this run (batches of up to 10; at volume a batch is full, 0.1 invocation per message).",
     "CPU ms: workerd's process CPU over the scenario divided by events: an upper bound (it includes the Durable Objects, whose CPU is billed as duration instead, and the local queue broker, R2 and D1 simulators).",
     "DO duration: the wall time of each stub call as its caller sees it (alarms: the object's own clock), × 128 MB. Local storage has no replication latency; in production a write waits for durable confirmation, so this is a lower bound for writes.",
     `DO storage: ${a("dedup_key_bytes")} bytes per idempotency key kept ${a("dedup_window_s")} s. The run uses a short dedup window so each key's purge alarm (and its deletes) is counted inside it; at a trickle each key gets its own alarm, at volume one alarm purges up to 500 keys.`,
