@@ -18,9 +18,11 @@ export function benchEnv(): NodeJS.ProcessEnv {
   return { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" };
 }
 
-export function buildWorker(config: string, outDir: string, timeoutMs = 60_000): Promise<Bundle> {
+/** `entry`: bundle this module instead of the config's `main` (same bindings); name it index.ts. */
+export function buildWorker(config: string, outDir: string, timeoutMs = 60_000, entry?: string): Promise<Bundle> {
   return new Promise((resolve, reject) => {
-    const child = spawn(WRANGLER, ["deploy", "--dry-run", "--outdir", outDir, "-c", config], { cwd: ROOT, env: benchEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    const args = ["deploy", ...(entry === undefined ? [] : [entry]), "--dry-run", "--outdir", outDir, "-c", config];
+    const child = spawn(WRANGLER, args, { cwd: ROOT, env: benchEnv(), stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));

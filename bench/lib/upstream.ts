@@ -1,6 +1,7 @@
 // The minimal upstream for the sync pass-through: a Node HTTP server on 127.0.0.1 that reads the
 // body and answers 200 with a small JSON body. It runs in a worker thread, so the load generator's
-// event loop never delays it, and it ends with this process.
+// event loop never delays it, and it ends with this process. For `npm run cost`: paths under /fail
+// always answer 500, paths under /flaky answer 500 to the first two tries of each webhook-id.
 import { Worker } from "node:worker_threads";
 
 export interface Upstream {
@@ -14,12 +15,16 @@ const THREAD = `
 const { parentPort } = require("node:worker_threads");
 const http = require("node:http");
 let answered = 0;
+const tries = new Map();
 const reply = Buffer.from('{"ok":true,"authorized":true}');
 const server = http.createServer((req, res) => {
   req.on("data", () => {});
   req.on("end", () => {
     answered++;
-    res.writeHead(200, { "Content-Type": "application/json", "Content-Length": reply.length });
+    const id = String(req.headers["webhook-id"] ?? "");
+    if (req.url.startsWith("/flaky")) tries.set(id, (tries.get(id) ?? 0) + 1);
+    const fail = req.url.startsWith("/fail") || (req.url.startsWith("/flaky") && tries.get(id) <= 2);
+    res.writeHead(fail ? 500 : 200, { "Content-Type": "application/json", "Content-Length": reply.length });
     res.end(reply);
   });
 });

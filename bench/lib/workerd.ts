@@ -29,11 +29,14 @@ function wranglerRequire(): NodeJS.Require {
 
 export interface WorkerdOptions {
   gatewayScript: string;
-  floorScript: string;
+  /** The floor Worker; without it only the gateway runs (floorUrl is then ""). */
+  floorScript?: string;
   /** String bindings of the gateway: GATEWAY_CONFIG and the secrets it names. */
   vars: Record<string, string>;
   /** String bindings of the floor Worker. */
-  floorVars: Record<string, string>;
+  floorVars?: Record<string, string>;
+  /** Keep wrangler.toml's queue consumers, so deliveries run in this workerd (`npm run cost`). */
+  consumers?: boolean;
   /** Where local DO, D1 and R2 storage live (a tmpfs directory keeps fsync out of the numbers). */
   persistRoot: string;
   /** Receives every stdout/stderr line of workerd (the gateway's log lines). */
@@ -54,8 +57,9 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
   const fromConfig = quietly(() => unstable_getMiniflareWorkerOptions(path.join(ROOT, "wrangler.toml")));
   // No queue consumers: the local broker then answers a send at once and keeps nothing, so the
   // measured CPU is ingress work only, not deliveries running in the same process.
-  const { queueConsumers: _consumers, modulesRules: _rules, ...gatewayOptions } = fromConfig.workerOptions;
+  const { queueConsumers, modulesRules: _rules, ...gatewayOptions } = fromConfig.workerOptions;
   const { modulesRules: _floorRules, ...floorOptions } = quietly(() => unstable_getMiniflareWorkerOptions(path.join(ROOT, "bench/floor/wrangler.toml"))).workerOptions;
+  const floorScript = options.floorScript;
   const before = childPids("workerd");
   const mf = new Miniflare({
     log: new Log(LogLevel.WARN),
@@ -78,6 +82,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
     workers: [
       {
         ...gatewayOptions,
+        ...(options.consumers === true ? { queueConsumers } : {}),
         name: "hookgate",
         modules: true,
         scriptPath: options.gatewayScript,
@@ -85,21 +90,25 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
         bindings: { ...options.vars },
         unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
       },
-      {
-        ...floorOptions,
-        name: "floor",
-        bindings: { ...options.floorVars },
-        modules: true,
-        scriptPath: options.floorScript,
-        modulesRoot: path.dirname(options.floorScript),
-        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
-      },
+      ...(floorScript === undefined
+        ? []
+        : [
+            {
+              ...floorOptions,
+              name: "floor",
+              bindings: { ...options.floorVars },
+              modules: true,
+              scriptPath: floorScript,
+              modulesRoot: path.dirname(floorScript),
+              unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+            },
+          ]),
     ],
   });
   try {
     await mf.ready;
     const gatewayUrl = (await mf.unsafeGetDirectURL("hookgate")).origin;
-    const floorUrl = (await mf.unsafeGetDirectURL("floor")).origin;
+    const floorUrl = floorScript === undefined ? "" : (await mf.unsafeGetDirectURL("floor")).origin;
     const pid = childPids("workerd").find((p) => !before.includes(p));
     if (pid === undefined) throw new Error("workerd process not found among this process's children");
     const version = readFileSync(wranglerRequire().resolve("workerd/package.json"), "utf8");
