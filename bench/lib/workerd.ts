@@ -38,6 +38,8 @@ export interface WorkerdOptions {
   persistRoot: string;
   /** Receives every stdout/stderr line of workerd (the gateway's log lines). */
   onLine?: (line: string, stream: "stdout" | "stderr") => void;
+  /** Keep wrangler.toml's queue consumers (the soak delivers; the bench measures ingress only). */
+  queueConsumers?: boolean;
 }
 
 export interface Workerd {
@@ -46,15 +48,18 @@ export interface Workerd {
   pid: number;
   version: string;
   migrate(sql: string[]): Promise<void>;
+  /** The gateway's local D1 database (the soak reads its dead letters). */
+  db(): Promise<D1Database>;
   stop(): Promise<void>;
 }
 
 export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
   const { Miniflare, Log, LogLevel } = wranglerRequire()("miniflare") as MiniflareModule;
   const fromConfig = quietly(() => unstable_getMiniflareWorkerOptions(path.join(ROOT, "wrangler.toml")));
-  // No queue consumers: the local broker then answers a send at once and keeps nothing, so the
-  // measured CPU is ingress work only, not deliveries running in the same process.
-  const { queueConsumers: _consumers, modulesRules: _rules, ...gatewayOptions } = fromConfig.workerOptions;
+  // No queue consumers (unless asked): the local broker then answers a send at once and keeps nothing,
+  // so the measured CPU is ingress work only, not deliveries running in the same process.
+  const { queueConsumers, modulesRules: _rules, ...withoutConsumers } = fromConfig.workerOptions;
+  const gatewayOptions = options.queueConsumers === true ? { ...withoutConsumers, queueConsumers } : withoutConsumers;
   const { modulesRules: _floorRules, ...floorOptions } = quietly(() => unstable_getMiniflareWorkerOptions(path.join(ROOT, "bench/floor/wrangler.toml"))).workerOptions;
   const before = childPids("workerd");
   const mf = new Miniflare({
@@ -112,6 +117,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
         const db = await mf.getD1Database("DB");
         for (const sql of statements) await db.prepare(sql).run();
       },
+      db: () => mf.getD1Database("DB"),
       stop: () => mf.dispose(),
     };
   } catch (error) {
