@@ -2,60 +2,17 @@
 // against Cloudflare's limit and the issue's target, with the code path the figure comes from.
 import { leaseSize } from "../../src/core/token-bucket";
 import { batchHolds, concurrencyNeeded, queueCapacityPerS } from "./consumer";
-import { LIMITS, TARGETS, verdict, type Verdict } from "./limits";
-import { simulateOutage, type OutageResult } from "./outage";
+import { LIMITS, TARGETS } from "./limits";
+import { outageRows } from "./outage-rows";
 import { guardCallsPerS, guardIntervalMs, queueIndexOf } from "./pending";
+import { maxQueueShare, maxShare, OBJ, Q, row, type Row } from "./rows";
 import type { Settings, Workload } from "./settings";
 import { harmonic, exponentForTopShare, zipfSplit } from "./zipf";
 import { sampleKeys, spread } from "./spread";
 
-export interface Row {
-  scenario: string;
-  what: string;
-  unit: string;
-  value: number;
-  limit: number | null;
-  target: number | null;
-  verdict: Verdict;
-  /** Where the figure comes from in the code. */
-  code: string;
-}
-
-const row = (scenario: string, what: string, unit: string, value: number, limit: number | null, target: number | null, code: string): Row => ({
-  scenario,
-  what,
-  unit,
-  value,
-  limit,
-  target,
-  verdict: limit === null ? (target !== null && value > target ? "over target" : "ok") : verdict(value, limit, target ?? undefined),
-  code,
-});
-
-const OBJ = LIMITS.objectRequestsPerS.value;
-const Q = LIMITS.queueMessagesPerS.value;
-const KEYS = sampleKeys(50_000);
-const spreadCache = new Map<string, number>();
-
-/** Fullest dedup shard's share of 50,000 sample keys, through the real shardOf. */
-export function maxShare(buckets: number): number {
-  return cached(`dedup-${buckets}`, () => spread(KEYS, buckets).maxShare);
-}
-
-/** Fullest queue's share of 50,000 sample message ids, through the queue choice (pending.ts). */
-export function maxQueueShare(queues: number): number {
-  return cached(`queue-${queues}`, () => spread(KEYS, queues, undefined, queueIndexOf).maxShare);
-}
-
-function cached(key: string, compute: () => number): number {
-  let value = spreadCache.get(key);
-  if (value === undefined) {
-    value = compute();
-    spreadCache.set(key, value);
-  }
-  return value;
-}
-
+export type { Row };
+export { maxShare, maxQueueShare };
+export { outageRun } from "./outage-rows";
 interface Traffic {
   totalPerS: number;
   hotPerS: number;
@@ -208,120 +165,6 @@ export function orderedRows(w: Workload, s: Settings): Row[] {
       Q,
       TARGETS.queueMessagesPerS,
       "i20c: queue by hash of the ordering key",
-    ),
-  ];
-}
-
-export function outageRun(w: Workload, s: Settings, rejecting: boolean): OutageResult {
-  const hotShare = w.hotPerS / w.totalPerS;
-  const capacity = queueCapacityPerS(s, w.endpointLatencyMs) * s.queues * hotShare;
-  // Only consumer invocations call an async endpoint: they report failures and ask a half-open object.
-  const consumers = s.queues * Math.min(s.consumer.concurrency, concurrencyNeeded((w.totalPerS / s.queues) * 1.01, s, w.endpointLatencyMs));
-  const callers = (w.hotIngressUsesGuard ? w.isolates : 0) + consumers;
-  const queueWrites = w.totalPerS * (1 + w.failShare);
-  const baseline = guardCallsPerS(s.guard, callers, w.hotPerS, (queueWrites / s.consumer.batchSize) * batchHolds(hotShare, s.consumer.batchSize));
-  return simulateOutage({
-    ratePerS: w.hotPerS,
-    outageS: w.outageS,
-    capacityPerS: Math.floor(capacity),
-    propagationS: 1,
-    callers: Math.ceil(consumers),
-    baselineGuardPerS: baseline,
-    breaker: w.breaker,
-    policy: w.policy,
-    halfOpenAsk: s.halfOpenAsk,
-    failureReports: s.failureReports,
-    intervalS: guardIntervalMs(s.guard, callers) / 1000,
-    perBatch: s.consumer.batchSize * hotShare,
-    rowsPerCall: s.deadLetterRowsPerCall,
-    rejecting,
-    maxS: w.outageS + 3_600,
-  });
-}
-
-export function outageRows(w: Workload, s: Settings): Row[] {
-  const run = outageRun(w, s, false);
-  const during = run.seconds.filter((x) => x.t < w.outageS);
-  const peak = (pick: (x: (typeof during)[number]) => number, xs = run.seconds) => Math.max(0, ...xs.map(pick));
-  const mean = (pick: (x: (typeof during)[number]) => number, xs = during) => xs.reduce((a, x) => a + pick(x), 0) / Math.max(1, xs.length);
-  const others = (w.totalPerS - w.hotPerS) * (1 + w.failShare);
-  const perQueue = (x: (typeof during)[number]) => (x.queueWrites + others) * maxQueueShare(s.queues);
-  const reject = outageRun(w, s, true).seconds.filter((x) => x.t < w.outageS);
-  const code = "delivery/attempt.ts → core/guard-policy admission, core/breaker, core/outcome decide, core/retry";
-  return [
-    row(
-      "outage",
-      "D1 dead-letter round trips, mean over the outage",
-      "calls/s",
-      mean((x) => x.d1Calls),
-      LIMITS.d1QueriesPerS.value,
-      TARGETS.d1OutageStatementsPerS,
-      `${code}; delivery/dead-letter.ts`,
-    ),
-    row(
-      "outage",
-      "D1 dead-letter round trips, peak second",
-      "calls/s",
-      peak((x) => x.d1Calls),
-      LIMITS.d1QueriesPerS.value,
-      TARGETS.d1OutageStatementsPerS,
-      "delivery/dead-letter.ts",
-    ),
-    row("outage", "events dead-lettered in all", "events", run.deadLettered, null, null, "core/outcome decide (attempts spent only by calls made)"),
-    row(
-      "outage",
-      "queue, the fullest, peak second (ingress + waits + retries)",
-      "msg/s",
-      peak(perQueue),
-      Q,
-      TARGETS.queueMessagesPerS,
-      "delivery/consume.ts re-enqueue (wait, retry)",
-    ),
-    row(
-      "outage",
-      "guard of the hot endpoint, trip second (failure reports)",
-      "calls/s",
-      peak((x) => x.tripReports),
-      OBJ,
-      TARGETS.objectCallsPerS,
-      "adapters/endpoint-guard-client.ts (a failure is exchanged at once)",
-    ),
-    row(
-      "outage",
-      "guard of the hot endpoint, half-open seconds (asks for a probe)",
-      "calls/s",
-      peak((x) => x.halfOpenAsks),
-      OBJ,
-      TARGETS.objectCallsPerS,
-      "core/guard-policy admission ask_object → adapters/endpoint-guard-client.ts",
-    ),
-    row(
-      "outage",
-      "guard of the hot endpoint, mean over the outage",
-      "calls/s",
-      mean((x) => x.guardCalls),
-      OBJ,
-      TARGETS.objectCallsPerS,
-      "adapters/endpoint-guard-client.ts",
-    ),
-    row(
-      "outage",
-      "backlog per queue at its peak",
-      "bytes",
-      (run.peakBacklog * w.envelopeBytes) / s.queues,
-      LIMITS.queueBacklogBytes.value,
-      null,
-      "Queues hold waiting events (delivery/attempt.ts wait)",
-    ),
-    row("outage", "drained after the endpoint is back", "s", run.drainedAtS === null ? Infinity : run.drainedAtS - w.outageS, null, null, "consumer capacity (wrangler.toml)"),
-    row(
-      "outage, endpoint answers 400",
-      "D1 dead-letter round trips, mean",
-      "calls/s",
-      mean((x) => x.d1Calls, reject),
-      LIMITS.d1QueriesPerS.value,
-      TARGETS.d1OutageStatementsPerS,
-      "core/outcome (4xx: dead letter at once) → delivery/dead-letter.ts",
     ),
   ];
 }
