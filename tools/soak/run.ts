@@ -3,7 +3,7 @@
 // endpoint failing for SOAK_OUTAGE_S in the middle. Prints rates per window, workerd's RSS trend and the
 // ledger (accepted = delivered + dead-lettered). Only 127.0.0.1; everything stops by pid at the end.
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { unstable_splitSqlQuery } from "wrangler";
@@ -43,12 +43,23 @@ async function cleanup(): Promise<void> {
   closeAgents();
   const [w, c] = [workerd, consumer];
   workerd = consumer = undefined;
-  await w?.stop().catch(() => undefined);
+  // Miniflare's dispose can wait forever for a workerd that a signal already ended: give it 5 s, then
+  // end workerd by its pid, so the storage directories are always removed.
+  if (w !== undefined) {
+    await Promise.race([w.stop().catch(() => undefined), sleep(5_000)]);
+    try {
+      process.kill(w.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
   await c?.close().catch(() => undefined);
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /** VmRSS and its parts (anonymous memory, mapped files, shared memory such as tmpfs-backed SQLite), in MiB. */
 function memory(pid: number): { rss: number; anon: number; file: number; shmem: number } {
@@ -223,8 +234,12 @@ const watchdog = setTimeout(() => {
   killNow();
   process.exit(1);
 }, HARD_LIMIT_MS);
-process.on("exit", killNow);
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
+process.on("exit", () => {
+  killNow();
+  // Whatever cut the asynchronous cleanup short, the storage directories go with the process.
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.once(signal, () => {
     void cleanup().finally(() => process.exit(130));
   });
