@@ -12,6 +12,8 @@ export interface LoadSpec {
   /** Per-request headers (a fresh idempotency key and signature), when the target needs them. */
   next?: () => Record<string, string>;
   expectStatus: number;
+  /** Called with each request's own headers and its answer's status (0: no answer); fixedRate only. */
+  onAnswer?: (sent: Record<string, string>, status: number) => void;
 }
 
 export interface LoadResult {
@@ -106,19 +108,22 @@ export function fixedRate(spec: LoadSpec, rate: number, seconds: number): Promis
       if (finished === total) settle();
     };
     const send = () => {
-      const headers = { ...spec.headers, ...spec.next?.(), "Content-Length": String(spec.body.byteLength) };
+      const own = spec.next?.() ?? {};
+      const headers = { ...spec.headers, ...own, "Content-Length": String(spec.body.byteLength) };
       const req = http.request(target, { method: "POST", agent, headers }, (res) => {
         res.on("data", () => undefined);
         res.on("end", () => {
           latencies.push(performance.now() - t0);
           const code = String(res.statusCode);
           statuses[code] = (statuses[code] ?? 0) + 1;
+          spec.onAnswer?.(own, res.statusCode ?? 0);
           done();
         });
       });
       req.setTimeout(10_000, () => req.destroy());
       req.on("error", () => {
         errors++;
+        spec.onAnswer?.(own, 0);
         done();
       });
       const t0 = performance.now();

@@ -41,6 +41,8 @@ export interface WorkerdOptions {
   persistRoot: string;
   /** Receives every stdout/stderr line of workerd (the gateway's log lines). */
   onLine?: (line: string, stream: "stdout" | "stderr") => void;
+  /** Keep wrangler.toml's queue consumers (the soak delivers; the bench measures ingress only). */
+  queueConsumers?: boolean;
 }
 
 export interface Workerd {
@@ -49,6 +51,8 @@ export interface Workerd {
   pid: number;
   version: string;
   migrate(sql: string[]): Promise<void>;
+  /** The gateway's local D1 database (the soak reads its dead letters). */
+  db(): Promise<D1Database>;
   stop(): Promise<void>;
 }
 
@@ -82,7 +86,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
     workers: [
       {
         ...gatewayOptions,
-        ...(options.consumers === true ? { queueConsumers } : {}),
+        ...(options.consumers === true || options.queueConsumers === true ? { queueConsumers } : {}),
         name: "hookgate",
         modules: true,
         scriptPath: options.gatewayScript,
@@ -121,6 +125,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
         const db = await mf.getD1Database("DB");
         for (const sql of statements) await db.prepare(sql).run();
       },
+      db: () => mf.getD1Database("DB"),
       stop: () => mf.dispose(),
     };
   } catch (error) {

@@ -67,6 +67,8 @@ export interface ConsumerOptions {
   signingSecret?: string;
   /** Called after each request has been answered. */
   onRequest?: (request: RecordedRequest) => void;
+  /** Keep every request in `requests` (default true; a long soak counts in `onRequest` instead). */
+  keep?: boolean;
 }
 
 export interface Consumer {
@@ -200,7 +202,7 @@ export async function startConsumer(options: ConsumerOptions = {}): Promise<Cons
       status: 0,
       signatureValid: options.signingSecret === undefined ? null : verifyStandardWebhookSignature(options.signingSecret, headers, body),
     };
-    requests.push(recorded);
+    if (options.keep !== false) requests.push(recorded);
     const arrivalKey = `${path}\u0000${webhookId ?? ""}`;
     const arrival = (arrivals.get(arrivalKey) ?? 0) + 1;
     arrivals.set(arrivalKey, arrival);

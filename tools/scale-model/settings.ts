@@ -1,0 +1,99 @@
+// The inputs of the model: the workload (issue 20's scenarios) and the gateway's settings, "today"
+// (main as merged: wrangler.toml, core/idempotency, the guard client) and "after" (issue 20's changes).
+import type { BreakerConfig } from "../../src/core/breaker";
+import { DEFAULT_RETRY_MATRIX, retryPolicy, type RetryPolicy } from "../../src/core/retry";
+import { IDEMPOTENCY_SHARDS } from "../../src/core/idempotency";
+import type { GuardFlush } from "./pending";
+
+export interface Settings {
+  name: string;
+  /** Queue bindings a route's events spread over (K). */
+  queues: number;
+  /** IdempotencyShard objects (S). */
+  dedupShards: number;
+  guard: GuardFlush;
+  /** Dead-letter rows per D1 round trip (1: one write per event). */
+  deadLetterRowsPerCall: number;
+  consumer: { batchSize: number; concurrency: number };
+  /** Half-open breaker: every waiting delivery asks the object, or each isolate asks once per guard interval. */
+  halfOpenAsk: "per-call" | "per-isolate";
+  /** Failure reports: each exchanged at once, or on the guard interval (the local view trips by itself). */
+  failureReports: "each-at-once" | "on-interval";
+}
+
+export const TODAY: Settings = {
+  name: "today",
+  queues: 1,
+  dedupShards: IDEMPOTENCY_SHARDS,
+  guard: { kind: "fixed", intervalMs: 1000, perConsumerBatch: true },
+  deadLetterRowsPerCall: 1,
+  consumer: { batchSize: 10, concurrency: 20 },
+  halfOpenAsk: "per-call",
+  failureReports: "each-at-once",
+};
+
+/** Issue 20's changes as helper branch i20c builds them (queues, shards, adaptive flush, batched dead letters, consumer settings). */
+export const AFTER: Settings = {
+  name: "after (i20c)",
+  queues: 32,
+  dedupShards: 256,
+  guard: { kind: "adaptive", targetPerS: 400, minIntervalMs: 1000, maxIntervalMs: 10_000 },
+  deadLetterRowsPerCall: 100,
+  consumer: { batchSize: 100, concurrency: 100 },
+  halfOpenAsk: "per-call",
+  failureReports: "each-at-once",
+};
+
+/** AFTER plus two guard-client changes the model shows are needed for an outage (not built yet). */
+export const AFTER_GUARD: Settings = { ...AFTER, name: "after + outage guard fixes", halfOpenAsk: "per-isolate", failureReports: "on-interval" };
+
+export interface Workload {
+  totalPerS: number;
+  routes: number;
+  hotPerS: number;
+  /** Isolates worldwide that serve the hot route's ingress. */
+  isolates: number;
+  /** The hot route has `max_backlog` (or is sync): its ingress isolates exchange with the guard. */
+  hotIngressUsesGuard: boolean;
+  /** The hot source has a per-source rate limit (SourceRateLimiter object). */
+  hotSourceLimit: { requests: number; periodS: number } | null;
+  endpointLatencyMs: number;
+  /** IdempotencyShard calls per event: claim + complete (src/delivery/dispatch.ts). */
+  dedupCallsPerEvent: number;
+  /** Share of steady attempts that fail and are retried once. */
+  failShare: number;
+  /** Share of events an endpoint refuses (4xx): dead-lettered at once. */
+  rejectShare: number;
+  /** Share of bodies above 64 KiB (R2 claim check). */
+  largeBodyShare: number;
+  /** A queued envelope with a 1 KB body. */
+  envelopeBytes: number;
+  orderedKeys: number;
+  burstFactor: number;
+  burstS: number;
+  outageS: number;
+  breaker: BreakerConfig;
+  policy: RetryPolicy;
+}
+
+/** Issue 20's numbers; the breaker and retry schedule are the config defaults (src/config/schema.ts, core/retry). */
+export const WORKLOAD: Workload = {
+  totalPerS: 50_000,
+  routes: 200,
+  hotPerS: 20_000,
+  isolates: 2_000,
+  hotIngressUsesGuard: true,
+  hotSourceLimit: { requests: 1_500_000, periodS: 60 },
+  endpointLatencyMs: 200,
+  dedupCallsPerEvent: 2,
+  failShare: 0.01,
+  rejectShare: 0.001,
+  largeBodyShare: 0.01,
+  envelopeBytes: 2_048,
+  orderedKeys: 5_000,
+  burstFactor: 10,
+  burstS: 60,
+  outageS: 600,
+  breaker: { failureThreshold: 5, recoveryTimeoutMs: 30_000, halfOpenMaxProbes: 1 },
+  policy: retryPolicy(DEFAULT_RETRY_MATRIX),
+};
