@@ -39,7 +39,7 @@ function trafficRows(scenario: string, w: Workload, s: Settings, t: Traffic): Ro
       t.totalPerS * w.dedupCallsPerEvent * maxShare(s.dedupShards),
       OBJ,
       TARGETS.objectCallsPerS,
-      "delivery/dispatch.ts claim+complete → adapters/idempotency-store.ts → core/idempotency.ts shardOf",
+      "delivery/dispatch.ts claim+complete → adapters/idempotency-store.ts → core/dedup-shards.ts shardIndexOf",
     ),
     row(
       scenario,

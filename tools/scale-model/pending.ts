@@ -1,7 +1,7 @@
 // The mechanisms of issue 20's code changes (helper branch i20c) as the model assumes them, in one
 // place: after that branch is merged, replace each body with a call to the core/ function it built
 // (names to confirm at merge), so the model follows the code. Everything else comes from core/ today.
-import { IDEMPOTENCY_SHARDS } from "../../src/core/idempotency";
+import { DEFAULT_DEDUP_SHARDS as IDEMPOTENCY_SHARDS } from "../../src/core/dedup-shards";
 
 /** How an isolate's buffered guard outcomes reach the endpoint's object. */
 export type GuardFlush =

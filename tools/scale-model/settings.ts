@@ -2,7 +2,7 @@
 // (main as merged: wrangler.toml, core/idempotency, the guard client) and "after" (issue 20's changes).
 import type { BreakerConfig } from "../../src/core/breaker";
 import { DEFAULT_RETRY_MATRIX, retryPolicy, type RetryPolicy } from "../../src/core/retry";
-import { IDEMPOTENCY_SHARDS } from "../../src/core/idempotency";
+import { DEFAULT_DEDUP_SHARDS as IDEMPOTENCY_SHARDS } from "../../src/core/dedup-shards";
 import type { GuardFlush } from "./pending";
 
 export interface Settings {

@@ -1,7 +1,7 @@
 // How evenly real-looking keys spread over n shards or queues, through the code's own choice: the dedup
-// shard (core/idempotency shardOf over the key's SHA-256, as src/delivery/dispatch.ts hashes it) or the queue.
+// shard (core/dedup-shards shardIndexOf over the key's SHA-256, as src/delivery/dispatch.ts hashes it) or the queue.
 import { createHash } from "node:crypto";
-import { shardOf } from "../../src/core/idempotency";
+import { shardIndexOf as shardOf } from "../../src/core/dedup-shards";
 
 export function sha256Hex(text: string): string {
   return createHash("sha256").update(text).digest("hex");
