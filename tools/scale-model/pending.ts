@@ -1,7 +1,7 @@
 // The mechanisms of issue 20's code changes (helper branch i20c) as the model assumes them, in one
 // place: after that branch is merged, replace each body with a call to the core/ function it built
-// (names to confirm at merge), so the model follows the code. Everything else comes from core/ today.
-import { DEFAULT_DEDUP_SHARDS as IDEMPOTENCY_SHARDS } from "../../src/core/dedup-shards";
+// so the model follows the code: the queue choice and the shard recommendation are core/'s own;
+// the guard interval and dead-letter batching are modelled here with their policy as a parameter.
 
 /** How an isolate's buffered guard outcomes reach the endpoint's object. */
 export type GuardFlush =
@@ -10,20 +10,8 @@ export type GuardFlush =
   /** Adaptive: the object tells its callers how many there are; each spaces its exchanges so all of them together stay near `targetPerS`. */
   | { kind: "adaptive"; targetPerS: number; minIntervalMs: number; maxIntervalMs: number };
 
-/** FNV-1a (32 bits) of a routing key. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
-/**
- * i20c: core/queue-shard.ts `queueIndexOf(routingKey, shards)` — the queue of a message by FNV-1a of
- * its id, or of `key:<ordering key>` on ordered routes (work in progress on that branch: same formula).
- */
-export function queueIndexOf(routingKey: string, shards: number): number {
-  return shards <= 1 ? 0 : fnv1a(routingKey) % shards;
-}
+/** The queue of a message: the gateway's own choice (FNV-1a of the message id or `key:<ordering key>`). */
+export { queueIndexOf } from "../../src/core/queue-shard";
 
 /** i20c: the interval at which each of `callers` isolates exchanges with one guard object. */
 export function guardIntervalMs(policy: GuardFlush, callers: number): number {
@@ -49,10 +37,5 @@ export function deadLetterCalls(rows: number, rowsPerCall: number): number {
   return rows <= 0 ? 0 : Math.ceil(rows / Math.max(1, rowsPerCall));
 }
 
-/** i20c: core/dedup-shards.ts `recommendedDedupShards` — a power of two from 64 keeping each shard under `targetPerS`. */
-export function recommendedDedupShards(eventsPerS: number, callsPerEvent = 2, targetPerS = 500): number {
-  const needed = Math.ceil((eventsPerS * callsPerEvent) / targetPerS);
-  let shards = IDEMPOTENCY_SHARDS;
-  while (shards < needed && shards < 4096) shards *= 2;
-  return shards;
-}
+/** The dedup shard count the gateway recommends for a rate (a power of two, each shard under its budget). */
+export { recommendedDedupShards } from "../../src/core/dedup-shards";
