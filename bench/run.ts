@@ -4,7 +4,8 @@
 // Env: BENCH_ROUNDS (measured rounds, default 3), BENCH_SECONDS (per saturation block, default 3;
 // fixed-rate blocks run 2 s longer),
 // BENCH_ONLY (comma-separated block ids, for a quick A/B of a few blocks), BENCH_JSON (write the raw
-// results there too).
+// results there too), BENCH_BASELINE (another checkout of the gateway: its build runs in the same
+// workerd and every gateway block gets a `base_` twin, paired per round: before/after in one run).
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { existsSync } from "node:fs";
@@ -79,9 +80,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   work = await mkdtemp(path.join(tmpdir(), "hookgate-bench-"));
   console.error("bench: bundling the gateway and the floor (wrangler deploy --dry-run)…");
-  const [gateway, floor] = await Promise.all([
+  const baselineRoot = process.env["BENCH_BASELINE"];
+  const [gateway, floor, baseline] = await Promise.all([
     buildWorker(path.join(ROOT, "wrangler.toml"), path.join(work, "gateway")),
     buildWorker(path.join(ROOT, "bench/floor/wrangler.toml"), path.join(work, "floor")),
+    baselineRoot === undefined || baselineRoot === "" ? undefined : buildWorker(path.join(path.resolve(baselineRoot), "wrangler.toml"), path.join(work, "baseline")),
   ]);
   console.error("bench: micro-benchmark of verifySignature in Node…");
   const micro = await microBenchmarks();
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
     persistRoot: storage,
     gatewayScript: gateway.script,
     floorScript: floor.script,
+    ...(baseline === undefined ? {} : { baselineScript: baseline.script }),
     vars: { GATEWAY_CONFIG: JSON.stringify(benchConfig(upstream.url)), ...secrets },
     floorVars: { UPSTREAM_URL: `${upstream.url}/authorize` },
     onLine: (line) => {
@@ -105,7 +109,8 @@ async function main(): Promise<void> {
   console.error(`bench: workerd ${workerd.version} pid ${workerd.pid}; gateway ${workerd.gatewayUrl}, floor ${workerd.floorUrl}, upstream ${upstream.url}`);
 
   const only = (process.env["BENCH_ONLY"] ?? "").split(",").filter((id) => id !== "");
-  const list = blocks({ gatewayUrl: workerd.gatewayUrl, floorUrl: workerd.floorUrl, upstreamUrl: upstream.url, secret: secrets.BENCH_SECRET }).filter(
+  const targets = { gatewayUrl: workerd.gatewayUrl, floorUrl: workerd.floorUrl, upstreamUrl: upstream.url, secret: secrets.BENCH_SECRET };
+  const list = blocks(workerd.baselineUrl === undefined ? targets : { ...targets, baselineUrl: workerd.baselineUrl }).filter(
     (b) => only.length === 0 || only.includes(b.id) || (b.id === "sync_max" && only.some((id) => id.endsWith("_rate"))),
   );
   await sanity(list);

@@ -7,6 +7,7 @@ import type { Bundle } from "./build";
 import type { LoadResult } from "./load";
 import type { MicroResult } from "../micro";
 import { fmt, median } from "./stats";
+import { acceptBreakdown } from "./breakdown";
 
 export interface Measured extends LoadResult {
   cpuMsPerReq: number;
@@ -130,6 +131,7 @@ export function report(r: ReportInput): string {
     )} ms CPU/req`,
   );
   out.push(`- the upstream answered ${r.upstreamCount} calls in all (the sync blocks reached it).`);
+  out.push(...acceptBreakdown(r.list, r.results, paired));
   out.push("");
   out.push("Node micro-benchmark (CPU per call, all threads):");
   out.push("");

@@ -34,6 +34,8 @@ export interface WorkerdOptions {
   vars: Record<string, string>;
   /** String bindings of the floor Worker. */
   floorVars: Record<string, string>;
+  /** A second gateway bundle (another build, same config and bindings) for paired before/after blocks. */
+  baselineScript?: string;
   /** Where local DO, D1 and R2 storage live (a tmpfs directory keeps fsync out of the numbers). */
   persistRoot: string;
   /** Receives every stdout/stderr line of workerd (the gateway's log lines). */
@@ -43,6 +45,8 @@ export interface WorkerdOptions {
 export interface Workerd {
   gatewayUrl: string;
   floorUrl: string;
+  /** The baseline gateway's socket, when `baselineScript` was given. */
+  baselineUrl?: string;
   pid: number;
   version: string;
   migrate(sql: string[]): Promise<void>;
@@ -56,6 +60,14 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
   // measured CPU is ingress work only, not deliveries running in the same process.
   const { queueConsumers: _consumers, modulesRules: _rules, ...gatewayOptions } = fromConfig.workerOptions;
   const { modulesRules: _floorRules, ...floorOptions } = quietly(() => unstable_getMiniflareWorkerOptions(path.join(ROOT, "bench/floor/wrangler.toml"))).workerOptions;
+  const gatewayWorker = {
+    ...gatewayOptions,
+    modules: true,
+    bindings: { ...options.vars },
+    unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+  };
+  const baseline =
+    options.baselineScript === undefined ? [] : [{ ...gatewayWorker, name: "baseline", scriptPath: options.baselineScript, modulesRoot: path.dirname(options.baselineScript) }];
   const before = childPids("workerd");
   const mf = new Miniflare({
     log: new Log(LogLevel.WARN),
@@ -76,15 +88,8 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
       }
     },
     workers: [
-      {
-        ...gatewayOptions,
-        name: "hookgate",
-        modules: true,
-        scriptPath: options.gatewayScript,
-        modulesRoot: path.dirname(options.gatewayScript),
-        bindings: { ...options.vars },
-        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
-      },
+      { ...gatewayWorker, name: "hookgate", scriptPath: options.gatewayScript, modulesRoot: path.dirname(options.gatewayScript) },
+      ...baseline,
       {
         ...floorOptions,
         name: "floor",
@@ -100,12 +105,14 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
     await mf.ready;
     const gatewayUrl = (await mf.unsafeGetDirectURL("hookgate")).origin;
     const floorUrl = (await mf.unsafeGetDirectURL("floor")).origin;
+    const baselineUrl = baseline.length === 0 ? undefined : (await mf.unsafeGetDirectURL("baseline")).origin;
     const pid = childPids("workerd").find((p) => !before.includes(p));
     if (pid === undefined) throw new Error("workerd process not found among this process's children");
     const version = readFileSync(wranglerRequire().resolve("workerd/package.json"), "utf8");
     return {
       gatewayUrl,
       floorUrl,
+      ...(baselineUrl === undefined ? {} : { baselineUrl }),
       pid,
       version: (JSON.parse(version) as { version: string }).version,
       async migrate(statements) {

@@ -2,7 +2,7 @@
 // claimed atomically, then completed with the first answer; concurrent duplicates wait for it.
 // Aliases map an accepted signature to its key, so a replay under a fresh key is still a duplicate.
 import { DurableObject } from "cloudflare:workers";
-import type { AliasResult, ClaimRequest, ClaimResult, IdempotencyShardRpc, PeekResult, StoredAnswer } from "../ports/idempotency";
+import type { AliasResult, ClaimRequest, ClaimResult, IdempotencyShardRpc, PeekResult, SettledKey, StoredAnswer } from "../ports/idempotency";
 
 interface Row {
   body_hash: string;
@@ -44,7 +44,8 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
     this.sql.exec("DROP INDEX IF EXISTS aliases_expires");
   }
 
-  async claim(req: ClaimRequest): Promise<ClaimResult> {
+  async claim(req: ClaimRequest, settled?: readonly SettledKey[]): Promise<ClaimResult> {
+    if (settled !== undefined) this.completeMany(settled);
     const deadline = Date.now() + req.waitMs;
     for (;;) {
       const now = Date.now();
@@ -114,6 +115,10 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
   complete(key: string, answer: StoredAnswer): void {
     this.sql.exec("UPDATE keys SET state = 'done', answer = ? WHERE key = ?", JSON.stringify(answer), key);
     this.wake(key);
+  }
+
+  completeMany(settled: readonly SettledKey[]): void {
+    for (const s of settled) this.complete(s.key, s.answer);
   }
 
   /** Gives a claimed key back (the first request failed before it had an answer worth keeping). */
