@@ -17,7 +17,7 @@ import { benchConfig, newSecrets } from "./lib/fixtures";
 import { closeAgents, fixedRate, saturate, type LoadResult } from "./lib/load";
 import { machine, report, type Measured } from "./lib/report";
 import { startUpstream, type Upstream } from "./lib/upstream";
-import { cpuMs, startWorkerd, type Workerd } from "./lib/workerd";
+import { cpuMs, runQueueWaitMs, startWorkerd, type Workerd } from "./lib/workerd";
 import { microBenchmarks } from "./micro";
 
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
@@ -54,16 +54,22 @@ async function measure(block: Block, rate: number, expected: number): Promise<Me
   if (workerd === undefined) throw new Error("workerd is not running");
   const spec = await block.spec(expected);
   const cpuBefore = cpuMs(workerd.pid);
+  const waitBefore = runQueueWaitMs(workerd.pid);
+  const clientWaitBefore = runQueueWaitMs(process.pid);
   const clientBefore = process.cpuUsage();
   const result: LoadResult = block.mode === "saturate" ? await saturate(spec, block.connections, SECONDS) : await fixedRate(spec, rate, SECONDS + 2);
   await sleep(200); // let waitUntil work of the last answers finish inside the measured window
   const cpu = cpuMs(workerd.pid) - cpuBefore;
+  const waited = runQueueWaitMs(workerd.pid) - waitBefore;
+  const clientWaited = runQueueWaitMs(process.pid) - clientWaitBefore;
   const client = process.cpuUsage(clientBefore);
   return {
     ...result,
     cpuMsPerReq: cpu / Math.max(1, result.completed),
     workerdCpuPct: (cpu / 1000 / result.seconds) * 100,
     clientCpuPct: ((client.user + client.system) / 1e6 / result.seconds) * 100,
+    runQueueWaitMsPerS: waited / result.seconds,
+    clientRunQueueWaitMsPerS: clientWaited / result.seconds,
   };
 }
 

@@ -42,6 +42,23 @@ export function acceptBreakdown(list: Block[], results: Map<BlockId, Measured[]>
       out.push(`| sync p99 ≤ relay floor p99 + 5 ms | floor + ${fmt(p99)} ms | ${p99 <= 5 ? "met" : "**missed**"} |`);
     }
   }
+  const waits = list.filter((b) => b.mode === "rate" && has(b.id));
+  if (waits.length > 0) {
+    out.push("", "Fixed-rate blocks: latency against workerd's time waiting for a CPU (Linux schedstat, all threads; medians over rounds):", "");
+    out.push("| block | p50 ms | p99 ms | workerd run-queue wait ms/s | client + upstream run-queue wait ms/s |", "|---|---:|---:|---:|---:|");
+    for (const b of waits) {
+      const m = (f: (x: Measured) => number) => median((results.get(b.id) ?? []).map(f));
+      out.push(
+        `| ${b.id} | ${fmt(m((x) => x.p50Ms))} | ${fmt(m((x) => x.p99Ms))} | ${fmt(
+          m((x) => x.runQueueWaitMsPerS ?? Number.NaN),
+          1,
+        )} | ${fmt(
+          m((x) => x.clientRunQueueWaitMsPerS ?? Number.NaN),
+          1,
+        )} |`,
+      );
+    }
+  }
   const twins = list.filter((b) => b.id.startsWith("base_") && has(b.id) && has(b.id.slice("base_".length) as BlockId));
   if (twins.length > 0) {
     out.push("", "This build against the baseline build (BENCH_BASELINE), paired per round:", "");

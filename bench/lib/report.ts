@@ -13,6 +13,10 @@ export interface Measured extends LoadResult {
   cpuMsPerReq: number;
   workerdCpuPct: number;
   clientCpuPct: number;
+  /** workerd's threads runnable but not running (waiting for a CPU), ms per second of the block. */
+  runQueueWaitMsPerS?: number;
+  /** The same for the load generator and the upstream (one Node process). */
+  clientRunQueueWaitMsPerS?: number;
 }
 
 export interface ReportInput {

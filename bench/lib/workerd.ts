@@ -176,3 +176,19 @@ const TICKS_PER_SECOND = 100;
 export function cpuMs(pid: number): number {
   return (parseStat(readFileSync(`/proc/${pid}/stat`, "utf8")).cpuTicks * 1000) / TICKS_PER_SECOND;
 }
+
+/**
+ * Time the process's threads have spent runnable but waiting for a CPU (Linux schedstat, all threads),
+ * in milliseconds: on a shared machine, latency stalls that are scheduling delay show up here.
+ */
+export function runQueueWaitMs(pid: number): number {
+  let ns = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[1] ?? 0);
+    } catch {
+      // the thread ended while we looked
+    }
+  }
+  return ns / 1e6;
+}

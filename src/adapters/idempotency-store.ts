@@ -22,9 +22,8 @@ export function idempotencyStore(namespace: DurableObjectNamespace<IdempotencySh
   const shardName = (keyHash: string) => `idem-${shardOf(keyHash)}`;
   const stubOf = (name: string) => namespace.get(namespace.idFromName(name));
 
-  /** The waiting answers of one shard in one call, from the calling request's own context. */
-  const flush = (name: string): void => {
-    const list = take(name);
+  /** Answers to one shard in one call, from the calling request's own context. */
+  const send = (name: string, list: Deferred[]): void => {
     if (list.length === 0) return;
     stubOf(name)
       .completeMany(list.map(settled))
@@ -33,6 +32,7 @@ export function idempotencyStore(namespace: DurableObjectNamespace<IdempotencySh
         (error: unknown) => list.forEach((d) => d.failed(error)),
       );
   };
+  const flush = (name: string): void => send(name, take(name));
 
   return {
     claim: async ({ keyHash, ...req }) => {
@@ -44,9 +44,9 @@ export function idempotencyStore(namespace: DurableObjectNamespace<IdempotencySh
         if (result.kind === "new") inflight++;
         return result;
       } catch (error) {
-        // The answers did not reach the shard with this claim: they wait for the next flush.
-        for (const d of riders) d.sent = false;
-        if (riders.length > 0) waiting.set(name, [...riders, ...(waiting.get(name) ?? [])]);
+        // The answers may not have reached the shard with this claim: sent again on their own
+        // (storing an answer twice is harmless).
+        send(name, riders);
         throw error;
       }
     },
