@@ -15,7 +15,7 @@ interface Deferred extends SettledKey {
 
 /** Per isolate (the point: answers of one request ride on another's claim), by shard name. */
 const waiting = new Map<string, Deferred[]>();
-/** Claims this isolate holds (claimed, not yet completed or released). */
+/** Claims this isolate has asked for or holds (not yet answered other than "new", completed or released). */
 let inflight = 0;
 
 export function idempotencyStore(namespace: DurableObjectNamespace<IdempotencyShardRpc>): IdempotencyStore {
@@ -38,12 +38,14 @@ export function idempotencyStore(namespace: DurableObjectNamespace<IdempotencySh
     claim: async ({ keyHash, ...req }) => {
       const name = shardName(keyHash);
       const riders = take(name);
+      inflight++;
       try {
         const result = await stubOf(name).claim(req, riders.length === 0 ? undefined : riders.map(settled));
         riders.forEach((d) => d.done());
-        if (result.kind === "new") inflight++;
+        if (result.kind !== "new") inflight--;
         return result;
       } catch (error) {
+        inflight--;
         // The answers may not have reached the shard with this claim: sent again on their own
         // (storing an answer twice is harmless).
         send(name, riders);
