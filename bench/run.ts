@@ -4,7 +4,8 @@
 // Env: BENCH_ROUNDS (measured rounds, default 3), BENCH_SECONDS (per saturation block, default 3;
 // fixed-rate blocks run 2 s longer),
 // BENCH_ONLY (comma-separated block ids, for a quick A/B of a few blocks), BENCH_JSON (write the raw
-// results there too).
+// results there too), BENCH_BASELINE (another checkout of the gateway: its build runs in the same
+// workerd and every gateway block gets a `base_` twin, paired per round: before/after in one run).
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { existsSync } from "node:fs";
@@ -16,7 +17,7 @@ import { benchConfig, newSecrets } from "./lib/fixtures";
 import { closeAgents, fixedRate, saturate, type LoadResult } from "./lib/load";
 import { machine, report, type Measured } from "./lib/report";
 import { startUpstream, type Upstream } from "./lib/upstream";
-import { cpuMs, startWorkerd, type Workerd } from "./lib/workerd";
+import { cpuMs, runQueueWaitMs, startWorkerd, type Workerd } from "./lib/workerd";
 import { microBenchmarks } from "./micro";
 
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
@@ -53,16 +54,22 @@ async function measure(block: Block, rate: number, expected: number): Promise<Me
   if (workerd === undefined) throw new Error("workerd is not running");
   const spec = await block.spec(expected);
   const cpuBefore = cpuMs(workerd.pid);
+  const waitBefore = runQueueWaitMs(workerd.pid);
+  const clientWaitBefore = runQueueWaitMs(process.pid);
   const clientBefore = process.cpuUsage();
   const result: LoadResult = block.mode === "saturate" ? await saturate(spec, block.connections, SECONDS) : await fixedRate(spec, rate, SECONDS + 2);
   await sleep(200); // let waitUntil work of the last answers finish inside the measured window
   const cpu = cpuMs(workerd.pid) - cpuBefore;
+  const waited = runQueueWaitMs(workerd.pid) - waitBefore;
+  const clientWaited = runQueueWaitMs(process.pid) - clientWaitBefore;
   const client = process.cpuUsage(clientBefore);
   return {
     ...result,
     cpuMsPerReq: cpu / Math.max(1, result.completed),
     workerdCpuPct: (cpu / 1000 / result.seconds) * 100,
     clientCpuPct: ((client.user + client.system) / 1e6 / result.seconds) * 100,
+    runQueueWaitMsPerS: waited / result.seconds,
+    clientRunQueueWaitMsPerS: clientWaited / result.seconds,
   };
 }
 
@@ -79,9 +86,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   work = await mkdtemp(path.join(tmpdir(), "hookgate-bench-"));
   console.error("bench: bundling the gateway and the floor (wrangler deploy --dry-run)…");
-  const [gateway, floor] = await Promise.all([
+  const baselineRoot = process.env["BENCH_BASELINE"];
+  const [gateway, floor, baseline] = await Promise.all([
     buildWorker(path.join(ROOT, "wrangler.toml"), path.join(work, "gateway")),
     buildWorker(path.join(ROOT, "bench/floor/wrangler.toml"), path.join(work, "floor")),
+    baselineRoot === undefined || baselineRoot === "" ? undefined : buildWorker(path.join(path.resolve(baselineRoot), "wrangler.toml"), path.join(work, "baseline")),
   ]);
   console.error("bench: micro-benchmark of verifySignature in Node…");
   const micro = await microBenchmarks();
@@ -94,6 +103,7 @@ async function main(): Promise<void> {
     persistRoot: storage,
     gatewayScript: gateway.script,
     floorScript: floor.script,
+    ...(baseline === undefined ? {} : { baselineScript: baseline.script }),
     vars: { GATEWAY_CONFIG: JSON.stringify(benchConfig(upstream.url)), ...secrets },
     floorVars: { UPSTREAM_URL: `${upstream.url}/authorize` },
     onLine: (line) => {
@@ -105,7 +115,8 @@ async function main(): Promise<void> {
   console.error(`bench: workerd ${workerd.version} pid ${workerd.pid}; gateway ${workerd.gatewayUrl}, floor ${workerd.floorUrl}, upstream ${upstream.url}`);
 
   const only = (process.env["BENCH_ONLY"] ?? "").split(",").filter((id) => id !== "");
-  const list = blocks({ gatewayUrl: workerd.gatewayUrl, floorUrl: workerd.floorUrl, upstreamUrl: upstream.url, secret: secrets.BENCH_SECRET }).filter(
+  const targets = { gatewayUrl: workerd.gatewayUrl, floorUrl: workerd.floorUrl, upstreamUrl: upstream.url, secret: secrets.BENCH_SECRET };
+  const list = blocks(workerd.baselineUrl === undefined ? targets : { ...targets, baselineUrl: workerd.baselineUrl }).filter(
     (b) => only.length === 0 || only.includes(b.id) || (b.id === "sync_max" && only.some((id) => id.endsWith("_rate"))),
   );
   await sanity(list);

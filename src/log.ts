@@ -25,6 +25,26 @@ export function log(level: LogLevel, event: string, fields: LogFields = {}): voi
   sink(JSON.stringify(record), level);
 }
 
+/**
+ * Whether a per-attempt line is logged under `success_log_sample_rate`: failures (`ok` false) always
+ * are, successes with that probability. Its fields for the line: `sample_rate` when below 1, so a
+ * pipeline can weigh each kept line by 1 / rate.
+ */
+export function sampleSuccess(ok: boolean, rate: number, random: () => number): Sample {
+  if (!ok || rate >= 1) return { keep: true, fields: {} };
+  return { keep: random() < rate, fields: { sample_rate: rate } };
+}
+
+export interface Sample {
+  keep: boolean;
+  fields: LogFields;
+}
+
+/** `log`, for a line `sampleSuccess` decided on. */
+export function logSampled(sample: Sample, level: LogLevel, event: string, fields: LogFields): void {
+  if (sample.keep) log(level, event, { ...fields, ...sample.fields });
+}
+
 /** An error's message without its stack, safe for logs (bindings are never interpolated into messages). */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 500);

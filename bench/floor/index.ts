@@ -2,6 +2,8 @@
 // POST /       the least a Hono Worker does for a webhook (read the body, answer 202 with JSON);
 // POST /send   the same plus one queue send of the body (what a durable async accept must do);
 // POST /claim-send  the same plus a dedup claim (one SQLite insert in one of 64 Durable Objects);
+// POST /claim-send-complete  the same plus a second call to that object storing the answer (what a
+//              claim → send → complete dedup costs: the price of the second round trip);
 // POST /put    the body stored in R2 and a reference sent to the queue (a large event's claim check);
 // POST /relay  a dedup claim, then the body passed to UPSTREAM_URL and its answer passed back (sync).
 import { DurableObject } from "cloudflare:workers";
@@ -26,6 +28,10 @@ export class FloorShard extends DurableObject<Env> {
   claim(key: string, bodyHash: string): boolean {
     return this.sql.exec("INSERT INTO keys (key, body_hash) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING key", key, bodyHash).toArray().length === 1;
   }
+
+  complete(key: string, answer: string): void {
+    this.sql.exec("UPDATE keys SET body_hash = ? WHERE key = ?", answer, key);
+  }
 }
 
 const app = new Hono<{ Bindings: Env }>();
@@ -47,6 +53,16 @@ app.post("/claim-send", async (c) => {
   const shard = c.env.SHARD.get(c.env.SHARD.idFromName(`s${key.charCodeAt(key.length - 1) % 64}`));
   if (!(await shard.claim(key, ""))) return c.json({ status: "duplicate" }, 200);
   await c.env.QUEUE.send({ v: 1, body }, { contentType: "v8" });
+  return c.json({ status: "queued" }, 202);
+});
+
+app.post("/claim-send-complete", async (c) => {
+  const body = new Uint8Array(await c.req.arrayBuffer());
+  const key = c.req.header("X-Idempotency-Key") ?? crypto.randomUUID();
+  const shard = c.env.SHARD.get(c.env.SHARD.idFromName(`s${key.charCodeAt(key.length - 1) % 64}`));
+  if (!(await shard.claim(key, ""))) return c.json({ status: "duplicate" }, 200);
+  await c.env.QUEUE.send({ v: 1, body }, { contentType: "v8" });
+  c.executionCtx.waitUntil(shard.complete(key, '{"status":202}'));
   return c.json({ status: "queued" }, 202);
 });
 

@@ -7,6 +7,7 @@ export type BlockId =
   | "floor_1k"
   | "floor_send_1k"
   | "floor_claim_send_1k"
+  | "floor_claim_send_complete_1k"
   | "async_1k"
   | "fanout5_1k"
   | "async_1k_open_key"
@@ -22,7 +23,9 @@ export type BlockId =
   | "sync_max"
   | "sync_rate"
   | "floor_relay_rate"
-  | "direct_rate";
+  | "direct_rate"
+  /** The same gateway block against the baseline build (BENCH_BASELINE), for a paired before/after. */
+  | `base_${string}`;
 
 export interface Block {
   id: BlockId;
@@ -39,11 +42,31 @@ export interface Targets {
   floorUrl: string;
   upstreamUrl: string;
   secret: string;
+  /** The baseline gateway (BENCH_BASELINE): every gateway block gets a `base_` twin sent there. */
+  baselineUrl?: string;
 }
 
 const JSON_CT = { "Content-Type": "application/json" };
 
 export function blocks(t: Targets): Block[] {
+  const list = ownBlocks(t);
+  const baselineUrl = t.baselineUrl;
+  if (baselineUrl === undefined) return list;
+  const twins = list
+    .filter((b) => b.id !== "sync_max" && !b.id.startsWith("floor") && b.id !== "direct_rate")
+    .map((b): Block => ({
+      ...b,
+      id: `base_${b.id}`,
+      title: `baseline build: ${b.title}`,
+      spec: async (n) => {
+        const spec = await b.spec(n);
+        return { ...spec, url: spec.url.replace(t.gatewayUrl, baselineUrl) };
+      },
+    }));
+  return [...list, ...twins];
+}
+
+function ownBlocks(t: Targets): Block[] {
   const user1k = jsonBody("user.created", KB);
   const user1m = jsonBody("user.created", MB);
   const pay1k = jsonBody("payment.authorize", KB);
@@ -87,6 +110,14 @@ export function blocks(t: Targets): Block[] {
       mode: "saturate",
       connections: 16,
       spec: () => ({ url: `${t.floorUrl}/claim-send`, body: user1k, headers: asyncHeaders, next: freshKeys(), expectStatus: 202 }),
+    },
+    {
+      id: "floor_claim_send_complete_1k",
+      title: "platform floor: dedup claim + queue send + a second call storing the answer (claim → send → complete)",
+      bytes: KB,
+      mode: "saturate",
+      connections: 16,
+      spec: () => ({ url: `${t.floorUrl}/claim-send-complete`, body: user1k, headers: asyncHeaders, next: freshKeys(), expectStatus: 202 }),
     },
     {
       id: "async_1k",

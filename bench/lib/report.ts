@@ -7,11 +7,16 @@ import type { Bundle } from "./build";
 import type { LoadResult } from "./load";
 import type { MicroResult } from "../micro";
 import { fmt, median } from "./stats";
+import { acceptBreakdown } from "./breakdown";
 
 export interface Measured extends LoadResult {
   cpuMsPerReq: number;
   workerdCpuPct: number;
   clientCpuPct: number;
+  /** workerd's threads runnable but not running (waiting for a CPU), ms per second of the block. */
+  runQueueWaitMsPerS?: number;
+  /** The same for the load generator and the upstream (one Node process). */
+  clientRunQueueWaitMsPerS?: number;
 }
 
 export interface ReportInput {
@@ -130,6 +135,7 @@ export function report(r: ReportInput): string {
     )} ms CPU/req`,
   );
   out.push(`- the upstream answered ${r.upstreamCount} calls in all (the sync blocks reached it).`);
+  out.push(...acceptBreakdown(r.list, r.results, paired));
   out.push("");
   out.push("Node micro-benchmark (CPU per call, all threads):");
   out.push("");

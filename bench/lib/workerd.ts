@@ -37,6 +37,8 @@ export interface WorkerdOptions {
   floorVars?: Record<string, string>;
   /** Keep wrangler.toml's queue consumers, so deliveries run in this workerd (`npm run cost`). */
   consumers?: boolean;
+  /** A second gateway bundle (another build, same config and bindings) for paired before/after blocks. */
+  baselineScript?: string;
   /** Where local DO, D1 and R2 storage live (a tmpfs directory keeps fsync out of the numbers). */
   persistRoot: string;
   /** Receives every stdout/stderr line of workerd (the gateway's log lines). */
@@ -48,6 +50,8 @@ export interface WorkerdOptions {
 export interface Workerd {
   gatewayUrl: string;
   floorUrl: string;
+  /** The baseline gateway's socket, when `baselineScript` was given. */
+  baselineUrl?: string;
   pid: number;
   version: string;
   migrate(sql: string[]): Promise<void>;
@@ -64,6 +68,15 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
   const { queueConsumers, modulesRules: _rules, ...gatewayOptions } = fromConfig.workerOptions;
   const { modulesRules: _floorRules, ...floorOptions } = quietly(() => unstable_getMiniflareWorkerOptions(path.join(ROOT, "bench/floor/wrangler.toml"))).workerOptions;
   const floorScript = options.floorScript;
+  const gatewayWorker = {
+    ...gatewayOptions,
+    ...(options.consumers === true || options.queueConsumers === true ? { queueConsumers } : {}),
+    modules: true,
+    bindings: { ...options.vars },
+    unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+  };
+  const baseline =
+    options.baselineScript === undefined ? [] : [{ ...gatewayWorker, name: "baseline", scriptPath: options.baselineScript, modulesRoot: path.dirname(options.baselineScript) }];
   const before = childPids("workerd");
   const mf = new Miniflare({
     log: new Log(LogLevel.WARN),
@@ -84,16 +97,8 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
       }
     },
     workers: [
-      {
-        ...gatewayOptions,
-        ...(options.consumers === true || options.queueConsumers === true ? { queueConsumers } : {}),
-        name: "hookgate",
-        modules: true,
-        scriptPath: options.gatewayScript,
-        modulesRoot: path.dirname(options.gatewayScript),
-        bindings: { ...options.vars },
-        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
-      },
+      { ...gatewayWorker, name: "hookgate", scriptPath: options.gatewayScript, modulesRoot: path.dirname(options.gatewayScript) },
+      ...baseline,
       ...(floorScript === undefined
         ? []
         : [
@@ -113,12 +118,14 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
     await mf.ready;
     const gatewayUrl = (await mf.unsafeGetDirectURL("hookgate")).origin;
     const floorUrl = floorScript === undefined ? "" : (await mf.unsafeGetDirectURL("floor")).origin;
+    const baselineUrl = baseline.length === 0 ? undefined : (await mf.unsafeGetDirectURL("baseline")).origin;
     const pid = childPids("workerd").find((p) => !before.includes(p));
     if (pid === undefined) throw new Error("workerd process not found among this process's children");
     const version = readFileSync(wranglerRequire().resolve("workerd/package.json"), "utf8");
     return {
       gatewayUrl,
       floorUrl,
+      ...(baselineUrl === undefined ? {} : { baselineUrl }),
       pid,
       version: (JSON.parse(version) as { version: string }).version,
       async migrate(statements) {
@@ -182,4 +189,20 @@ const TICKS_PER_SECOND = 100;
 /** CPU time (user + system, all threads) the process has used so far, in milliseconds. */
 export function cpuMs(pid: number): number {
   return (parseStat(readFileSync(`/proc/${pid}/stat`, "utf8")).cpuTicks * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * Time the process's threads have spent runnable but waiting for a CPU (Linux schedstat, all threads),
+ * in milliseconds: on a shared machine, latency stalls that are scheduling delay show up here.
+ */
+export function runQueueWaitMs(pid: number): number {
+  let ns = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[1] ?? 0);
+    } catch {
+      // the thread ended while we looked
+    }
+  }
+  return ns / 1e6;
 }

@@ -1,51 +1,120 @@
 // Client of the sharded dedup store: picks the shard of a key (core/dedup-shards: the configured count,
 // and during a re-shard the old shard as the authority with the new one mirroring) and forwards calls.
+// Answers marked deferrable (async accepts) ride on the isolate's next claim to the same shard, or go in
+// one call per shard when no claim is in flight or after DEFER_MS: no call of their own under load.
 import { dedupShardsOf, DEFAULT_DEDUP_SHARDS, type DedupSharding } from "../core/dedup-shards";
-import type { IdempotencyShardRpc, IdempotencyStore } from "../ports/idempotency";
+import type { IdempotencyShardRpc, IdempotencyStore, SettledKey } from "../ports/idempotency";
 
 const UNSHARDED: DedupSharding = { shards: DEFAULT_DEDUP_SHARDS, previous: null };
+
+/** The longest an answer waits for a claim to ride on (far below the lease its claim holds). */
+export const DEFER_MS = 500;
+
+interface Deferred extends SettledKey {
+  sent: boolean;
+  done: () => void;
+  failed: (error: unknown) => void;
+}
+
+/** Per isolate (the point: answers of one request ride on another's claim), by shard name. */
+const waiting = new Map<string, Deferred[]>();
+/** Claims this isolate has asked for or holds (not yet answered other than "new", completed or released). */
+let inflight = 0;
 
 /**
  * `sharding()`: the config's dedup sharding (read per call: a config change applies at once).
  * Writes (claim taken as new, complete, release, alias, repoint) reach the mirror too during a
- * re-shard; reads and decisions come from the authority only.
+ * re-shard (answers then go at once, not deferred); reads and decisions come from the authority only.
  */
 export function idempotencyStore(
   namespace: DurableObjectNamespace<IdempotencyShardRpc>,
   sharding: () => DedupSharding = () => UNSHARDED,
   now: () => number = () => Date.now(),
 ): IdempotencyStore {
-  const named = (name: string) => namespace.get(namespace.idFromName(name));
-  const shards = (keyHash: string) => {
-    const { authority, mirror } = dedupShardsOf(keyHash, sharding(), now());
-    return { authority: named(authority), mirror: mirror === null ? null : named(mirror) };
+  const stubOf = (name: string) => namespace.get(namespace.idFromName(name));
+  const shards = (keyHash: string) => dedupShardsOf(keyHash, sharding(), now());
+
+  /** Answers to one shard in one call, from the calling request's own context. */
+  const send = (name: string, list: Deferred[]): void => {
+    if (list.length === 0) return;
+    stubOf(name)
+      .completeMany(list.map(settled))
+      .then(
+        () => list.forEach((d) => d.done()),
+        (error: unknown) => list.forEach((d) => d.failed(error)),
+      );
   };
+  const flush = (name: string): void => send(name, take(name));
+
   return {
     claim: async ({ keyHash, ...req }) => {
       const { authority, mirror } = shards(keyHash);
-      const result = await authority.claim(req);
-      // The new shard learns the key while the old one decides, so it holds it when it takes over.
-      if (result.kind === "new" && mirror !== null) await mirror.claim(req);
-      return result;
+      const riders = take(authority);
+      inflight++;
+      try {
+        const result = await stubOf(authority).claim(req, riders.length === 0 ? undefined : riders.map(settled));
+        riders.forEach((d) => d.done());
+        if (result.kind !== "new") inflight--;
+        // The new shard learns the key while the old one decides, so it holds it when it takes over.
+        else if (mirror !== null) await stubOf(mirror).claim(req);
+        return result;
+      } catch (error) {
+        inflight--;
+        // The answers may not have reached the shard with this claim: sent again on their own
+        // (storing an answer twice is harmless).
+        send(authority, riders);
+        throw error;
+      }
     },
-    complete: async (keyHash, key, answer) => {
+    complete: async (keyHash, key, answer, defer = false) => {
+      inflight = Math.max(0, inflight - 1);
       const { authority, mirror } = shards(keyHash);
-      await Promise.all([authority.complete(key, answer), mirror?.complete(key, answer)]);
+      if (!defer || mirror !== null) {
+        await Promise.all([stubOf(authority).complete(key, answer), mirror === null ? undefined : stubOf(mirror).complete(key, answer)]);
+        return;
+      }
+      let entry: Deferred | undefined;
+      const delivered = new Promise<void>((done, failed) => {
+        entry = { key, answer, sent: false, done, failed };
+        waiting.set(authority, [...(waiting.get(authority) ?? []), entry]);
+      });
+      if (inflight === 0) for (const shard of [...waiting.keys()]) flush(shard);
+      else {
+        let handle: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([delivered, new Promise<void>((resolve) => (handle = setTimeout(resolve, DEFER_MS)))]);
+        clearTimeout(handle);
+        if (entry !== undefined && !entry.sent) flush(authority);
+      }
+      await delivered;
     },
     release: async (keyHash, key) => {
+      inflight = Math.max(0, inflight - 1);
       const { authority, mirror } = shards(keyHash);
-      await Promise.all([authority.release(key), mirror?.release(key)]);
+      await Promise.all([stubOf(authority).release(key), mirror === null ? undefined : stubOf(mirror).release(key)]);
+      if (inflight === 0) for (const shard of [...waiting.keys()]) flush(shard);
     },
     alias: async (aliasHash, alias, owner, windowMs) => {
       const { authority, mirror } = shards(aliasHash);
-      const result = await authority.alias(alias, owner, windowMs);
-      if (result.kind === "new" && mirror !== null) await mirror.alias(alias, owner, windowMs);
+      const result = await stubOf(authority).alias(alias, owner, windowMs);
+      if (result.kind === "new" && mirror !== null) await stubOf(mirror).alias(alias, owner, windowMs);
       return result;
     },
     repoint: async (aliasHash, alias, owner, windowMs) => {
       const { authority, mirror } = shards(aliasHash);
-      await Promise.all([authority.repoint(alias, owner, windowMs), mirror?.repoint(alias, owner, windowMs)]);
+      await Promise.all([stubOf(authority).repoint(alias, owner, windowMs), mirror === null ? undefined : stubOf(mirror).repoint(alias, owner, windowMs)]);
     },
-    peek: async (keyHash, key) => shards(keyHash).authority.peek(key),
+    peek: async (keyHash, key) => stubOf(shards(keyHash).authority).peek(key),
   };
+}
+
+/** Takes a shard's waiting answers out of the buffer, marked as on their way. */
+function take(name: string): Deferred[] {
+  const list = waiting.get(name) ?? [];
+  waiting.delete(name);
+  for (const d of list) d.sent = true;
+  return list;
+}
+
+function settled(d: Deferred): SettledKey {
+  return { key: d.key, answer: d.answer };
 }

@@ -58,6 +58,8 @@ export interface Config {
   alertGroupWindowS: number;
   /** Share of delivery data points written to Analytics Engine (adapters/metrics.ts). */
   metricsSampleRate: number;
+  /** Share of successful per-attempt lines (`delivery_attempt` delivered, `sync_call` answered) logged; failures always are. */
+  successLogSampleRate: number;
   maintenanceWindows: readonly MaintenanceWindow[];
   sources: ReadonlyMap<string, Source>;
   endpoints: ReadonlyMap<string, Endpoint>;
@@ -211,6 +213,7 @@ function build(cfg: ParsedConfig, schemas: ReadonlyMap<string, EventSchema>): Co
     dlqAlertThreshold: cfg.dlq_alert_threshold,
     alertGroupWindowS: cfg.alert_group_window_s,
     metricsSampleRate: cfg.metrics_sample_rate,
+    successLogSampleRate: cfg.success_log_sample_rate,
     maintenanceWindows: cfg.maintenance_windows.map((w) => ({ endpoints: w.endpoints, start: Date.parse(w.start), end: Date.parse(w.end), pauseDelivery: w.pause_delivery })),
     sources,
     endpoints,

@@ -247,6 +247,11 @@ export const configSchema = z
       .gt(0, { error: "must be a number in (0, 1]" })
       .max(1, { error: "must be a number in (0, 1]" })
       .default(1),
+    success_log_sample_rate: z
+      .number({ error: "must be a number in (0, 1]" })
+      .gt(0, { error: "must be a number in (0, 1]" })
+      .max(1, { error: "must be a number in (0, 1]" })
+      .default(1),
     alert_group_window_s: positiveInt().max(86_400, { error: "must be at most 86400" }).default(300),
     maintenance_windows: z.array(maintenanceWindowSchema, { error: "must be a list of maintenance windows" }).max(100, { error: "at most 100 windows" }).default([]),
     sources: z.record(name, sourceSchema, { error: "must be an object of sources" }),

@@ -5,7 +5,7 @@ import type { Envelope } from "../core/envelope";
 import { decide, describeResult, type AttemptResult, type Decision } from "../core/outcome";
 import { retryPolicy } from "../core/retry";
 import type { Ports } from "../ports";
-import { log, spanFields } from "../log";
+import { log, logSampled, sampleSuccess, spanFields } from "../log";
 import { sendOnce } from "./send";
 import { MISSING_SECRET_WAIT_MS } from "./signing-secrets";
 
@@ -73,7 +73,8 @@ export async function attemptDelivery(ports: Ports, config: Config, endpoint: En
   }
   const decision = decide({ result: sent.result, attempt, policy, random: ports.clock.random });
   const described = describeResult(sent.result);
-  log(decision.kind === "delivered" ? "info" : "warn", "delivery_attempt", {
+  const sample = sampleSuccess(decision.kind === "delivered", config.successLogSampleRate, ports.clock.random);
+  logSampled(sample, decision.kind === "delivered" ? "info" : "warn", "delivery_attempt", {
     trace_id: envelope.trace_id,
     message_id: envelope.id,
     source: envelope.source,

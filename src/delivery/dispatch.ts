@@ -70,7 +70,9 @@ export async function dispatchOnce(ports: Ports, config: Config, event: Accepted
     log("error", "dispatch_failed", { trace_id: event.trace.traceId, error: errorMessage(error) });
     return { kind: "problem", problem: { kind: "internal" } };
   });
-  const settle = outcome.kind === "answer" && outcome.keep !== false ? store.complete(keyHash, dedupKey, toStored(outcome.answer)) : store.release(keyHash, dedupKey);
+  // An async accept's answer may ride on a later call to its shard (see adapters/idempotency-store).
+  const defer = event.rule.mode === "async";
+  const settle = outcome.kind === "answer" && outcome.keep !== false ? store.complete(keyHash, dedupKey, toStored(outcome.answer), defer) : store.release(keyHash, dedupKey);
   ports.background.waitUntil(settle.catch((error: unknown) => log("error", "dedup_settle_failed", { trace_id: event.trace.traceId, error: errorMessage(error) })));
   return outcome;
 }

@@ -5,7 +5,7 @@ import type { FallbackReason } from "../core/envelope";
 import type { Problem } from "../core/problems";
 import { describeResult, type AttemptResult } from "../core/outcome";
 import type { Ports } from "../ports";
-import { errorMessage, log, spanFields } from "../log";
+import { errorMessage, log, logSampled, sampleSuccess, spanFields } from "../log";
 import { acceptedAnswer, type Answer, type DispatchOutcome } from "./answer";
 import type { AcceptedEvent } from "./event";
 import { enqueueCopies } from "./enqueue";
@@ -56,7 +56,7 @@ export async function callSync(ports: Ports, config: Config, event: AcceptedEven
   const { result, response, body, latencyMs } = sent;
   const failure = !isPassThrough(result);
   const described = describeResult(result);
-  log("info", "sync_call", {
+  logSampled(sampleSuccess(!failure, config.successLogSampleRate, ports.clock.random), "info", "sync_call", {
     trace_id: event.trace.traceId,
     message_id: event.messageId,
     source: event.source.name,

@@ -23,9 +23,17 @@ export interface ClaimRequest {
   waitMs: number;
 }
 
+/** A key's first answer, to be stored for its duplicates. */
+export interface SettledKey {
+  key: string;
+  answer: StoredAnswer;
+}
+
 /** One shard's RPC surface (keys spread over shards by hash). */
 export interface IdempotencyShardRpc extends Rpc.DurableObjectBranded {
-  claim(req: ClaimRequest): Promise<ClaimResult>;
+  /** `settled`: answers of earlier claims to store first (they ride on this call instead of their own). */
+  claim(req: ClaimRequest, settled?: readonly SettledKey[]): Promise<ClaimResult>;
+  completeMany(settled: readonly SettledKey[]): void;
   alias(alias: string, owner: string, windowMs: number): Promise<AliasResult>;
   repoint(alias: string, owner: string, windowMs: number): Promise<void>;
   peek(key: string): PeekResult;
@@ -35,7 +43,12 @@ export interface IdempotencyShardRpc extends Rpc.DurableObjectBranded {
 
 export interface IdempotencyStore {
   claim(req: ClaimRequest & { keyHash: string }): Promise<ClaimResult>;
-  complete(keyHash: string, key: string, answer: StoredAnswer): Promise<void>;
+  /**
+   * Stores a claimed key's answer for its duplicates. `defer`: the answer may wait (up to a fraction
+   * of a second, far below the claim's lease) to ride on another call to the same shard; the promise
+   * resolves once it is stored either way. Concurrent duplicates wait for it meanwhile.
+   */
+  complete(keyHash: string, key: string, answer: StoredAnswer, defer?: boolean): Promise<void>;
   release(keyHash: string, key: string): Promise<void>;
   alias(aliasHash: string, alias: string, owner: string, windowMs: number): Promise<AliasResult>;
   repoint(aliasHash: string, alias: string, owner: string, windowMs: number): Promise<void>;
