@@ -6,6 +6,7 @@
 import { createHash, createHmac } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { producerHeaders, SCHEME_NAMES, schemeOf, verifySignature, type SchemeName } from "../src/core/signatures";
+import { PRESET_DOCS } from "../src/core/signatures/docs";
 import { PREFIX_ROOM, viewWithRoom } from "../src/core/bytes";
 import { jsonBody, KB, MB, newSecrets, signedPool } from "./lib/fixtures";
 
@@ -59,9 +60,8 @@ export async function presetBenchmarks(iterations = 30): Promise<MicroResult[]> 
   const body = jsonBody("user.created", MB);
   const url = "https://gateway.example/webhooks/provider";
   const out: MicroResult[] = [];
-  for (const scheme of SCHEME_NAMES.filter((name): name is SchemeName => name !== "none" && schemeOf(name).secretFormat !== "public-key")) {
-    const doc = schemeOf(scheme).doc;
-    if (doc === undefined || !doc.algorithm.startsWith("HMAC")) continue;
+  for (const scheme of SCHEME_NAMES.filter((name): name is Exclude<SchemeName, "none"> => name !== "none" && schemeOf(name).secretFormat !== "public-key")) {
+    if (!PRESET_DOCS[scheme].algorithm.startsWith("HMAC")) continue;
     const secret = schemeOf(scheme).secretFormat === "whsec-base64" ? `whsec_${Buffer.alloc(32, 1).toString("base64")}` : Buffer.alloc(24, 2).toString("base64");
     const bytes = viewWithRoom(new ArrayBuffer(PREFIX_ROOM + MB), PREFIX_ROOM, MB);
     bytes.set(body);

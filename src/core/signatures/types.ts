@@ -59,7 +59,7 @@ export interface HandshakeAnswer {
   body: string;
 }
 
-/** How a preset reads in the README table. */
+/** How a scheme reads in the README table (docs.ts; not part of the descriptor, so not in the Worker). */
 export interface PresetDoc {
   provider: string;
   /** e.g. `HMAC-SHA256, hex`. */
@@ -106,8 +106,6 @@ export interface SchemeDescriptor<N extends string = string> {
   eventTypeHeader?: string;
   /** The JSON body dot path of the event type when the source names none (else `type`). */
   eventTypeField?: string;
-  /** The README row. */
-  doc?: PresetDoc;
   /** A registration handshake answered at the edge after verification; null for any other request. */
   handshake?(request: HandshakeRequest): Promise<HandshakeAnswer | null>;
   /** The provider's own delivery id, when it sends one. */

@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const asana = hmacPreset({
   name: "asana",
-  doc: { provider: "Asana", algorithm: "HMAC-SHA256, hex", signed: "{body}", docs: "https://developers.asana.com/docs/webhooks-guide" },
   header: "X-Hook-Signature",
   encoding: "hex",
 });

@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const dropbox = hmacPreset({
   name: "dropbox",
-  doc: { provider: "Dropbox", algorithm: "HMAC-SHA256, hex", signed: "{body}", docs: "https://www.dropbox.com/developers/reference/webhooks" },
   header: "X-Dropbox-Signature",
   encoding: "hex",
 });

@@ -4,16 +4,7 @@
 import { checkTolerance, fail, matchSecrets, producerMac, splitEntries, splitPair } from "../common";
 import { decodeBase64, decodeHex, encodeBase64, MAC_BYTES, toHex, type HashName, type SecretDecoding } from "../hmac";
 import { parseTime, timeText, type TimeFormat } from "./time";
-import {
-  defineScheme,
-  type DeliveryIdSource,
-  type HandshakeAnswer,
-  type HandshakeRequest,
-  type PresetDoc,
-  type SchemeDescriptor,
-  type VerifyInput,
-  type VerifyResult,
-} from "../types";
+import { defineScheme, type DeliveryIdSource, type HandshakeAnswer, type HandshakeRequest, type SchemeDescriptor, type VerifyInput, type VerifyResult } from "../types";
 
 /** What the signed message holds around the body, from the request's signed parts. */
 export interface SignedParts {
@@ -27,7 +18,6 @@ export interface SignedParts {
 
 export interface HmacPresetSpec<N extends string> {
   name: N;
-  doc: Omit<PresetDoc, "timestamped">;
   /** SHA-256 unless named. */
   hash?: HashName;
   /** How the secret string becomes key bytes; UTF-8 unless named. */
@@ -145,7 +135,6 @@ export function hmacPreset<const N extends string>(spec: HmacPresetSpec<N>): Sch
     eventTypeField: spec.eventTypeField,
     deliveryId: spec.deliveryId,
     handshake: spec.handshake,
-    doc: { ...spec.doc, timestamped: spec.timestamp !== undefined },
     sign: async ({ secret, body, timestampS, id, url }) => {
       const timestamp = spec.timestamp === undefined ? "" : timeText(timestampS, spec.timestamp.format);
       const { prefix, suffix } = message({ timestamp, id, url: url ?? "", method: "POST" });

@@ -4,7 +4,6 @@ import { tokenPreset } from "./token-preset";
 
 export const okta = tokenPreset({
   name: "okta",
-  doc: { provider: "Okta event hooks", docs: "https://developer.okta.com/docs/concepts/event-hooks/" },
   header: "Authorization",
   expected: (secret) => secret,
   eventTypeField: "eventType",

@@ -3,20 +3,10 @@
 // Nothing signs the body, so there is no replay digest; the body's SHA-256 still serves dedup.
 import { fail } from "../common";
 import { sha256Hex, timingSafeEqual, utf8 } from "../hmac";
-import {
-  defineScheme,
-  type DeliveryIdSource,
-  type HandshakeAnswer,
-  type HandshakeRequest,
-  type PresetDoc,
-  type SchemeDescriptor,
-  type VerifyInput,
-  type VerifyResult,
-} from "../types";
+import { defineScheme, type DeliveryIdSource, type HandshakeAnswer, type HandshakeRequest, type SchemeDescriptor, type VerifyInput, type VerifyResult } from "../types";
 
 export interface TokenPresetSpec<N extends string> {
   name: N;
-  doc: Omit<PresetDoc, "timestamped" | "signed" | "algorithm">;
   header: string;
   /** The header value a secret stands for (basic auth encodes `user:password`). */
   expected: (secret: string) => string;
@@ -53,7 +43,6 @@ export function tokenPreset<const N extends string>(spec: TokenPresetSpec<N>): S
     eventTypeField: spec.eventTypeField,
     deliveryId: spec.deliveryId,
     handshake: spec.handshake,
-    doc: { ...spec.doc, algorithm: "shared secret, constant-time compare", signed: "nothing (token only)", timestamped: false },
     sign: ({ secret }) => Promise.resolve({ [spec.header]: spec.expected(secret) }),
   });
 }

@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const trello = hmacPreset({
   name: "trello",
-  doc: { provider: "Trello", algorithm: "HMAC-SHA1, base64", signed: "{body}{url}", docs: "https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks/" },
   hash: "SHA-1",
   header: "X-Trello-Webhook",
   encoding: "base64",
