@@ -7,28 +7,17 @@ import type { DeadLetterSummary, Page } from "../../ports/storage";
 import { replayMatching } from "../../delivery/replay";
 import { log } from "../../log";
 import { decodeCursor, encodeCursor } from "../admin/cursor";
-import { DEAD_LETTER_REASONS, DEAD_LETTER_STATUSES, DeadLetterQuerySchema } from "../admin/schemas";
+import { DEAD_LETTER_REASONS, DEAD_LETTER_STATUSES, DeadLetterQuerySchema, filterValue, limit } from "../admin/schemas";
 import { formOf, sessionOf, type ConsoleContext, type ConsoleEnv } from "./context";
 import { clip, duration } from "./format";
 import { ConfirmAction, Layout, page, Scroll } from "./layout";
 import { CONSOLE_PATH, setFlash, takeFlash } from "./session";
 import { recordAudit } from "../admin/audit-log";
 
-const filterValue = z.string().check(z.minLength(1, { error: "must not be empty" }), z.maxLength(256, { error: "must be at most 256 characters" }));
 /** Rows a page shows at most: 100 rows of long values stay under 50 KB of HTML. */
 export const MAX_PAGE_ROWS = 100;
-const pageSize = z._default(
-  z.coerce
-    .number({ error: `must be an integer from 1 to ${MAX_PAGE_ROWS}` })
-    .check(
-      z.int({ error: `must be an integer from 1 to ${MAX_PAGE_ROWS}` }),
-      z.gte(1, { error: `must be an integer from 1 to ${MAX_PAGE_ROWS}` }),
-      z.lte(MAX_PAGE_ROWS, { error: `must be an integer from 1 to ${MAX_PAGE_ROWS}` }),
-    ),
-  50,
-);
 /** The admin API's list query, plus `route` (the rule name) so a route's dead letters can be listed; smaller pages. */
-const ListQuerySchema = z.extend(DeadLetterQuerySchema, { route: z.optional(filterValue), limit: pageSize });
+const ListQuerySchema = z.extend(DeadLetterQuerySchema, { route: z.optional(filterValue()), limit: limit(MAX_PAGE_ROWS, 50) });
 const FilterSchema = z.pick(ListQuerySchema, { source: true, event_type: true, endpoint: true, reason: true, route: true });
 type Filter = z.output<typeof FilterSchema>;
 
