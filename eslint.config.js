@@ -6,7 +6,13 @@ import tseslint from "typescript-eslint";
 
 // `import { z } from "zod"` (and libraries that do it, like @hono/zod-openapi) bundles every zod
 // locale: ~450 KB minified. `import * as z from "zod"` tree-shakes to ~85 KB.
-const BUNDLE_GUARDS = [{ name: "@hono/zod-openapi", message: "Pulls in all of zod (+370 KB); build OpenAPI with zod's toJSONSchema instead." }];
+const BUNDLE_GUARDS = [
+  { name: "@hono/zod-openapi", message: "Pulls in all of zod (+370 KB); build OpenAPI with zod's toJSONSchema instead." },
+  // Classic zod's methods keep every schema type and string format in the bundle (+9 KiB gzip).
+  { name: "zod", message: 'Use `import * as z from "<src>/core/zod"` (zod/mini with English messages).' },
+  { name: "zod/mini", message: 'Use `import * as z from "<src>/core/zod"`: it installs the English messages.' },
+  { name: "zod/locales", message: "Every locale; core/zod.ts imports the English one only." },
+];
 
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", ".wrangler/", "worker-configuration.d.ts", "test-results/"] },

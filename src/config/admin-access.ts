@@ -1,7 +1,7 @@
 // Who may use the admin API and console, from bindings (not GATEWAY_CONFIG): ADMIN_TOKEN (full
 // access), ADMIN_TOKENS (named token hashes with a scope), and Cloudflare Access (ACCESS_TEAM_DOMAIN,
 // ACCESS_AUD, ACCESS_SCOPES). Parsed once per isolate per distinct value; problems are reported, never secrets.
-import * as z from "zod";
+import * as z from "../core/zod";
 import { ADMIN_SCOPES, widest, type AdminScope } from "../core/admin-scope";
 
 const ScopeSchema = z.enum(ADMIN_SCOPES);
@@ -9,22 +9,24 @@ const ScopeSchema = z.enum(ADMIN_SCOPES);
 const ScopedTokensSchema = z
   .array(
     z.strictObject({
-      name: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, { error: "must be 1-64 letters, digits or _ . @ -" }),
-      token_sha256: z
-        .string()
-        .regex(/^[0-9a-fA-F]{64}$/, { error: "must be the token's SHA-256 as 64 hex digits" })
-        .transform((hex) => hex.toLowerCase()),
+      name: z.string().check(z.regex(/^[A-Za-z0-9_.@-]{1,64}$/, { error: "must be 1-64 letters, digits or _ . @ -" })),
+      token_sha256: z.pipe(
+        z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, { error: "must be the token's SHA-256 as 64 hex digits" })),
+        z.transform((hex) => hex.toLowerCase()),
+      ),
       scope: ScopeSchema,
     }),
   )
-  .max(100)
-  .refine((list) => new Set(list.map((t) => t.name)).size === list.length, { error: "token names must be unique" });
+  .check(
+    z.maxLength(100),
+    z.refine((list) => new Set(list.map((t) => t.name)).size === list.length, { error: "token names must be unique" }),
+  );
 
 const AccessScopesSchema = z.strictObject({
-  users: z.record(z.string().min(1), ScopeSchema).default({}),
-  groups: z.record(z.string().min(1), ScopeSchema).default({}),
+  users: z._default(z.record(z.string().check(z.minLength(1)), ScopeSchema), {}),
+  groups: z._default(z.record(z.string().check(z.minLength(1)), ScopeSchema), {}),
   /** Everyone else Access lets through; "none" refuses them (403). */
-  default: z.union([ScopeSchema, z.literal("none")]).default("read"),
+  default: z._default(z.union([ScopeSchema, z.literal("none")]), "read"),
 });
 
 export type ScopedToken = z.output<typeof ScopedTokensSchema>[number];

@@ -1,6 +1,6 @@
 // Turns the raw GATEWAY_CONFIG binding (object or JSON string) into a checked, typed Config,
 // once per isolate per distinct value. Problems carry the JSON path of each offending field.
-import type * as z from "zod";
+import type * as z from "../core/zod";
 import { configSchema, type EndpointConfig, type ParsedConfig, type RuleConfig, type SourceConfig } from "./schema";
 import { checkEndpointUrl } from "../core/url-guard";
 import { routeName } from "../core/routing";

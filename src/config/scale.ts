@@ -1,33 +1,32 @@
 // The scale settings of GATEWAY_CONFIG (docs/sharding.md): queue shards per producer binding and the
 // dedup shard count with its re-shard window; their zod schemas, cross-checks and loaded form.
-import * as z from "zod";
+import * as z from "../core/zod";
 import { MAX_QUEUE_SHARDS, queueBindingNames } from "../core/queue-shard";
 import { DEFAULT_DEDUP_SHARDS, MAX_DEDUP_SHARDS, recommendedDedupShards, type DedupSharding } from "../core/dedup-shards";
 
-const shardCount = (max: number) =>
-  z
-    .number({ error: `must be an integer from 1 to ${max}` })
-    .int({ error: `must be an integer from 1 to ${max}` })
-    .min(1, { error: `must be an integer from 1 to ${max}` })
-    .max(max, { error: `must be an integer from 1 to ${max}` });
+const shardCount = (max: number) => {
+  const error = `must be an integer from 1 to ${max}`;
+  return z.number({ error }).check(z.int({ error }), z.gte(1, { error }), z.lte(max, { error }));
+};
 
 /** `queue_shards: { "DELIVERY_QUEUE": 4 }`: the base binding spreads over DELIVERY_QUEUE, _1, _2, _3. */
-export const queueShardsSchema = z
-  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { error: "must be a binding name" }), shardCount(MAX_QUEUE_SHARDS), {
+export const queueShardsSchema = z._default(
+  z.record(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { error: "must be a binding name" })), shardCount(MAX_QUEUE_SHARDS), {
     error: "must be an object of producer binding → shard count",
-  })
-  .default({});
+  }),
+  {},
+);
 
 /** `dedup: { shards, previous_shards?, until?, expected_events_per_s? }`. */
-export const dedupSchema = z
-  .object({
-    shards: shardCount(MAX_DEDUP_SHARDS).default(DEFAULT_DEDUP_SHARDS),
-    previous_shards: shardCount(MAX_DEDUP_SHARDS).optional(),
-    until: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time with a time zone" }).optional(),
-    expected_events_per_s: z.number({ error: "must be a positive number" }).positive({ error: "must be a positive number" }).optional(),
-  })
-  .strict()
-  .default({ shards: DEFAULT_DEDUP_SHARDS });
+export const dedupSchema = z._default(
+  z.strictObject({
+    shards: z._default(shardCount(MAX_DEDUP_SHARDS), DEFAULT_DEDUP_SHARDS),
+    previous_shards: z.optional(shardCount(MAX_DEDUP_SHARDS)),
+    until: z.optional(z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time with a time zone" })),
+    expected_events_per_s: z.optional(z.number({ error: "must be a positive number" }).check(z.positive({ error: "must be a positive number" }))),
+  }),
+  { shards: DEFAULT_DEDUP_SHARDS },
+);
 
 type QueueShardsInput = z.output<typeof queueShardsSchema>;
 type DedupInput = z.output<typeof dedupSchema>;

@@ -1,6 +1,6 @@
 // The versioned queue message (`v: 1`): everything a delivery attempt needs, with the body inline
 // when small and as an R2 reference (claim check) when large. The gateway's own attempt count lives here.
-import * as z from "zod";
+import * as z from "./zod";
 
 /** Bodies up to this size travel inline; larger ones go to R2 (a queue message holds 128 KB serialized). */
 export const INLINE_BODY_LIMIT = 64 * 1024;
@@ -12,36 +12,36 @@ export type FallbackReason = (typeof FALLBACK_REASONS)[number];
 
 const bodyRef = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("inline"), bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: "must be bytes" }) }),
-  z.object({ kind: z.literal("r2"), key: z.string().min(1), size: z.number().int().nonnegative() }),
+  z.object({ kind: z.literal("r2"), key: z.string().check(z.minLength(1)), size: z.number().check(z.int(), z.nonnegative()) }),
 ]);
 export type BodyRef = z.infer<typeof bodyRef>;
 
 export const envelopeSchema = z.object({
   v: z.literal(1),
-  id: z.string().min(1),
-  trace_id: z.string().regex(/^[0-9a-f]{32}$/),
-  parent_span_id: z.string().regex(/^[0-9a-f]{16}$/),
+  id: z.string().check(z.minLength(1)),
+  trace_id: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
+  parent_span_id: z.string().check(z.regex(/^[0-9a-f]{16}$/)),
   source: z.string(),
   event_type: z.string(),
   route: z.string(),
   endpoint: z.string(),
   queue: z.string(),
-  idempotency_key: z.string().nullable(),
-  content_type: z.string().nullable(),
+  idempotency_key: z.nullable(z.string()),
+  content_type: z.nullable(z.string()),
   headers: z.array(z.tuple([z.string(), z.string()])),
   body: bodyRef,
   received_at: z.number(),
   /** Attempts already made (0 before the first). */
-  attempt: z.number().int().nonnegative(),
+  attempt: z.number().check(z.int(), z.nonnegative()),
   /** `jitter: false` only from a rule's `retry_policy` (§8); absent in v1 envelopes, meaning jittered. */
-  policy: z.object({ matrix: z.array(z.number().int().nonnegative()), max_attempts: z.number().int().positive(), jitter: z.boolean().optional() }),
-  last_status: z.number().int().nullable(),
-  last_error: z.string().nullable(),
-  fallback: z.enum(FALLBACK_REASONS).nullable(),
-  replay_count: z.number().int().nonnegative(),
-  ordering: z.object({ key: z.string(), sequence: z.number().int().positive() }).nullable(),
+  policy: z.object({ matrix: z.array(z.number().check(z.int(), z.nonnegative())), max_attempts: z.number().check(z.int(), z.positive()), jitter: z.optional(z.boolean()) }),
+  last_status: z.nullable(z.number().check(z.int())),
+  last_error: z.nullable(z.string()),
+  fallback: z.nullable(z.enum(FALLBACK_REASONS)),
+  replay_count: z.number().check(z.int(), z.nonnegative()),
+  ordering: z.nullable(z.object({ key: z.string(), sequence: z.number().check(z.int(), z.positive()) })),
   /** The rule has several destinations: each copy's dead letter gets its own id (absent on v1 envelopes). */
-  fanout: z.boolean().optional(),
+  fanout: z.optional(z.boolean()),
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
 

@@ -4,7 +4,7 @@
 // fallbacks; the ids the consumer says it lacks are replayed from the dead letters (at most 3 times).
 // Every mark is a compare-and-swap keyed by the 5-minute slot: no lock is held across the request,
 // and a run interrupted and run again in the same slot changes nothing twice.
-import * as z from "zod";
+import * as z from "../core/zod";
 import type { Config, Endpoint } from "../config/load";
 import { messageId } from "../core/ids";
 import { signStandardWebhook } from "../core/signatures";
@@ -21,7 +21,7 @@ export const RECONCILE_LOOKBACK_MS = 24 * 3_600_000;
 const BATCH_LIMIT = 500;
 const RECONCILE_TIMEOUT_MS = 10_000;
 
-const answerSchema = z.object({ missing: z.array(z.string().max(128)).max(BATCH_LIMIT) });
+const answerSchema = z.object({ missing: z.array(z.string().check(z.maxLength(128))).check(z.maxLength(BATCH_LIMIT)) });
 
 /** Flags the fallbacks of each fallback rule still waiting after its reconcile_after_s; one alert per route. */
 export async function flagUnreconciled(ports: Pick<Ports, "fallbacks">, config: Config, now: number): Promise<Alert[]> {

@@ -1,7 +1,7 @@
 // Replay of dead letters: claim rows by a status compare-and-swap in the dead-letter store, rebuild
 // each envelope (attempt 0, same id, trace, body reference, headers, policy and queue), hand it back to
 // async delivery, then record the replay (count and time) on the row. A hand-off that fails gives the row back.
-import * as z from "zod";
+import * as z from "../core/zod";
 import { envelopeSchema, type BodyRef, type Envelope } from "../core/envelope";
 import { spanId } from "../core/ids";
 import type { Ports } from "../ports";

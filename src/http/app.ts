@@ -1,7 +1,8 @@
 // The Hono app: every request body settled before its answer, trace + HSTS on everything, the config
 // gate, webhook ingress, the operator console, the admin API, a health probe. Ports and config arrive
 // per request from the entry (GatewayBindings).
-import { Hono } from "hono";
+import type { Hono } from "hono";
+import { newHono } from "./hono";
 import { errorMessage, log } from "../log";
 import type { AppEnv } from "./context";
 import { traceMiddleware, stamp } from "./trace";
@@ -15,7 +16,7 @@ import { createConsoleApp } from "./console/app";
 const loggedInvalid = new WeakSet<object>();
 
 export function createApp(): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+  const app = newHono<AppEnv>();
   // Outermost, so no answer (early, error or not) leaves an unread body on the connection.
   app.use("*", settleRequestBody());
   app.use("*", traceMiddleware());

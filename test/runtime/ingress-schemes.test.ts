@@ -3,11 +3,11 @@
 // the idempotency key, and the provider's event type header is read by default.
 import { describe, expect, it } from "vitest";
 import type { Envelope } from "../../src/core/envelope";
-import { schemeOf } from "../../src/core/signatures/index";
+import { PRESET_DOCS } from "../../src/core/signatures/docs";
 import { baseConfig, bindingFor, call, envWith, expectProblem, recordingQueue, schemeRequest, secretFor, SIGNED_SCHEMES, type SignedScheme } from "./helpers";
 
 /** Schemes whose signature covers a timestamp checked against the tolerance. */
-const TIMED: readonly SignedScheme[] = SIGNED_SCHEMES.filter((scheme) => schemeOf(scheme).doc?.timestamped === true);
+const TIMED: readonly SignedScheme[] = SIGNED_SCHEMES.filter((scheme) => PRESET_DOCS[scheme].timestamped);
 /** The event type rides in the path, so every preset routes whatever its default event-type source. */
 const URL = "https://gateway.test/webhooks/provider/thing.happened";
 

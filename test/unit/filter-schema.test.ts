@@ -1,15 +1,15 @@
 // The zod piece for content filters (src/config/filter-schema.ts): every problem of compileFilter
 // as an issue at its full JSON path inside a config, the filter kept as written or compiled once.
-import * as z from "zod";
+import * as z from "../../src/core/zod";
 import { describe, expect, it } from "vitest";
 import { compiledFilterSchema, filterSchema } from "../../src/config/filter-schema";
 import { formatPath } from "../../src/config/load";
 import { matches } from "../../src/core/filter";
 import { subject } from "./filter-fixtures";
 
-const config = (filter: z.ZodType) => z.object({ routing_rules: z.array(z.object({ event_type: z.string(), filter: filter.optional() })) });
+const config = (filter: z.ZodMiniType) => z.object({ routing_rules: z.array(z.object({ event_type: z.string(), filter: z.optional(filter) })) });
 
-function issues(schema: z.ZodType, document: unknown): string[] {
+function issues(schema: z.ZodMiniType, document: unknown): string[] {
   const parsed = schema.safeParse(document);
   if (parsed.success) throw new Error("expected the document to be refused");
   return parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);

@@ -2,28 +2,28 @@
 // accepts must be documented there.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import * as z from "zod";
+import * as z from "../../src/core/zod";
 import { configSchema } from "../../src/config/schema";
 
-function unwrap(schema: z.ZodType): z.ZodType {
-  let current: z.ZodType = schema;
+function unwrap(schema: z.ZodMiniType): z.ZodMiniType {
+  let current: z.ZodMiniType = schema;
   for (;;) {
-    if (current instanceof z.ZodDefault || current instanceof z.ZodOptional) current = current.unwrap() as z.ZodType;
-    else if (current instanceof z.ZodPipe) current = current.in as z.ZodType;
+    if (current instanceof z.ZodMiniDefault || current instanceof z.ZodMiniOptional) current = current.def.innerType as z.ZodMiniType;
+    else if (current instanceof z.ZodMiniPipe) current = current.def.in as z.ZodMiniType;
     else return current;
   }
 }
 
-function fieldNames(schema: z.ZodType, prefix = ""): string[] {
+function fieldNames(schema: z.ZodMiniType, prefix = ""): string[] {
   const inner = unwrap(schema);
-  if (inner instanceof z.ZodRecord) return fieldNames(inner.valueType as z.ZodType, prefix);
-  if (inner instanceof z.ZodArray) return fieldNames(inner.element as z.ZodType, prefix);
-  if (!(inner instanceof z.ZodObject)) return [];
+  if (inner instanceof z.ZodMiniRecord) return fieldNames(inner.def.valueType as z.ZodMiniType, prefix);
+  if (inner instanceof z.ZodMiniArray) return fieldNames(inner.def.element as z.ZodMiniType, prefix);
+  if (!(inner instanceof z.ZodMiniObject)) return [];
   const names: string[] = [];
-  for (const [key, value] of Object.entries(inner.shape as Record<string, z.ZodType>)) {
+  for (const [key, value] of Object.entries(inner.shape as Record<string, z.ZodMiniType>)) {
     const children = fieldNames(value, `${prefix}${key}.`);
     // An object-valued field is documented through its leaves.
-    names.push(...(children.length > 0 && unwrap(value) instanceof z.ZodObject ? children : [prefix + key, ...children]));
+    names.push(...(children.length > 0 && unwrap(value) instanceof z.ZodMiniObject ? children : [prefix + key, ...children]));
   }
   return names;
 }

@@ -33,13 +33,6 @@ export const github = defineScheme({
   secretFormat: "text",
   // X-Hub-Signature is GitHub's legacy SHA-1 signature of the same body.
   signatureHeaders: ["x-hub-signature-256", "x-hub-signature"],
-  doc: {
-    provider: "GitHub",
-    algorithm: "HMAC-SHA256, hex",
-    signed: "{body}",
-    timestamped: false,
-    docs: "https://docs.github.com/webhooks/using-webhooks/validating-webhook-deliveries",
-  },
   eventTypeHeader: "X-GitHub-Event",
   deliveryId: { header: "X-GitHub-Delivery", signed: false },
   sign: async ({ secret, body }) => ({ "X-Hub-Signature-256": `${PREFIX}${toHex(await producerMac(secret, "utf8", "", body))}` }),

@@ -38,13 +38,6 @@ export const hmacSha256Hex = defineScheme({
   verify: verifyHmacSha256Hex,
   secretFormat: "text",
   signatureHeaders: ["x-signature", "x-timestamp"],
-  doc: {
-    provider: "Generic HMAC (hmac-sha256-hex)",
-    algorithm: "HMAC-SHA256, hex",
-    signed: "{body} (X-Timestamp checked, not signed)",
-    timestamped: true,
-    docs: "docs/contract.md",
-  },
   sign: async ({ secret, body, timestampS }) => ({
     "X-Signature": toHex(await producerMac(secret, "utf8", "", body)),
     "X-Timestamp": String(timestampS),

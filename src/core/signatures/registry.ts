@@ -1,6 +1,6 @@
 // The registry of signature schemes: one descriptor per scheme, listed once. The config's scheme
 // names, default headers, idempotency sources, dedup coverage and the never-forward list all
-// derive from it; adding a scheme is its file, one line here, and its test vectors.
+// derive from it; adding a scheme is its file, one line here, its README row in docs.ts, and its test vectors.
 import { github } from "./github";
 import { hmacSha256Hex } from "./hmac-hex";
 import { none } from "./none";

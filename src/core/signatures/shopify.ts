@@ -32,7 +32,6 @@ export const shopify = defineScheme({
   verify: verifyShopify,
   secretFormat: "text",
   signatureHeaders: ["x-shopify-hmac-sha256"],
-  doc: { provider: "Shopify", algorithm: "HMAC-SHA256, base64", signed: "{body}", timestamped: false, docs: "https://shopify.dev/docs/apps/build/webhooks/subscribe/https" },
   eventTypeHeader: "X-Shopify-Topic",
   deliveryId: { header: "X-Shopify-Webhook-Id", signed: false },
   sign: async ({ secret, body }) => ({ "X-Shopify-Hmac-Sha256": encodeBase64(await producerMac(secret, "utf8", "", body)) }),

@@ -39,14 +39,6 @@ export const slack = defineScheme({
   verify: verifySlack,
   secretFormat: "text",
   signatureHeaders: ["x-slack-signature", "x-slack-request-timestamp"],
-  doc: {
-    provider: "Slack",
-    algorithm: "HMAC-SHA256, hex",
-    signed: "v0:{timestamp}:{body}",
-    timestamped: true,
-    handshake: "url_verification: echo the challenge",
-    docs: "https://api.slack.com/authentication/verifying-requests-from-slack",
-  },
   // Slack's url_verification (Events API) is signed like any event: answered here once verified.
   handshake: (request) => {
     const json = request.json();

@@ -90,7 +90,6 @@ export const standardWebhooks = defineScheme({
   verify: verifyStandardWebhooks,
   secretFormat: "whsec-base64",
   signatureHeaders: ["webhook-id", "webhook-timestamp", "webhook-signature"],
-  doc: { provider: "Standard Webhooks", algorithm: "HMAC-SHA256, base64", signed: "{id}.{timestamp}.{body}", timestamped: true, docs: "https://www.standardwebhooks.com" },
   deliveryId: { header: "webhook-id", signed: true },
   sign: async ({ secret, body, timestampS, id }) => ({
     "webhook-id": id,

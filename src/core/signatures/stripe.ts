@@ -51,7 +51,6 @@ export const stripe = defineScheme({
   verify: verifyStripe,
   secretFormat: "text",
   signatureHeaders: ["stripe-signature"],
-  doc: { provider: "Stripe", algorithm: "HMAC-SHA256, hex", signed: "{t}.{body}", timestamped: true, docs: "https://docs.stripe.com/webhooks#verify-manually" },
   // The event id sits in the signed body.
   deliveryId: { bodyField: "id", signed: true },
   sign: async ({ secret, body, timestampS }) => ({

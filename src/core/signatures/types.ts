@@ -68,7 +68,7 @@ export interface RegistrationRequest {
   headers: Headers;
 }
 
-/** How a preset reads in the README table. */
+/** How a scheme reads in the README table (docs.ts; not part of the descriptor, so not in the Worker). */
 export interface PresetDoc {
   provider: string;
   /** e.g. `HMAC-SHA256, hex`. */
@@ -115,8 +115,6 @@ export interface SchemeDescriptor<N extends string = string> {
   eventTypeHeader?: string;
   /** The JSON body dot path of the event type when the source names none (else `type`). */
   eventTypeField?: string;
-  /** The README row. */
-  doc?: PresetDoc;
   /** A registration handshake answered at the edge after verification; null for any other request. */
   handshake?(request: HandshakeRequest): Promise<HandshakeAnswer | null>;
   /**

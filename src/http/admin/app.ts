@@ -1,6 +1,7 @@
 // The admin API, mounted at /admin: bearer auth in front of every route, the routes of each concern,
 // and GET /admin/openapi.json, generated from the same declarations that validate the requests.
-import { Hono } from "hono";
+import type { Hono } from "hono";
+import { newHono } from "../hono";
 import type { AppEnv } from "../context";
 import { adminAuth } from "./auth";
 import { registerAuditRoutes } from "./audit";
@@ -17,7 +18,7 @@ import { registerSilenceRoutes } from "./silences";
 export const ADMIN_API_VERSION = "1.0.0";
 
 export function createAdminApp(): Hono<AppEnv> {
-  const admin = new Hono<AppEnv>();
+  const admin = newHono<AppEnv>();
   admin.use("*", adminAuth());
   const router = new AdminRouter(admin);
   registerEndpointRoutes(router);

@@ -1,5 +1,5 @@
 // GET /admin/audit: the audit log, newest first, by actor, action and a `since` time, one page at a time.
-import type * as z from "zod";
+import type * as z from "../../core/zod";
 import type { AuditEntry } from "../../ports/audit";
 import { problem } from "../problem";
 import { decodeCursor, encodeCursor } from "./cursor";

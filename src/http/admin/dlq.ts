@@ -1,6 +1,6 @@
 // The dead-letter routes: list (filters, cursor, newest first), inspect (headers and body, utf8 or
 // base64), replay one, bulk replay by filter (each row exactly once, whoever else is replaying), delete.
-import type * as z from "zod";
+import type * as z from "../../core/zod";
 import type { PayloadStore } from "../../ports/payloads";
 import type { DeadLetterRow, DeadLetterSummary } from "../../ports/storage";
 import { replayMatching, replayOne } from "../../delivery/replay";

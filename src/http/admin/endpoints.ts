@@ -1,6 +1,6 @@
 // GET /admin/routes (the effective config, secrets as binding names only, URLs redacted, breakers),
 // GET /admin/endpoints/{name} (breaker, in-flight, last hour) and POST /admin/endpoints/{name}/reset.
-import type * as z from "zod";
+import type * as z from "../../core/zod";
 import type { Context } from "hono";
 import type { Config, Endpoint } from "../../config/load";
 import type { AppEnv } from "../context";

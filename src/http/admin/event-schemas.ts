@@ -1,5 +1,5 @@
 // GET /admin/schemas: the config's event schemas (docs/contract.md §9) and the rules that use each.
-import type * as z from "zod";
+import type * as z from "../../core/zod";
 import type { AdminRouter } from "./router";
 import { EventSchemasResponseSchema } from "./schemas";
 

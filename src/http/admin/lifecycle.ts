@@ -1,7 +1,7 @@
 // Endpoint lifecycle and delivery history (docs/contract.md §6, §7): POST /admin/endpoints/{name}/pause
 // and /resume, GET /admin/endpoints/{name}/attempts (cursor paging) and GET /admin/events/{message_id}.
 import { recordAudit } from "./audit-log";
-import type * as z from "zod";
+import type * as z from "../../core/zod";
 import { lookupEvent } from "../../delivery/event-lookup";
 import { pauseEndpoint, resumeEndpoint } from "../../delivery/lifecycle";
 import type { AttemptLogEntry } from "../../ports/guard";

@@ -1,6 +1,6 @@
 // Generates the OpenAPI 3.1 document of the admin API from the declared routes and their zod
 // schemas (zod's own JSON Schema output, draft 2020-12 = OpenAPI 3.1's dialect). Never hand-written.
-import * as z from "zod";
+import * as z from "../../core/zod";
 import type { RouteSpec } from "./router";
 import { requestSchemas, responseSchemas } from "./schemas";
 
@@ -71,14 +71,14 @@ function components(registry: z.core.$ZodRegistry<{ id: string }>, io: "input" |
 }
 
 /** A `$ref` to the schema's component when it has one, else the schema inline. */
-function schemaOf(schema: z.ZodType, io: "input" | "output"): Json {
+function schemaOf(schema: z.ZodMiniType, io: "input" | "output"): Json {
   const registry = io === "output" ? responseSchemas : requestSchemas;
   const id = registry.get(schema)?.id;
   if (id !== undefined) return { $ref: COMPONENT + id };
   return clean(z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }));
 }
 
-function parameters(schema: z.ZodType | undefined, where: "path" | "query"): Json[] {
+function parameters(schema: z.ZodMiniType | undefined, where: "path" | "query"): Json[] {
   if (schema === undefined) return [];
   const json = z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" });
   const properties = (json.properties ?? {}) as Record<string, Json>;

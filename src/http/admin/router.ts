@@ -1,7 +1,7 @@
 // Declares each admin route once: its scope (403 below it), its zod schemas that validate the request
 // (@hono/zod-validator for path and query, our size-capped reader for the JSON body; 400/415 problems
 // with the path of every issue) and describe the operation in the OpenAPI document, so they cannot drift.
-import type * as z from "zod";
+import type * as z from "../../core/zod";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { zValidator } from "@hono/zod-validator";
 import { grants, type AdminScope } from "../../core/admin-scope";
@@ -15,12 +15,12 @@ export type Method = "get" | "post" | "delete";
 export interface ResponseSpec {
   description: string;
   /** JSON body of a success; omitted for empty bodies (204). */
-  schema?: z.ZodType;
+  schema?: z.ZodMiniType;
   /** An application/problem+json answer. */
   problem?: true;
 }
 
-export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+export interface RouteSpec<P extends z.ZodMiniType = z.ZodMiniType, Q extends z.ZodMiniType = z.ZodMiniType, B extends z.ZodMiniType = z.ZodMiniType> {
   method: Method;
   /** OpenAPI form, relative to /admin: `/dlq/{id}`. */
   path: string;
@@ -37,7 +37,7 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   responses: Record<number, ResponseSpec>;
 }
 
-export interface RouteInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+export interface RouteInput<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType> {
   params: z.output<P>;
   query: z.output<Q>;
   body: z.output<B>;
@@ -51,7 +51,7 @@ export class AdminRouter {
 
   constructor(private readonly app: Hono<AppEnv>) {}
 
-  add<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  add<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(
     spec: RouteSpec<P, Q, B>,
     handler: (c: Context<AppEnv>, input: RouteInput<P, Q, B>) => Promise<Response>,
   ): void {
@@ -80,9 +80,9 @@ export class AdminRouter {
 type IssueResult = { success: boolean; error?: { issues: readonly z.core.$ZodIssue[] } };
 
 /** @hono/zod-validator for a path or query schema, answering our 400 problem on failure. */
-function validate(target: "param" | "query", schema: z.ZodType): MiddlewareHandler<AppEnv> {
+function validate(target: "param" | "query", schema: z.ZodMiniType): MiddlewareHandler<AppEnv> {
   const hook = (result: IssueResult, c: Context<AppEnv>) => (result.success ? undefined : invalid(c, target === "param" ? "path" : "query", result.error?.issues ?? []));
-  return zValidator<z.ZodType, typeof target, AppEnv, string, typeof hook>(target, schema, hook);
+  return zValidator<z.ZodMiniType, typeof target, AppEnv, string, typeof hook>(target, schema, hook);
 }
 
 /** The 400 problem naming every issue's path (`unknown query parameter x` for extra keys). */

@@ -1,7 +1,7 @@
 // POST/GET/DELETE /admin/silences (contract §8): run-time silences of alerts, stored durably in the
 // silence store; the cron's alerts skip the endpoints they cover until they end.
 import { recordAudit } from "./audit-log";
-import type * as z from "zod";
+import type * as z from "../../core/zod";
 import { messageId } from "../../core/ids";
 import type { Silence } from "../../ports/silences";
 import { problem } from "../problem";

@@ -1,6 +1,6 @@
 // GET /admin/stats (per endpoint and route over the last hour, from each EndpointGuard object's
 // snapshot, plus the dead letters waiting) and GET /admin/fallbacks (sync-to-async fallbacks, for reconciliation).
-import type * as z from "zod";
+import type * as z from "../../core/zod";
 import type { RouteStats } from "../../ports/guard";
 import { problem } from "../problem";
 import { decodeCursor, encodeCursor } from "./cursor";

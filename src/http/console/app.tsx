@@ -2,7 +2,8 @@
 // per client IP like the admin API; strict security headers on every answer; every POST same-origin and,
 // but for the login form, behind a session (token cookie or Cloudflare Access) with its CSRF token and
 // the operate scope; pages for routes, endpoints, dead letters and the audit log.
-import { Hono, type MiddlewareHandler } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
+import { newHono } from "../hono";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
@@ -28,7 +29,7 @@ const LOGIN_PATH = `${CONSOLE_PATH}/login`;
 const MAX_FORM_BYTES = 16 * 1024;
 
 export function createConsoleApp(): Hono<ConsoleEnv> {
-  const app = new Hono<ConsoleEnv>();
+  const app = newHono<ConsoleEnv>();
   app.use("*", securityHeaders());
   app.use("*", consoleGate());
   app.use("*", postGuard());

@@ -1,7 +1,7 @@
 // The console's audit log page: who replayed, deleted or reset what, newest first, filtered by
 // actor and action, one page of 50 at a time (the same store and order as GET /admin/audit).
 import type { Hono } from "hono";
-import * as z from "zod";
+import * as z from "../../core/zod";
 import { decodeCursor, encodeCursor } from "../admin/cursor";
 import { sessionOf, type ConsoleEnv } from "./context";
 import { clip, utc } from "./format";
@@ -9,9 +9,9 @@ import { Layout, page, Scroll } from "./layout";
 import { CONSOLE_PATH } from "./session";
 
 const QuerySchema = z.object({
-  actor: z.string().min(1).max(256).optional(),
-  action: z.string().min(1).max(256).optional(),
-  cursor: z.string().max(512).optional(),
+  actor: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  action: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  cursor: z.optional(z.string().check(z.maxLength(512))),
 });
 
 const href = (q: Record<string, string | undefined>) => {

@@ -1,31 +1,24 @@
 // Dead-letter list page: filters (source, event type, route, endpoint, reason, status), newest first,
 // one cursor page at a time; and the bulk replay of the filtered set (post/redirect/get).
-import * as z from "zod";
+import * as z from "../../core/zod";
 import type { Hono } from "hono";
 import type { Config } from "../../config/load";
 import type { DeadLetterSummary, Page } from "../../ports/storage";
 import { replayMatching } from "../../delivery/replay";
 import { log } from "../../log";
 import { decodeCursor, encodeCursor } from "../admin/cursor";
-import { DEAD_LETTER_REASONS, DEAD_LETTER_STATUSES, DeadLetterQuerySchema } from "../admin/schemas";
+import { DEAD_LETTER_REASONS, DEAD_LETTER_STATUSES, DeadLetterQuerySchema, filterValue, limit } from "../admin/schemas";
 import { formOf, sessionOf, type ConsoleContext, type ConsoleEnv } from "./context";
 import { clip, duration } from "./format";
 import { ConfirmAction, Layout, page, Scroll } from "./layout";
 import { CONSOLE_PATH, setFlash, takeFlash } from "./session";
 import { recordAudit } from "../admin/audit-log";
 
-const filterValue = z.string().min(1, { error: "must not be empty" }).max(256, { error: "must be at most 256 characters" });
 /** Rows a page shows at most: 100 rows of long values stay under 50 KB of HTML. */
 export const MAX_PAGE_ROWS = 100;
-const pageSize = z.coerce
-  .number({ error: `must be an integer from 1 to ${MAX_PAGE_ROWS}` })
-  .int({ error: `must be an integer from 1 to ${MAX_PAGE_ROWS}` })
-  .min(1, { error: `must be an integer from 1 to ${MAX_PAGE_ROWS}` })
-  .max(MAX_PAGE_ROWS, { error: `must be an integer from 1 to ${MAX_PAGE_ROWS}` })
-  .default(50);
 /** The admin API's list query, plus `route` (the rule name) so a route's dead letters can be listed; smaller pages. */
-const ListQuerySchema = DeadLetterQuerySchema.extend({ route: filterValue.optional(), limit: pageSize });
-const FilterSchema = ListQuerySchema.pick({ source: true, event_type: true, endpoint: true, reason: true, route: true });
+const ListQuerySchema = z.extend(DeadLetterQuerySchema, { route: z.optional(filterValue()), limit: limit(MAX_PAGE_ROWS, 50) });
+const FilterSchema = z.pick(ListQuerySchema, { source: true, event_type: true, endpoint: true, reason: true, route: true });
 type Filter = z.output<typeof FilterSchema>;
 
 /** Most dead letters one bulk replay hands to delivery (the admin API's maximum). */

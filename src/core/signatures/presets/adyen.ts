@@ -66,13 +66,6 @@ export const adyen = defineScheme({
   secretFormat: "text",
   signatureHeaders: [],
   eventTypeField: "notificationItems.0.NotificationRequestItem.eventCode",
-  doc: {
-    provider: "Adyen (standard webhooks)",
-    algorithm: "HMAC-SHA256 (hex key), base64",
-    signed: "pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success of each item",
-    timestamped: false,
-    docs: "https://docs.adyen.com/development-resources/webhooks/secure-webhooks/verify-hmac-signatures",
-  },
   sign: () => Promise.resolve({}),
   signBody: async ({ secret, body, id }) => {
     const json = bodyJson(body);

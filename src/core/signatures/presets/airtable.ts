@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const airtable = hmacPreset({
   name: "airtable",
-  doc: { provider: "Airtable", algorithm: "HMAC-SHA256, hex", signed: "{body}", docs: "https://airtable.com/developers/web/api/webhooks-overview" },
   key: "base64",
   header: "X-Airtable-Content-MAC",
   encoding: "hex",

@@ -5,13 +5,6 @@ import { echoAsanaSecret } from "./registration";
 
 export const asana = hmacPreset({
   name: "asana",
-  doc: {
-    provider: "Asana",
-    algorithm: "HMAC-SHA256, hex",
-    signed: "{body}",
-    handshake: "POST with X-Hook-Secret: 200 echoing it",
-    docs: "https://developers.asana.com/docs/webhooks-guide",
-  },
   header: "X-Hook-Signature",
   encoding: "hex",
   registration: ({ method, headers }) => echoAsanaSecret(method, headers),

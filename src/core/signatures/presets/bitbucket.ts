@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const bitbucket = hmacPreset({
   name: "bitbucket",
-  doc: { provider: "Bitbucket", algorithm: "HMAC-SHA256, hex", signed: "{body}", docs: "https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/" },
   header: "X-Hub-Signature",
   encoding: "hex",
   macPrefix: "sha256=",

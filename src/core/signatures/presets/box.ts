@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const box = hmacPreset({
   name: "box",
-  doc: { provider: "Box", algorithm: "HMAC-SHA256, base64", signed: "{body}{timestamp}", docs: "https://developer.box.com/guides/webhooks/v2/signatures-v2/" },
   header: "BOX-SIGNATURE-PRIMARY",
   alternateHeader: "BOX-SIGNATURE-SECONDARY",
   encoding: "base64",

@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const calendly = hmacPreset({
   name: "calendly",
-  doc: { provider: "Calendly", algorithm: "HMAC-SHA256, hex", signed: "{t}.{body}", docs: "https://developer.calendly.com/api-docs/4c305798a61d3-webhook-signatures" },
   header: "Calendly-Webhook-Signature",
   encoding: "hex",
   list: { separator: ",", delimiter: "=", macKey: "v1", timestampKey: "t" },

@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const clerk = hmacPreset({
   name: "clerk",
-  doc: { provider: "Clerk", algorithm: "HMAC-SHA256, base64", signed: "{id}.{timestamp}.{body}", docs: "https://clerk.com/docs/webhooks/sync-data" },
   key: "standard-webhooks",
   secretFormat: "whsec-base64",
   header: "svix-signature",

@@ -67,13 +67,6 @@ export const contentful = defineScheme({
   secretFormat: "text",
   signatureHeaders: [SIGNATURE, SIGNED_HEADERS, TIMESTAMP],
   eventTypeHeader: "X-Contentful-Topic",
-  doc: {
-    provider: "Contentful",
-    algorithm: "HMAC-SHA256, hex",
-    signed: "{method}\\n{path}\\n{signed headers}\\n{body}",
-    timestamped: true,
-    docs: "https://www.contentful.com/developers/docs/webhooks/request-verification/",
-  },
   // The producer signs its two own headers; Contentful may list more (each must then arrive unchanged).
   sign: async ({ secret, body, timestampS, url }) => {
     const timestamp = String(timestampS * 1000);

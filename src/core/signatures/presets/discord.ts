@@ -9,12 +9,6 @@ const PKCS8_PREFIX = decodeHex("302e020100300506032b657004220420") ?? new Uint8A
 
 export const discord = publicKeyPreset({
   name: "discord",
-  doc: {
-    provider: "Discord interactions",
-    algorithm: "Ed25519, hex (public key)",
-    handshake: "PING (type 1): PONG {type: 1}",
-    docs: "https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint",
-  },
   signatureHeader: "X-Signature-Ed25519",
   timestampHeader: "X-Signature-Timestamp",
   algorithm: { name: "Ed25519" },

@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const docusign = hmacPreset({
   name: "docusign",
-  doc: { provider: "DocuSign", algorithm: "HMAC-SHA256, base64", signed: "{body}", docs: "https://developers.docusign.com/platform/webhooks/connect/hmac/" },
   header: "X-DocuSign-Signature-1",
   alternateHeader: "X-DocuSign-Signature-2",
   encoding: "base64",

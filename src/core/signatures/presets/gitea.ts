@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const gitea = hmacPreset({
   name: "gitea",
-  doc: { provider: "Gitea", algorithm: "HMAC-SHA256, hex", signed: "{body}", docs: "https://docs.gitea.com/usage/webhooks" },
   header: "X-Gitea-Signature",
   encoding: "hex",
   eventTypeHeader: "X-Gitea-Event",

@@ -4,7 +4,6 @@ import { tokenPreset } from "./token-preset";
 
 export const gitlab = tokenPreset({
   name: "gitlab",
-  doc: { provider: "GitLab", docs: "https://docs.gitlab.com/user/project/integrations/webhooks/" },
   header: "X-Gitlab-Token",
   expected: (secret) => secret,
   eventTypeHeader: "X-Gitlab-Event",

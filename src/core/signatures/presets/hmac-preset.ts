@@ -9,7 +9,6 @@ import {
   type DeliveryIdSource,
   type HandshakeAnswer,
   type HandshakeRequest,
-  type PresetDoc,
   type RegistrationRequest,
   type SchemeDescriptor,
   type VerifyInput,
@@ -28,7 +27,6 @@ export interface SignedParts {
 
 export interface HmacPresetSpec<N extends string> {
   name: N;
-  doc: Omit<PresetDoc, "timestamped">;
   /** SHA-256 unless named. */
   hash?: HashName;
   /** How the secret string becomes key bytes; UTF-8 unless named. */
@@ -148,7 +146,6 @@ export function hmacPreset<const N extends string>(spec: HmacPresetSpec<N>): Sch
     deliveryId: spec.deliveryId,
     handshake: spec.handshake,
     registration: spec.registration,
-    doc: { ...spec.doc, timestamped: spec.timestamp !== undefined },
     sign: async ({ secret, body, timestampS, id, url }) => {
       const timestamp = spec.timestamp === undefined ? "" : timeText(timestampS, spec.timestamp.format);
       const { prefix, suffix } = message({ timestamp, id, url: url ?? "", method: "POST" });

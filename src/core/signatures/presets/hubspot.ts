@@ -4,12 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const hubspot = hmacPreset({
   name: "hubspot",
-  doc: {
-    provider: "HubSpot (v3)",
-    algorithm: "HMAC-SHA256, base64",
-    signed: "{method}{url}{body}{timestamp}",
-    docs: "https://developers.hubspot.com/docs/api/webhooks/validating-requests",
-  },
   header: "X-HubSpot-Signature-v3",
   encoding: "base64",
   timestamp: { header: "X-HubSpot-Request-Timestamp", format: "unix-ms" },

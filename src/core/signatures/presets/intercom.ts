@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const intercom = hmacPreset({
   name: "intercom",
-  doc: { provider: "Intercom", algorithm: "HMAC-SHA1, hex", signed: "{body}", docs: "https://developers.intercom.com/docs/references/webhooks/webhook-models" },
   hash: "SHA-1",
   header: "X-Hub-Signature",
   encoding: "hex",

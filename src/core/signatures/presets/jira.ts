@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const jira = hmacPreset({
   name: "jira",
-  doc: { provider: "Jira (Atlassian)", algorithm: "HMAC-SHA256, hex", signed: "{body}", docs: "https://developer.atlassian.com/cloud/jira/platform/webhooks/" },
   header: "X-Hub-Signature",
   encoding: "hex",
   macPrefix: "sha256=",

@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const lemonSqueezy = hmacPreset({
   name: "lemonsqueezy",
-  doc: { provider: "Lemon Squeezy", algorithm: "HMAC-SHA256, hex", signed: "{body}", docs: "https://docs.lemonsqueezy.com/help/webhooks/signing-requests" },
   header: "X-Signature",
   encoding: "hex",
   eventTypeHeader: "X-Event-Name",

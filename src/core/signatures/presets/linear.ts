@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const linear = hmacPreset({
   name: "linear",
-  doc: { provider: "Linear", algorithm: "HMAC-SHA256, hex", signed: "{body}", docs: "https://linear.app/developers/webhooks" },
   header: "Linear-Signature",
   encoding: "hex",
   eventTypeHeader: "Linear-Event",

@@ -55,13 +55,6 @@ export const mailgun = defineScheme({
   signatureHeaders: [],
   eventTypeField: "event-data.event",
   deliveryId: { bodyField: "event-data.id", signed: false },
-  doc: {
-    provider: "Mailgun",
-    algorithm: "HMAC-SHA256, hex",
-    signed: "{timestamp}{token} (body fields; event data unsigned)",
-    timestamped: true,
-    docs: "https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks",
-  },
   sign: () => Promise.resolve({}),
   // JSON bodies get a `signature` object (Mailgun's webhooks); any other body the three form fields.
   signBody: async ({ secret, body, timestampS, id }) => {

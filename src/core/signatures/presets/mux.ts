@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const mux = hmacPreset({
   name: "mux",
-  doc: { provider: "Mux", algorithm: "HMAC-SHA256, hex", signed: "{t}.{body}", docs: "https://docs.mux.com/core/verify-webhook-signatures" },
   header: "Mux-Signature",
   encoding: "hex",
   list: { separator: ",", delimiter: "=", macKey: "v1", timestampKey: "t" },

@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const notion = hmacPreset({
   name: "notion",
-  doc: { provider: "Notion", algorithm: "HMAC-SHA256, hex", signed: "{body}", docs: "https://developers.notion.com/reference/webhooks" },
   header: "X-Notion-Signature",
   encoding: "hex",
   macPrefix: "sha256=",

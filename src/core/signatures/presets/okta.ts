@@ -5,7 +5,6 @@ import { echoOktaChallenge } from "./registration";
 
 export const okta = tokenPreset({
   name: "okta",
-  doc: { provider: "Okta event hooks", handshake: "GET with X-Okta-Verification-Challenge: {verification}", docs: "https://developer.okta.com/docs/concepts/event-hooks/" },
   header: "Authorization",
   expected: (secret) => secret,
   eventTypeField: "eventType",

@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const paddle = hmacPreset({
   name: "paddle",
-  doc: { provider: "Paddle", algorithm: "HMAC-SHA256, hex", signed: "{ts}:{body}", docs: "https://developer.paddle.com/webhooks/signature-verification" },
   header: "Paddle-Signature",
   encoding: "hex",
   list: { separator: ";", delimiter: "=", macKey: "h1", timestampKey: "ts" },

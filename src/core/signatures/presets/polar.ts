@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const polar = hmacPreset({
   name: "polar",
-  doc: { provider: "Polar", algorithm: "HMAC-SHA256, base64", signed: "{id}.{timestamp}.{body}", docs: "https://docs.polar.sh/integrate/webhooks/delivery" },
   header: "webhook-signature",
   encoding: "base64",
   list: { separator: " ", delimiter: ",", macKey: "v1" },

@@ -5,7 +5,6 @@ import { tokenPreset } from "./token-preset";
 
 export const postmark = tokenPreset({
   name: "postmark",
-  doc: { provider: "Postmark", docs: "https://postmarkapp.com/developer/webhooks/webhooks-overview" },
   header: "Authorization",
   expected: (secret) => `Basic ${encodeBase64(utf8(secret))}`,
   eventTypeField: "RecordType",

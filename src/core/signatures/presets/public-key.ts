@@ -4,11 +4,10 @@
 import { checkTolerance, fail, parseTimestamp, signedDigest } from "../common";
 import { sha256Hex, utf8 } from "../hmac";
 import { joinPrefix } from "../../bytes";
-import { defineScheme, type HandshakeAnswer, type HandshakeRequest, type PresetDoc, type SchemeDescriptor, type VerifyInput, type VerifyResult } from "../types";
+import { defineScheme, type HandshakeAnswer, type HandshakeRequest, type SchemeDescriptor, type VerifyInput, type VerifyResult } from "../types";
 
 export interface PublicKeyPresetSpec<N extends string> {
   name: N;
-  doc: Omit<PresetDoc, "timestamped" | "signed">;
   signatureHeader: string;
   timestampHeader: string;
   /** The header's signature as the bytes WebCrypto verifies, or null when malformed. */
@@ -70,7 +69,6 @@ export function publicKeyPreset<const N extends string>(spec: PublicKeyPresetSpe
     signatureHeaders: [spec.signatureHeader.toLowerCase(), spec.timestampHeader.toLowerCase()],
     eventTypeField: spec.eventTypeField,
     handshake: spec.handshake,
-    doc: { ...spec.doc, signed: "{timestamp}{body}", timestamped: true },
     sign: async ({ secret, body, timestampS }) => {
       const key = await spec.importPrivate(secret);
       const signature = new Uint8Array(await crypto.subtle.sign(spec.algorithm, key, joinPrefix(utf8(String(timestampS)), body)));

@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const razorpay = hmacPreset({
   name: "razorpay",
-  doc: { provider: "Razorpay", algorithm: "HMAC-SHA256, hex", signed: "{body}", docs: "https://razorpay.com/docs/webhooks/validate-test/" },
   header: "X-Razorpay-Signature",
   encoding: "hex",
   eventTypeField: "event",

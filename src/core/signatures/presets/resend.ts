@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const resend = hmacPreset({
   name: "resend",
-  doc: { provider: "Resend", algorithm: "HMAC-SHA256, base64", signed: "{id}.{timestamp}.{body}", docs: "https://resend.com/docs/dashboard/webhooks/verify-webhooks-requests" },
   key: "standard-webhooks",
   secretFormat: "whsec-base64",
   header: "svix-signature",

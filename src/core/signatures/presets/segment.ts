@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const segment = hmacPreset({
   name: "segment",
-  doc: { provider: "Segment", algorithm: "HMAC-SHA1, hex", signed: "{body}", docs: "https://segment.com/docs/connections/destinations/catalog/webhooks/" },
   hash: "SHA-1",
   header: "X-Signature",
   encoding: "hex",

@@ -9,11 +9,6 @@ const EC = { name: "ECDSA", namedCurve: "P-256" } as const;
 
 export const sendgrid = publicKeyPreset({
   name: "sendgrid",
-  doc: {
-    provider: "SendGrid Event Webhook",
-    algorithm: "ECDSA P-256 SHA-256, base64 DER (public key)",
-    docs: "https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features",
-  },
   signatureHeader: "X-Twilio-Email-Event-Webhook-Signature",
   timestampHeader: "X-Twilio-Email-Event-Webhook-Timestamp",
   algorithm: { name: "ECDSA", hash: "SHA-256" },

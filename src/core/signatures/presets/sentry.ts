@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const sentry = hmacPreset({
   name: "sentry",
-  doc: { provider: "Sentry", algorithm: "HMAC-SHA256, hex", signed: "{body}", docs: "https://docs.sentry.io/organization/integrations/integration-platform/webhooks/" },
   header: "Sentry-Hook-Signature",
   encoding: "hex",
   eventTypeHeader: "Sentry-Hook-Resource",

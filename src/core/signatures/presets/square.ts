@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const square = hmacPreset({
   name: "square",
-  doc: { provider: "Square", algorithm: "HMAC-SHA256, base64", signed: "{url}{body}", docs: "https://developer.squareup.com/docs/webhooks/step3validate" },
   header: "x-square-hmacsha256-signature",
   encoding: "base64",
   signsUrl: true,

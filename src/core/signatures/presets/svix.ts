@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const svix = hmacPreset({
   name: "svix",
-  doc: { provider: "Svix", algorithm: "HMAC-SHA256, base64", signed: "{id}.{timestamp}.{body}", docs: "https://docs.svix.com/receiving/verifying-payloads/how-manual" },
   key: "standard-webhooks",
   secretFormat: "whsec-base64",
   header: "svix-signature",

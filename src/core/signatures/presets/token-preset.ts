@@ -8,7 +8,6 @@ import {
   type DeliveryIdSource,
   type HandshakeAnswer,
   type HandshakeRequest,
-  type PresetDoc,
   type RegistrationRequest,
   type SchemeDescriptor,
   type VerifyInput,
@@ -17,7 +16,6 @@ import {
 
 export interface TokenPresetSpec<N extends string> {
   name: N;
-  doc: Omit<PresetDoc, "timestamped" | "signed" | "algorithm">;
   header: string;
   /** The header value a secret stands for (basic auth encodes `user:password`). */
   expected: (secret: string) => string;
@@ -56,7 +54,6 @@ export function tokenPreset<const N extends string>(spec: TokenPresetSpec<N>): S
     deliveryId: spec.deliveryId,
     handshake: spec.handshake,
     registration: spec.registration,
-    doc: { ...spec.doc, algorithm: "shared secret, constant-time compare", signed: "nothing (token only)", timestamped: false },
     sign: ({ secret }) => Promise.resolve({ [spec.header]: spec.expected(secret) }),
   });
 }

@@ -5,13 +5,6 @@ import { answerHead } from "./registration";
 
 export const trello = hmacPreset({
   name: "trello",
-  doc: {
-    provider: "Trello",
-    algorithm: "HMAC-SHA1, base64",
-    signed: "{body}{url}",
-    handshake: "HEAD: 200",
-    docs: "https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks/",
-  },
   hash: "SHA-1",
   header: "X-Trello-Webhook",
   encoding: "base64",

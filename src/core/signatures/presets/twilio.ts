@@ -62,13 +62,6 @@ export const twilio = defineScheme({
   verify: verifyTwilio,
   secretFormat: "text",
   signatureHeaders: ["x-twilio-signature", SETTINGS],
-  doc: {
-    provider: "Twilio",
-    algorithm: "HMAC-SHA1 (or SHA256), base64",
-    signed: "{url}{sorted form name+value} (JSON: {url} with bodySHA256)",
-    timestamped: false,
-    docs: "https://www.twilio.com/docs/usage/webhooks/webhooks-security",
-  },
   sign: async ({ secret, body, url }) => {
     if (url === undefined) throw new Error("twilio signs the request URL: give one");
     return { "X-Twilio-Signature": encodeBase64(await producerMac(secret, "utf8", twilioSignedText(url, body), new Uint8Array(0), "SHA-1")) };

@@ -5,13 +5,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const twitch = hmacPreset({
   name: "twitch",
-  doc: {
-    provider: "Twitch EventSub",
-    algorithm: "HMAC-SHA256, hex",
-    signed: "{id}{timestamp}{body}",
-    handshake: "webhook_callback_verification: echo the challenge",
-    docs: "https://dev.twitch.tv/docs/eventsub/handling-webhook-events/",
-  },
   header: "Twitch-Eventsub-Message-Signature",
   encoding: "hex",
   macPrefix: "sha256=",

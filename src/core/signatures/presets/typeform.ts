@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const typeform = hmacPreset({
   name: "typeform",
-  doc: { provider: "Typeform", algorithm: "HMAC-SHA256, base64", signed: "{body}", docs: "https://www.typeform.com/developers/webhooks/secure-your-webhooks/" },
   header: "Typeform-Signature",
   encoding: "base64",
   macPrefix: "sha256=",

@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const vercel = hmacPreset({
   name: "vercel",
-  doc: { provider: "Vercel", algorithm: "HMAC-SHA1, hex", signed: "{body}", docs: "https://vercel.com/docs/webhooks/webhooks-api#securing-webhooks" },
   hash: "SHA-1",
   header: "x-vercel-signature",
   encoding: "hex",

@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const wooCommerce = hmacPreset({
   name: "woocommerce",
-  doc: { provider: "WooCommerce", algorithm: "HMAC-SHA256, base64", signed: "{body}", docs: "https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks" },
   header: "X-WC-Webhook-Signature",
   encoding: "base64",
   eventTypeHeader: "X-WC-Webhook-Topic",

@@ -4,13 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const xero = hmacPreset({
   name: "xero",
-  doc: {
-    provider: "Xero",
-    algorithm: "HMAC-SHA256, base64",
-    signed: "{body}",
-    handshake: "intent to receive: a bad signature gets 401",
-    docs: "https://developer.xero.com/documentation/guides/webhooks/configuring-your-server/",
-  },
   header: "x-xero-signature",
   encoding: "base64",
 });

@@ -4,7 +4,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const zendesk = hmacPreset({
   name: "zendesk",
-  doc: { provider: "Zendesk", algorithm: "HMAC-SHA256, base64", signed: "{timestamp}{body}", docs: "https://developer.zendesk.com/documentation/webhooks/verifying/" },
   header: "X-Zendesk-Webhook-Signature",
   encoding: "base64",
   timestamp: { header: "X-Zendesk-Webhook-Signature-Timestamp", format: "rfc3339" },

@@ -7,13 +7,6 @@ import { hmacPreset } from "./hmac-preset";
 
 export const zoom = hmacPreset({
   name: "zoom",
-  doc: {
-    provider: "Zoom",
-    algorithm: "HMAC-SHA256, hex",
-    signed: "v0:{timestamp}:{body}",
-    handshake: "endpoint.url_validation: {plainToken, encryptedToken}",
-    docs: "https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events",
-  },
   header: "x-zm-signature",
   encoding: "hex",
   macPrefix: "v0=",
