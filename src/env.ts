@@ -33,6 +33,8 @@ export interface Env {
   ORDERING: DurableObjectNamespace<OrderedStreamRpc>;
   RATE_LIMITER: DurableObjectNamespace<SourceRateLimiterRpc>;
   METRICS?: AnalyticsEngineDataset;
+  /** Build-time files (wrangler.toml [assets]): the admin API's OpenAPI document. */
+  ASSETS?: Fetcher;
   /** Per-IP guard in front of the admin API (wrangler.toml [[ratelimits]]). */
   ADMIN_RATE_LIMIT?: RateLimit;
 }

@@ -1,5 +1,6 @@
 // Builds one invocation's ports from the Worker's bindings — the only place besides index.ts that
 // reads `env` — and composes the Durable Object that needs a use case (the ordered stream's head step).
+import { assetDocuments } from "./adapters/assets-documents";
 import { loadConfig, type Config, type LoadResult } from "./config/load";
 import { missingQueueBindings } from "./config/scale";
 import { DEFAULT_DEDUP_SHARDS, type DedupSharding } from "./core/dedup-shards";
@@ -59,6 +60,7 @@ export function buildPorts(env: Env, background: Background, runtime: Runtime, o
     adminRateLimit: adminRateLimit(env.ADMIN_RATE_LIMIT),
     audit: d1AuditStore(env.DB),
     jwks: fetchJwks(),
+    documents: assetDocuments(env.ASSETS),
   };
 }
 

@@ -14,6 +14,7 @@ import type { SilenceStore } from "./silences";
 import type { AlertStore, DeadLetterStore, FallbackStore } from "./storage";
 import type { AuditStore } from "./audit";
 import type { JwksSource } from "./access";
+import type { Documents } from "./documents";
 
 export interface Ports {
   /** Time and randomness. */
@@ -38,4 +39,6 @@ export interface Ports {
   audit: AuditStore;
   /** Cloudflare Access signing keys (cached per isolate above it). */
   jwks: JwksSource;
+  /** Build-time documents shipped beside the Worker (the admin OpenAPI document). */
+  documents: Documents;
 }

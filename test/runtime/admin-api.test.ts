@@ -228,6 +228,18 @@ describe("GET /admin/openapi.json", () => {
     return (await res.json()) as Doc;
   }
 
+  it("answers 503 problem (not a 500) when the deploy lacks the generated document", async () => {
+    const res = await call(adminRequest("/openapi.json"), envWith(config(), { ASSETS: undefined }));
+    expect(res.status).toBe(503);
+    expect(res.headers.get("Content-Type")).toMatch(/^application\/problem\+json/);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/npm run openapi/);
+  });
+
+  it("is served as JSON from the assets binding", async () => {
+    const res = await call(adminRequest("/openapi.json"), envWith(config()));
+    expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
+  });
+
   it("lists every admin route the app serves, and only those", async () => {
     const doc = await fetchDoc();
     const documented = Object.entries(doc.paths)

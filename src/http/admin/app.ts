@@ -1,5 +1,6 @@
 // The admin API, mounted at /admin: bearer auth in front of every route, the routes of each concern,
-// and GET /admin/openapi.json, generated from the same declarations that validate the requests.
+// and GET /admin/openapi.json: generated at build time (`npm run openapi`, ./openapi.ts) from the same
+// declarations that validate the requests, served from the assets binding (not in the bundle).
 import type { Hono } from "hono";
 import { newHono } from "../hono";
 import type { AppEnv } from "../context";
@@ -9,8 +10,8 @@ import { registerDlqRoutes } from "./dlq";
 import { registerEndpointRoutes } from "./endpoints";
 import { registerLifecycleRoutes } from "./lifecycle";
 import { registerEventSchemaRoutes } from "./event-schemas";
-import { openApiDocument } from "./openapi";
-import { AdminRouter } from "./router";
+import { problem } from "../problem";
+import { AdminRouter, type RouteSpec } from "./router";
 import { OpenApiDocumentSchema } from "./schemas";
 import { registerStatsRoutes } from "./stats";
 import { registerSilenceRoutes } from "./silences";
@@ -18,6 +19,15 @@ import { registerSilenceRoutes } from "./silences";
 export const ADMIN_API_VERSION = "1.0.0";
 
 export function createAdminApp(): Hono<AppEnv> {
+  return buildAdminApp().admin;
+}
+
+/** Every admin operation as declared (the OpenAPI generator's input: scripts/openapi.ts). */
+export function adminOperations(): readonly RouteSpec[] {
+  return buildAdminApp().router.operations;
+}
+
+function buildAdminApp(): { admin: Hono<AppEnv>; router: AdminRouter } {
   const admin = newHono<AppEnv>();
   admin.use("*", adminAuth());
   const router = new AdminRouter(admin);
@@ -28,7 +38,6 @@ export function createAdminApp(): Hono<AppEnv> {
   registerSilenceRoutes(router);
   registerEventSchemaRoutes(router);
   registerAuditRoutes(router);
-  let document: Record<string, unknown> | undefined;
   router.add(
     {
       method: "get",
@@ -37,12 +46,18 @@ export function createAdminApp(): Hono<AppEnv> {
       tag: "meta",
       scope: "read",
       summary: "This document (OpenAPI 3.1)",
-      responses: { 200: { description: "The OpenAPI document", schema: OpenApiDocumentSchema }, 401: { description: "Missing or wrong bearer token", problem: true } },
+      responses: {
+        200: { description: "The OpenAPI document", schema: OpenApiDocumentSchema },
+        401: { description: "Missing or wrong bearer token", problem: true },
+        503: { description: "The deploy lacks the generated document (wrangler.toml [assets])", problem: true },
+      },
     },
     async (c) => {
-      document ??= openApiDocument(router.operations, ADMIN_API_VERSION);
-      return c.json(document);
+      const document = await c.env.ports.documents.openApi();
+      if (document === null)
+        return problem(c, { kind: "unavailable", retryAfterS: 60, detail: "The OpenAPI document is not deployed with this Worker; run `npm run openapi` and deploy." });
+      return c.body(document, 200, { "Content-Type": "application/json" });
     },
   );
-  return admin;
+  return { admin, router };
 }
