@@ -11,6 +11,12 @@ const ORIGIN = "https://gateway.test";
 const UI = `${ORIGIN}/admin/ui`;
 const SCOPES = JSON.stringify({ users: { "olive@example.com": "operate" }, default: "read" });
 let key: TestKey;
+/**
+ * One issue time for every assertion of the file: Access sends the same assertion for a whole session,
+ * and the console's CSRF token under Access is derived from it, so a page and its form POST must carry
+ * the same one (a fresh `iat` per request would cross a second boundary on a loaded machine).
+ */
+const ISSUED_MS = Date.now();
 
 beforeEach(async () => {
   forgetAccessKeys();
@@ -22,7 +28,7 @@ const env = (extra: Record<string, unknown> = {}) =>
   envWith(baseConfig(), { ADMIN_TOKEN: undefined, DELIVERY_QUEUE: recordingQueue().queue, ...accessEnv({ ACCESS_SCOPES: SCOPES }), ...extra });
 
 async function asUser(email: string, path: string, form?: Record<string, string>): Promise<Response> {
-  const headers: Record<string, string> = { "Cf-Access-Jwt-Assertion": await accessJwt(key, { email }) };
+  const headers: Record<string, string> = { "Cf-Access-Jwt-Assertion": await accessJwt(key, { email, nowMs: ISSUED_MS }) };
   let init: RequestInit = { headers };
   if (form !== undefined) {
     headers["Content-Type"] = "application/x-www-form-urlencoded";
