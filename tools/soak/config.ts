@@ -9,13 +9,14 @@ export const STRICT_PATH = "/hooks/strict";
 /**
  * `maxBacklog`: the local queue broker keeps every delayed message in a timer and workerd allows
  * 10,000 per object, so the route's own backlog bound (`max_backlog`, answered 503) keeps an
- * outage's waiting events below that.
+ * outage's waiting events below that. `dedupWindowS`: how long keys stay in the dedup store; a short
+ * window lets the purge keep the stored keys bounded, so a memory trend is not the data growing.
  */
-export function soakConfig(consumerUrl: string, maxBacklog: number): unknown {
+export function soakConfig(consumerUrl: string, maxBacklog: number, dedupWindowS = 86_400): unknown {
   return {
     max_body_bytes: 1024 * 1024,
     allow_private_networks: true,
-    dedup_window_s: 86400,
+    dedup_window_s: dedupWindowS,
     sources: {
       soak: { verify: { scheme: "standard-webhooks", secrets: ["SOAK_SECRET"], tolerance_s: 300 }, event_type_header: "X-Event-Type", event_type_field: "type" },
     },

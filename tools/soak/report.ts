@@ -70,7 +70,7 @@ export function printReport(r: SoakReport): string {
     `| mean of the first / last third | ${f1(m.firstThird)} / ${f1(m.lastThird)} | ${f1(a.firstThird)} / ${f1(a.lastThird)} |`,
     `| least-squares slope (MiB/min) | ${m.slopePerMin.toFixed(3)} | ${a.slopePerMin.toFixed(3)} |`,
     "",
-    "Local Durable Object, D1 and R2 storage live in tmpfs (/dev/shm) and count as shared memory in RSS: the dedup store keeps every key for `dedup_window_s` (24 h), so that part grows with the events accepted by design.",
+    "Local Durable Object, D1 and R2 storage live in tmpfs (/dev/shm) and count as shared memory in RSS: the dedup store keeps every key for `dedup_window_s` (24 h unless SOAK_DEDUP_WINDOW_S), so with a long window that part grows with the events accepted by design.",
     "",
     `Rates: sink up ${f0(mean(up.map((w) => w.acceptedPerS)))} accepted/s (workerd CPU ${f0(mean(up.map((w) => w.cpuPct)))} % of one core), sink down ${f0(mean(down.map((w) => w.acceptedPerS)))} accepted/s (CPU ${f0(mean(down.map((w) => w.cpuPct)))} %).`,
     "",

@@ -24,6 +24,7 @@ const WINDOW_S = num("SOAK_WINDOW_S", 10);
 const DRAIN_S = num("SOAK_DRAIN_S", 300);
 const MAX_BACKLOG = num("SOAK_MAX_BACKLOG", 8000);
 const REJECT_SHARE = num("SOAK_REJECT_SHARE", 0.01);
+const DEDUP_WINDOW_S = num("SOAK_DEDUP_WINDOW_S", 86_400);
 const HARD_LIMIT_MS = (MINUTES * 60 + DRAIN_S + 300) * 1000;
 
 let workerd: Workerd | undefined;
@@ -100,7 +101,11 @@ async function main(): Promise<void> {
     gatewayScript: gateway.script,
     floorScript: floor.script,
     queueConsumers: true,
-    vars: { GATEWAY_CONFIG: JSON.stringify(soakConfig(consumer.url, MAX_BACKLOG)), SOAK_SECRET: secrets.BENCH_SECRET, SOAK_SIGNING_SECRET: secrets.BENCH_SIGNING_SECRET },
+    vars: {
+      GATEWAY_CONFIG: JSON.stringify(soakConfig(consumer.url, MAX_BACKLOG, DEDUP_WINDOW_S)),
+      SOAK_SECRET: secrets.BENCH_SECRET,
+      SOAK_SIGNING_SECRET: secrets.BENCH_SIGNING_SECRET,
+    },
     floorVars: { UPSTREAM_URL: `${consumer.url}/unused` },
   });
   const migrations = (await readdir(path.join(ROOT, "migrations"))).filter((f) => f.endsWith(".sql")).sort();
