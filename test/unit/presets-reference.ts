@@ -224,6 +224,8 @@ export const references: Record<string, PresetReference> = {
   asana: { sign: bodyMac("X-Hook-Signature", "sha256", "hex"), secrets: text("asana"), malformed: bad("X-Hook-Signature") },
   box: {
     sign: (secret, body, t) => ({
+      "BOX-SIGNATURE-VERSION": "1",
+      "BOX-SIGNATURE-ALGORITHM": "HmacSHA256",
       "BOX-SIGNATURE-PRIMARY": mac("sha256", secret, Buffer.concat([body, Buffer.from(iso(t))]), "base64"),
       "BOX-DELIVERY-TIMESTAMP": iso(t),
     }),
