@@ -1,7 +1,9 @@
-// Cross-checks against the providers' own SDKs, second half (devDependencies only): Square, Shopify,
-// Slack, HubSpot, Linear, Box, Coinbase Commerce, Mux, Zoom and Notion. Each proves the directions its
-// SDK offers: the SDK signs and Hookgate verifies, and Hookgate's producer signs and the SDK verifies.
+// Cross-checks against the providers' own SDKs, second half (devDependencies only): Clerk, Resend and
+// Polar's own packages, Square, Shopify, Slack, HubSpot, Linear, Box, Coinbase Commerce, Mux, Zoom and
+// Notion. Each proves the directions its SDK offers: the SDK signs and Hookgate verifies, and
+// Hookgate's producer signs and the SDK verifies.
 import { createRequire } from "node:module";
+import { verifyWebhook as clerkVerifyWebhook } from "@clerk/backend/webhooks";
 import { Signature as HubSpotSignature } from "@hubspot/api-client";
 import { LinearWebhookClient } from "@linear/sdk/webhooks";
 import Mux from "@mux/mux-node";
@@ -10,14 +12,45 @@ import "@shopify/shopify-api/adapters/web-api";
 import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
 import { getHmac as shopifyTestHmac } from "@shopify/shopify-api/test-helpers";
 import { isValidSlackRequest } from "@slack/bolt";
+import { webhooks as polarWebhooks } from "@polar-sh/sdk/2026-04";
 import { AwsLambdaReceiver } from "@zoom/rivet/users";
+import { computeWebhookSignature as boxSignature } from "box-node-sdk/internal/utils";
 import { WebhooksManager as BoxWebhooks } from "box-node-sdk/managers";
+import { Resend } from "resend";
 import { WebhooksHelper as SquareWebhooks } from "square";
 import { describe, expect, it, vi } from "vitest";
 import { schemeOf } from "../../src/core/signatures/index";
 import { BODY, bytes, hookgateAccepts, nowS, sign, URL as REQUEST_URL } from "./presets-sdk-setup";
 
 const encode = (text: string) => new TextEncoder().encode(text);
+
+describe("Standard Webhooks providers' own packages (@clerk/backend, resend, @polar-sh/sdk)", () => {
+  const secret = `whsec_${Buffer.alloc(32, 9).toString("base64")}`;
+  const other = `whsec_${Buffer.alloc(32, 10).toString("base64")}`;
+
+  it("clerk: verifyWebhook accepts Hookgate's svix-* headers, and refuses another secret", async () => {
+    const ours = await sign("clerk", secret);
+    const request = (headers: Record<string, string>) => new Request(REQUEST_URL, { method: "POST", headers, body: BODY });
+    expect((await clerkVerifyWebhook(request(ours), { signingSecret: secret })).type).toBe("invoice.paid");
+    await expect(clerkVerifyWebhook(request(ours), { signingSecret: other })).rejects.toThrow();
+  });
+
+  it("resend: webhooks.verify accepts Hookgate's signature, and refuses another secret", async () => {
+    const ours = await sign("resend", secret);
+    const headers = { id: ours["svix-id"] ?? "", timestamp: ours["svix-timestamp"] ?? "", signature: ours["svix-signature"] ?? "" };
+    const resend = new Resend("re_unused");
+    expect(resend.webhooks.verify({ payload: BODY, headers, webhookSecret: secret })).toMatchObject({ id: "evt_1" });
+    expect(() => resend.webhooks.verify({ payload: BODY, headers, webhookSecret: other })).toThrow();
+  });
+
+  it("polar: webhooks.validateEvent accepts Hookgate's signature under Polar's secret text, and refuses another", async () => {
+    const polarSecret = "polar_whs_sdk_check";
+    const body = JSON.stringify({ type: "subscription.updated", timestamp: "2026-01-01T00:00:00Z", data: { id: "sub_1", note: "é ✓" } });
+    const ours = await sign("polar", polarSecret, encode(body));
+    expect(await polarWebhooks.validateEvent(body, ours, polarSecret)).toMatchObject({ type: "subscription.updated" });
+    await expect(polarWebhooks.validateEvent(body, ours, "polar_whs_other")).rejects.toThrow(/signature/i);
+  });
+});
 
 describe("square (square WebhooksHelper)", () => {
   it("verifySignature accepts Hookgate's signature over URL + body, and refuses another key, URL or body", async () => {
@@ -129,6 +162,16 @@ describe("box (box-node-sdk WebhooksManager.validateMessage)", () => {
     const secondary = { ...headers, "box-signature-primary": "", "box-signature-secondary": headers["box-signature-primary"] ?? "" };
     expect(await BoxWebhooks.validateMessage(BODY, secondary, "rotated-primary", { secondaryKey: primary })).toBe(true);
     expect(await hookgateAccepts("box", secondary, ["rotated-primary", primary])).toBe(true);
+  });
+
+  it("the SDK's signature (computeWebhookSignature, what validateMessage recomputes) verifies in Hookgate", async () => {
+    const key = "box-primary-key";
+    const timestamp = new Date(nowS * 1000).toISOString().replace(".000Z", "Z");
+    const headers = { "box-signature-version": "1", "box-signature-algorithm": "HmacSHA256", "box-delivery-timestamp": timestamp };
+    const signed = { ...headers, "box-signature-primary": (await boxSignature(BODY, headers, key)) ?? "" };
+    expect(await hookgateAccepts("box", signed, [key])).toBe(true);
+    expect(await hookgateAccepts("box", signed, ["other"])).toBe(false);
+    expect(await hookgateAccepts("box", { ...signed, "box-signature-version": "2" }, [key])).toBe(false);
   });
 });
 
