@@ -19,7 +19,7 @@ import { WebhooksManager as BoxWebhooks } from "box-node-sdk/managers";
 import { Resend } from "resend";
 import { WebhooksHelper as SquareWebhooks } from "square";
 import { describe, expect, it, vi } from "vitest";
-import { schemeOf } from "../../src/core/signatures/index";
+import { schemeOf, verifySignature } from "../../src/core/signatures/index";
 import { BODY, bytes, hookgateAccepts, nowS, sign, URL as REQUEST_URL } from "./presets-sdk-setup";
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -162,6 +162,27 @@ describe("box (box-node-sdk WebhooksManager.validateMessage)", () => {
     const secondary = { ...headers, "box-signature-primary": "", "box-signature-secondary": headers["box-signature-primary"] ?? "" };
     expect(await BoxWebhooks.validateMessage(BODY, secondary, "rotated-primary", { secondaryKey: primary })).toBe(true);
     expect(await hookgateAccepts("box", secondary, ["rotated-primary", primary])).toBe(true);
+  });
+
+  it("Box's documented example delivery verifies in the SDK and in Hookgate, under either key", async () => {
+    // The headers and body of Box's verify-signatures guide; its signatures are those of the keys
+    // `SamplePrimaryKey` / `SampleSecondaryKey` (the placeholder keys printed beside them do not match).
+    const body = '{"type":"webhook_event","webhook":{"id":"1234567890"},"trigger":"FILE.UPLOADED","source":{"id":"1234567890","type":"file","name":"Test.txt"}}';
+    const headers = {
+      "box-delivery-id": "f96bb54b-ee16-4fc5-aa65-8c2d9e5b546f",
+      "box-delivery-timestamp": "2020-01-01T00:00:00-07:00",
+      "box-signature-algorithm": "HmacSHA256",
+      "box-signature-primary": "6TfeAW3A1PASkgboxxA5yqHNKOwFyMWuEXny/FPD5hI=",
+      "box-signature-secondary": "v+1CD1Jdo3muIcbpv5lxxgPglOqMfsNHPV899xWYydo=",
+      "box-signature-version": "1",
+    };
+    const sentAt = Date.parse("2020-01-01T07:00:00Z");
+    const maxAge = Math.ceil((Date.now() - sentAt) / 1000) + 60;
+    expect(await BoxWebhooks.validateMessage(body, headers, "SamplePrimaryKey", { maxAge })).toBe(true);
+    const accepts = async (secrets: string[]) => (await verifySignature("box", { headers: new Headers(headers), body: encode(body), secrets, toleranceS: 300, nowMs: sentAt })).ok;
+    expect(await accepts(["SamplePrimaryKey"])).toBe(true);
+    expect(await accepts(["SampleSecondaryKey"])).toBe(true);
+    expect(await accepts(["Fd28OJrZ8oNxkgmS7TbjXNgrG8v"])).toBe(false);
   });
 
   it("the SDK's signature (computeWebhookSignature, what validateMessage recomputes) verifies in Hookgate", async () => {
