@@ -134,6 +134,20 @@ describe("hubspot (@hubspot/api-client Signature, v3)", () => {
     expect(valid(clientSecret)).toBe(true);
     expect(valid("other")).toBe(false);
   });
+
+  it("a URI with escapes: HubSpot signs it with its table's escapes decoded (the SDK is handed that URI)", async () => {
+    const encoded = "https://gateway.test/webhooks/hubspot?next=https%3A%2F%2Fapp.test%2Fa%20b%3Bc";
+    const decoded = "https://gateway.test/webhooks/hubspot?next=https://app.test/a%20b;c";
+    const theirs = HubSpotSignature.getSignature("POST", "v3", { signature: "", clientSecret, requestBody: BODY, url: decoded, timestamp });
+    const headers = { "X-HubSpot-Signature-v3": theirs, "X-HubSpot-Request-Timestamp": String(timestamp) };
+    expect(await hookgateAccepts("hubspot", headers, [clientSecret], bytes, encoded)).toBe(true);
+    const withSpace = HubSpotSignature.getSignature("POST", "v3", { signature: "", clientSecret, requestBody: BODY, url: decoded.replace("%20", " "), timestamp });
+    expect(await hookgateAccepts("hubspot", { ...headers, "X-HubSpot-Signature-v3": withSpace }, [clientSecret], bytes, encoded)).toBe(false);
+
+    const ours = await sign("hubspot", clientSecret, bytes, encoded);
+    const signature = ours["X-HubSpot-Signature-v3"] ?? "";
+    expect(HubSpotSignature.isValid({ signatureVersion: "v3", signature, method: "POST", clientSecret, requestBody: BODY, url: decoded, timestamp })).toBe(true);
+  });
 });
 
 describe("linear (@linear/sdk LinearWebhookClient)", () => {
