@@ -82,6 +82,23 @@ function twilioText(url: string, body: Buffer): string {
   );
 }
 
+/** HubSpot's v3 URI: the escapes of its table decoded (`%3A` → `:` ... `%3B` → `;`), the others kept. */
+const HUBSPOT_TABLE: Record<string, string> = {
+  "3A": ":",
+  "2F": "/",
+  "3F": "?",
+  "40": "@",
+  "21": "!",
+  "24": "$",
+  "27": "'",
+  "28": "(",
+  "29": ")",
+  "2A": "*",
+  "2C": ",",
+  "3B": ";",
+};
+export const hubspotUri = (url: string) => url.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => HUBSPOT_TABLE[hex.toUpperCase()] ?? escape);
+
 /** Contentful's canonical path: the query escaped whole, then the path URI-encoded (node-apps-toolkit's rule). */
 function contentfulPath(url: string): string {
   const parsed = new URL(url);
@@ -180,7 +197,7 @@ export const references: Record<string, PresetReference> = {
   intercom: { sign: bodyMac("X-Hub-Signature", "sha1", "hex", "sha1="), secrets: text("intercom"), malformed: bad("X-Hub-Signature", `sha256=${"ab".repeat(32)}`) },
   hubspot: {
     sign: (secret, body, t, _id, url) => ({
-      "X-HubSpot-Signature-v3": mac("sha256", secret, Buffer.concat([Buffer.from(`POST${url}`), body, Buffer.from(String(t * 1000))]), "base64"),
+      "X-HubSpot-Signature-v3": mac("sha256", secret, Buffer.concat([Buffer.from(`POST${hubspotUri(url)}`), body, Buffer.from(String(t * 1000))]), "base64"),
       "X-HubSpot-Request-Timestamp": String(t * 1000),
     }),
     secrets: text("hubspot"),
@@ -224,6 +241,8 @@ export const references: Record<string, PresetReference> = {
   asana: { sign: bodyMac("X-Hook-Signature", "sha256", "hex"), secrets: text("asana"), malformed: bad("X-Hook-Signature") },
   box: {
     sign: (secret, body, t) => ({
+      "BOX-SIGNATURE-VERSION": "1",
+      "BOX-SIGNATURE-ALGORITHM": "HmacSHA256",
       "BOX-SIGNATURE-PRIMARY": mac("sha256", secret, Buffer.concat([body, Buffer.from(iso(t))]), "base64"),
       "BOX-DELIVERY-TIMESTAMP": iso(t),
     }),

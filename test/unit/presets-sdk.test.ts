@@ -15,21 +15,9 @@ import { hmacValidator } from "@adyen/api-library";
 import type { NotificationRequestItem } from "@adyen/api-library/lib/src/typings/notification/models";
 import { signRequest, verifyRequest } from "@contentful/node-apps-toolkit";
 import { describe, expect, it } from "vitest";
-import { producerBody, producerHeaders, verifySignature, type SchemeName } from "../../src/core/signatures/index";
+import { producerBody } from "../../src/core/signatures/index";
+import { BODY, bytes, hookgateAccepts, nowS, sign, URL } from "./presets-sdk-setup";
 import { presetKeys } from "../runtime/preset-keys";
-
-const URL = "https://gateway.test/webhooks/provider?tenant=7";
-const BODY = JSON.stringify({ type: "invoice.paid", id: "evt_1", event_type: "transaction.completed", data: { amount: 4200, note: "é ✓" } });
-const bytes = new TextEncoder().encode(BODY);
-// One clock for the whole file: SDKs that check freshness read the real time, so signatures use it too.
-const nowS = Math.floor(Date.now() / 1000);
-
-async function hookgateAccepts(scheme: SchemeName, headers: Record<string, string>, secrets: readonly string[], body: Uint8Array = bytes, url = URL): Promise<boolean> {
-  const result = await verifySignature(scheme, { headers: new Headers(headers), body, secrets, toleranceS: 300, nowMs: nowS * 1000, url, method: "POST" });
-  return result.ok;
-}
-
-const sign = (scheme: SchemeName, secret: string, body: Uint8Array = bytes, url = URL) => producerHeaders(scheme, { secret, body, timestampS: nowS, id: "msg_2Lh9sdk", url });
 
 describe("Standard Webhooks family (standardwebhooks, svix)", () => {
   const secret = `whsec_${Buffer.alloc(32, 7).toString("base64")}`;

@@ -43,6 +43,8 @@ export interface HmacPresetSpec<N extends string> {
   list?: { separator: string; delimiter: string; macKey: string; timestampKey?: string };
   /** A signed timestamp: in its own header, or in the list (no header). */
   timestamp?: { header?: string; format: TimeFormat };
+  /** Headers the provider always sends with these values (Box's signature version): required, and sent by the producer. */
+  fixedHeaders?: Readonly<Record<string, string>>;
   /** A header whose value is signed (Twitch's message id, Svix's `svix-id`). */
   idHeader?: string;
   /** Signed text before and after the body; the body alone unless given. */
@@ -62,6 +64,7 @@ export function hmacPreset<const N extends string>(spec: HmacPresetSpec<N>): Sch
   const hash = spec.hash ?? "SHA-256";
   const decoding = spec.key ?? "utf8";
   const macLength = MAC_BYTES[hash];
+  const fixed = Object.entries(spec.fixedHeaders ?? {});
 
   function decodeMac(text: string): Uint8Array | null {
     const mac = spec.encoding === "hex" ? (text.length === macLength * 2 ? decodeHex(text) : null) : decodeBase64(text);
@@ -103,6 +106,11 @@ export function hmacPreset<const N extends string>(spec: HmacPresetSpec<N>): Sch
     const id = spec.idHeader === undefined ? "" : input.headers.get(spec.idHeader);
     if ((primary === null && alternate === null) || headerTime === null || id === null) return fail("missing_header");
     if (id.length > MAX_ID_LENGTH) return fail("malformed_header");
+    for (const [name, expected] of fixed) {
+      const value = input.headers.get(name);
+      if (value === null) return fail("missing_header");
+      if (value !== expected) return fail("malformed_header");
+    }
 
     const macs: Uint8Array[] = [];
     let listTime: string | undefined;
@@ -140,7 +148,9 @@ export function hmacPreset<const N extends string>(spec: HmacPresetSpec<N>): Sch
     name: spec.name,
     verify,
     secretFormat: spec.secretFormat ?? "text",
-    signatureHeaders: [spec.header, spec.alternateHeader, tsHeader, spec.idHeader].flatMap((h) => (h === undefined ? [] : [h.toLowerCase()])),
+    signatureHeaders: [spec.header, spec.alternateHeader, tsHeader, spec.idHeader, ...Object.keys(spec.fixedHeaders ?? {})].flatMap((h) =>
+      h === undefined ? [] : [h.toLowerCase()],
+    ),
     eventTypeHeader: spec.eventTypeHeader,
     eventTypeField: spec.eventTypeField,
     deliveryId: spec.deliveryId,
@@ -158,7 +168,7 @@ export function hmacPreset<const N extends string>(spec: HmacPresetSpec<N>): Sch
           : [list.timestampKey === undefined || tsHeader !== undefined ? [] : [`${list.timestampKey}${list.delimiter}${timestamp}`], [`${list.macKey}${list.delimiter}${encoded}`]]
               .flat()
               .join(list.separator);
-      const headers: Record<string, string> = { [spec.header]: value };
+      const headers: Record<string, string> = { ...spec.fixedHeaders, [spec.header]: value };
       if (tsHeader !== undefined) headers[tsHeader] = timestamp;
       if (spec.idHeader !== undefined) headers[spec.idHeader] = id;
       return headers;
