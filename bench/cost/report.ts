@@ -1,7 +1,7 @@
 // The Markdown `npm run cost` prints: one row per scenario (operation counts per event, $ per
 // million events on each pricing date), the $ split by meter, where the Durable Object work goes,
 // and the assumptions behind the numbers.
-import { sum, type Derived, type Raw } from "./counts";
+import { sum, type Derived, type Observability, type Raw } from "./counts";
 import { costPerMillion, pricesOn, type Cost, type Meter, type PriceTable } from "./pricing";
 import type { Scenario } from "./scenarios";
 
@@ -20,7 +20,7 @@ export function queueFloor(table: PriceTable, day: string): Cost {
   return costPerMillion({ "workers.requests": 1, "queues.operations": 3 }, pricesOn(table, day));
 }
 
-export function report(results: ScenarioResult[], table: PriceTable, days: [string, string]): string {
+export function report(results: ScenarioResult[], table: PriceTable, days: [string, string], obs: Observability): string {
   const [before, after] = days;
   const costs = results.map((r) => [costPerMillion(r.derived.perEvent, pricesOn(table, before)), costPerMillion(r.derived.perEvent, pricesOn(table, after))] as const);
   const out: string[] = [];
@@ -54,7 +54,7 @@ export function report(results: ScenarioResult[], table: PriceTable, days: [stri
   out.push("", "SQLite rows written per event, by statement (setAlarm() is billed as one row written):", "");
   for (const r of results) out.push(`- ${r.scenario.id}: ${statements(r.raw, r.events)}`);
   out.push("", "Assumptions:", "");
-  for (const line of assumptions(table)) out.push(`- ${line}`);
+  for (const line of assumptions(table, obs)) out.push(`- ${line}`);
   return out.join("\n");
 }
 
@@ -80,7 +80,7 @@ function statements(raw: Raw, events: number): string {
     .join("; ");
 }
 
-function assumptions(table: PriceTable): string[] {
+function assumptions(table: PriceTable, obs: Observability): string[] {
   const a = (name: string) => table.assumptions[name]?.value ?? Number.NaN;
   return [
     "Prices are marginal (beyond the plan's included monthly amounts and the $5 minimum); bench/prices.json cites each one.",
@@ -90,7 +90,7 @@ function assumptions(table: PriceTable): string[] {
     `DO storage: ${a("dedup_key_bytes")} bytes per idempotency key kept ${a("dedup_window_s")} s. The run uses a short dedup window so each key's purge alarm (and its deletes) is counted inside it; at a trickle each key gets its own alarm, at volume one alarm purges up to 500 keys.`,
     "Queue operations: writes at send (64 KB chunks of the envelope, +100 bytes), reads per delivery to the consumer (each retry reads again), deletes per ack.",
     "D1 rows from each result's meta (rows_read / rows_written); R2: put/list = Class A, get/head = Class B, delete free; R2 storage from the time each object lived.",
-    "Workers Logs: one execution log per invocation (fetch, queue, Durable Object RPC call and alarm) and one event per console line; trace spans = 10 % (wrangler.toml) × (invocations + binding calls + outbound fetches), priced as log events.",
+    `Workers Logs (wrangler.toml [observability]): ${obs.invocationLogs ? "one execution log per invocation (fetch, queue, Durable Object RPC call and alarm)" : "no execution logs (invocation_logs = false)"} and one event per console line, × ${obs.logsSampling} head sampling; trace spans = ${obs.tracesSampling} (traces head_sampling_rate) × (invocations + binding calls + outbound fetches), priced as log events.`,
     `From 2026-12-01 logs and traces are billed per GB ingested (+ 7 days of storage): ${a("execution_log_bytes")} bytes per execution log, console line bytes + ${a("console_log_enrichment_bytes")} bytes of attributes, ${a("trace_span_bytes")} bytes per span (our estimates; Cloudflare publishes none).`,
     "Not counted: the minutely cron (fixed per month, not per event), dead-letter retention deletes (D1, after dlq_retention_hours), Analytics Engine read queries.",
   ];
