@@ -40,34 +40,41 @@ export class KeyTables {
       .sort((a, b) => a - b);
   }
 
-  /** The unexpired row of `key`, wherever it is (there is at most one: a key is only inserted when it has none). */
-  find(key: string, now: number): Found | undefined {
+  /** The unexpired row of `key`, wherever it is (at most one: a key is only written when it has none), `skip` aside. */
+  find(key: string, now: number, skip?: string): Found | undefined {
     for (const table of this.tables()) {
-      const row = this.sql.exec<KeyRow>(`SELECT body_hash, state, answer, lease_until, expires_at FROM ${table} WHERE key = ?`, key).toArray()[0];
+      if (table === skip) continue;
+      const row = this.read(table, key);
       if (row !== undefined && row.expires_at > now) return { table, row };
     }
     return undefined;
   }
 
   /**
-   * Writes `key` as pending in its bucket's table, replacing an expired row there. Returns the
-   * bucket's end when this created its table (one per shard and bucket: the caller arms the purge), else null.
+   * Claims `key` as pending in its bucket's table unless it has a live row: `found` is that row;
+   * otherwise `created` is the bucket's end when this call created its table (once per shard and
+   * bucket: the caller arms the purge), else null. The usual new key costs a point read of the other
+   * live table and one INSERT (one row written).
    */
-  insertPending(key: string, bodyHash: string, leaseUntil: number, expiresAt: number, windowMs: number): number | null {
+  claim(key: string, bodyHash: string, leaseUntil: number, expiresAt: number, windowMs: number, now: number): { found: Found } | { created: number | null } {
     const end = bucketEnd(expiresAt, windowMs);
+    const target = keyTableName(end);
+    const elsewhere = this.find(key, now, target);
+    if (elsewhere !== undefined) return { found: elsewhere };
     const created = !this.ends.includes(end);
     if (created) {
-      this.sql.exec(`CREATE TABLE IF NOT EXISTS ${keyTableName(end)} (${COLUMNS}) WITHOUT ROWID`);
+      this.sql.exec(`CREATE TABLE IF NOT EXISTS ${target} (${COLUMNS}) WITHOUT ROWID`);
       this.ends = [...this.ends, end].sort((a, b) => a - b);
     }
-    this.sql.exec(
-      `INSERT OR REPLACE INTO ${keyTableName(end)} (key, body_hash, state, answer, lease_until, expires_at) VALUES (?, ?, 'pending', NULL, ?, ?)`,
-      key,
-      bodyHash,
-      leaseUntil,
-      expiresAt,
-    );
-    return created ? end : null;
+    const values = [key, bodyHash, leaseUntil, expiresAt];
+    const insert = `INTO ${target} (key, body_hash, state, answer, lease_until, expires_at) VALUES (?, ?, 'pending', NULL, ?, ?)`;
+    if (this.sql.exec(`INSERT ${insert} ON CONFLICT DO NOTHING RETURNING 1 AS n`, ...values).toArray().length === 0) {
+      const here = this.read(target, key);
+      if (here !== undefined && here.expires_at > now) return { found: { table: target, row: here } };
+      // An expired row in this bucket (its window was shorter): replaced.
+      this.sql.exec(`INSERT OR REPLACE ${insert}`, ...values);
+    }
+    return { created: created ? end : null };
   }
 
   setLease(found: Found, key: string, leaseUntil: number): void {
@@ -104,6 +111,10 @@ export class KeyTables {
   dropLegacy(): void {
     this.sql.exec(`DROP TABLE IF EXISTS ${LEGACY_TABLE}`);
     this.legacy = false;
+  }
+
+  private read(table: string, key: string): KeyRow | undefined {
+    return this.sql.exec<KeyRow>(`SELECT body_hash, state, answer, lease_until, expires_at FROM ${table} WHERE key = ?`, key).toArray()[0];
   }
 
   /** Newest bucket first (a live key is most likely recent), the table of earlier versions last. */

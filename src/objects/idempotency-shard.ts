@@ -40,13 +40,13 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
     const deadline = Date.now() + req.waitMs;
     for (;;) {
       const now = Date.now();
-      const found = this.keys.find(req.key, now);
-      if (found === undefined) {
-        // A new key (or an expired one not purged yet): one row in its bucket's table.
-        const createdEnd = this.keys.insertPending(req.key, req.bodyHash, now + req.leaseMs, now + req.windowMs, req.windowMs);
-        if (createdEnd !== null) await this.ensureAlarm(createdEnd);
+      // A new key (or an expired one not purged yet): one row in its bucket's table.
+      const claimed = this.keys.claim(req.key, req.bodyHash, now + req.leaseMs, now + req.windowMs, req.windowMs, now);
+      if ("created" in claimed) {
+        if (claimed.created !== null) await this.ensureAlarm(claimed.created);
         return { kind: "new" };
       }
+      const found = claimed.found;
       const row = found.row;
       if (row.body_hash !== req.bodyHash) return { kind: "conflict" };
       if (row.state === "done" && row.answer !== null) return { kind: "duplicate", answer: JSON.parse(row.answer) as StoredAnswer };

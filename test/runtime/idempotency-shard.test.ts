@@ -62,7 +62,7 @@ describe("idempotency shard storage", () => {
       const { sql, written } = counting(state.storage.sql);
       const keys = new KeyTables(sql);
       const now = Date.now();
-      keys.insertPending("k1", "h", now + 10_000, now + HOUR, HOUR);
+      keys.claim("k1", "h", now + 10_000, now + HOUR, HOUR, now);
       const claim = written();
       keys.complete("k1", "{}", now);
       const complete = written() - claim;
