@@ -12,23 +12,8 @@ export const ATTEMPTS_KEPT = 1000;
 /** Attempts one batch row holds at most (and the seq step between rows). */
 export const SEQ_STRIDE = 4096;
 
-/** One attempt as stored in a batch row (short keys: the row is written once per batch). */
-interface Stored {
-  at: number;
-  m: string;
-  src: string;
-  et: string;
-  r: string;
-  n: number;
-  mode: string;
-  st: number | null;
-  o: string;
-  l: number;
-  e: string | null;
-  x: string | null;
-  enc: string | null;
-  lag: number;
-}
+/** One attempt as stored in a batch row: the entry without its seq (which is its place). */
+type Stored = Omit<AttemptLogEntry, "seq">;
 
 type LegacyRow = {
   seq: number;
@@ -127,40 +112,24 @@ function toStored(r: CallReport): Stored {
   if (a === undefined) throw new Error("a report without an attempt record");
   return {
     at: r.at,
-    m: a.messageId,
-    src: a.source,
-    et: a.eventType,
-    r: r.route,
-    n: a.attempt,
+    messageId: a.messageId,
+    source: a.source,
+    eventType: a.eventType,
+    route: r.route,
+    attempt: a.attempt,
     mode: r.mode,
-    st: a.status,
-    o: a.outcome,
-    l: Math.round(r.latencyMs),
-    e: a.error,
-    x: a.excerpt,
-    enc: a.excerptEncoding,
-    lag: Math.max(0, Math.round(a.lagMs)),
+    status: a.status,
+    outcome: a.outcome,
+    latencyMs: Math.round(r.latencyMs),
+    error: a.error,
+    excerpt: a.excerpt,
+    excerptEncoding: a.excerptEncoding,
+    lagMs: Math.max(0, Math.round(a.lagMs)),
   };
 }
 
 function unpack(id: number, attempts: string): AttemptLogEntry[] {
-  return (JSON.parse(attempts) as Stored[]).map((s, i) => ({
-    seq: id * SEQ_STRIDE + i,
-    at: s.at,
-    messageId: s.m,
-    source: s.src,
-    eventType: s.et,
-    route: s.r,
-    attempt: s.n,
-    mode: s.mode === "sync" ? "sync" : "async",
-    status: s.st,
-    outcome: s.o as AttemptLogEntry["outcome"],
-    latencyMs: s.l,
-    error: s.e,
-    excerpt: s.x,
-    excerptEncoding: s.enc === "utf8" || s.enc === "base64" ? s.enc : null,
-    lagMs: s.lag,
-  }));
+  return (JSON.parse(attempts) as Stored[]).map((s, i) => ({ ...s, seq: id * SEQ_STRIDE + i }));
 }
 
 function fromLegacy(r: LegacyRow): AttemptLogEntry {
