@@ -9,6 +9,7 @@ import { KeyTables, LEGACY_TABLE } from "../../src/objects/dedup-key-tables";
 import { bucketEnd, keyTableName, MIN_BUCKET_MS } from "../../src/core/dedup-buckets";
 import type { ClaimRequest } from "../../src/ports/idempotency";
 import { testEnv } from "./helpers";
+import { countingSql } from "./sql-count";
 
 const HOUR = 3_600_000;
 
@@ -18,34 +19,6 @@ function freshShard() {
 
 function claimOf(key: string, over: Partial<ClaimRequest> = {}): ClaimRequest {
   return { key, bodyHash: "h1", windowMs: HOUR, leaseMs: 10_000, waitMs: 0, ...over };
-}
-
-/** The shard's SQL with every statement's rows written added up (the runtime's own counter). */
-function counting(sql: SqlStorage): { sql: SqlStorage; written: () => number } {
-  let written = 0;
-  const cursors: Array<SqlStorageCursor<Record<string, SqlStorageValue>>> = [];
-  const proxy = new Proxy(sql, {
-    get(target, prop) {
-      if (prop === "exec")
-        return (query: string, ...bindings: SqlStorageValue[]) => {
-          const cursor = target.exec(query, ...bindings);
-          cursors.push(cursor);
-          return cursor;
-        };
-      const value: unknown = Reflect.get(target, prop);
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return {
-    sql: proxy,
-    written: () => {
-      for (const c of cursors.splice(0)) {
-        c.toArray();
-        written += c.rowsWritten;
-      }
-      return written;
-    },
-  };
 }
 
 const tableNames = (sql: SqlStorage) =>
@@ -59,7 +32,7 @@ describe("idempotency shard storage", () => {
     const shard = freshShard();
     await shard.claim(claimOf("warm"));
     const rows = await runInDurableObject(shard, (_i: IdempotencyShard, state) => {
-      const { sql, written } = counting(state.storage.sql);
+      const { sql, written } = countingSql(state.storage.sql);
       const keys = new KeyTables(sql);
       const now = Date.now();
       keys.claim("k1", "h", now + 10_000, now + HOUR, HOUR, now);
