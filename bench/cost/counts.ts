@@ -1,6 +1,7 @@
 // From the cost worker's raw counters over a window of N events (bench/cost/worker/tally.ts) to the
 // billable quantity per event of each meter, applying the sourced constants and the stated
-// assumptions of bench/prices.json (logs per invocation, span sampling, storage times).
+// assumptions of bench/prices.json (bytes per log, storage times) and wrangler.toml's observability
+// settings (invocation logs on or off, head sampling of logs and traces).
 import { sourced, type PerEvent, type PriceTable } from "./pricing";
 
 export type Raw = Record<string, number>;
@@ -13,6 +14,37 @@ export function sum(raw: Raw, prefix: string): number {
 }
 
 const SECONDS_PER_MONTH = 30 * 86_400;
+
+/** What wrangler.toml's `[observability]` makes Cloudflare record (read by bench/cost.ts). */
+export interface Observability {
+  /** `[observability.logs] invocation_logs`: one execution log per invocation (default true). */
+  invocationLogs: boolean;
+  /** Share of invocations whose logs are kept (`head_sampling_rate` of logs; 0 when logs are off). */
+  logsSampling: number;
+  /** Share of invocations traced (`[observability.traces] head_sampling_rate`; 0 when traces are off). */
+  tracesSampling: number;
+}
+
+/** Reads the settings from a parsed wrangler config's `observability` (defaults as Cloudflare documents them). */
+export function observabilityOf(
+  config:
+    | {
+        enabled?: boolean;
+        head_sampling_rate?: number;
+        logs?: { enabled?: boolean; head_sampling_rate?: number; invocation_logs?: boolean };
+        traces?: { enabled?: boolean; head_sampling_rate?: number };
+      }
+    | undefined,
+): Observability {
+  const on = config?.enabled === true;
+  const logsOn = on || config?.logs?.enabled === true;
+  const tracesOn = config?.traces?.enabled === true;
+  return {
+    invocationLogs: config?.logs?.invocation_logs ?? true,
+    logsSampling: logsOn && config?.logs?.enabled !== false ? (config?.logs?.head_sampling_rate ?? config?.head_sampling_rate ?? 1) : 0,
+    tracesSampling: tracesOn ? (config?.traces?.head_sampling_rate ?? 1) : 0,
+  };
+}
 
 export interface Derived {
   perEvent: PerEvent;
@@ -38,7 +70,7 @@ export interface Derived {
 }
 
 /** `raw` counted over `events` events, with `cpuMs` of workerd CPU in the same window. */
-export function derive(raw: Raw, events: number, cpuMs: number, table: PriceTable): Derived {
+export function derive(raw: Raw, events: number, cpuMs: number, table: PriceTable, obs: Observability): Derived {
   const per = (n: number) => n / events;
   const workerRequests = sum(raw, "worker.requests");
   const doRequests = sum(raw, "do.requests");
@@ -46,14 +78,15 @@ export function derive(raw: Raw, events: number, cpuMs: number, table: PriceTabl
   const keys = sum(raw, "do.requests.IdempotencyShard.claim") + sum(raw, "do.requests.IdempotencyShard.alias");
   const r2Ops = sum(raw, "r2.class_a") + sum(raw, "r2.class_b") + sum(raw, "r2.deletes");
   // Workers Logs: one execution log per invocation (fetch, queue, and a Durable Object's RPC and alarm
-  // invocations), one event per console line; trace spans (sampled) are observability events too.
-  const executionLogs = workerRequests + doRequests;
-  const consoleLines = sum(raw, "logs.lines");
+  // invocations) unless invocation logs are off, one event per console line, both head-sampled;
+  // trace spans (sampled apart) are observability events too.
+  const executionLogs = obs.invocationLogs ? (workerRequests + doRequests) * obs.logsSampling : 0;
+  const consoleLines = sum(raw, "logs.lines") * obs.logsSampling;
   const spanSources = workerRequests + doRequests + sum(raw, "queue.send_calls") + sum(raw, "d1.queries") + r2Ops + sum(raw, "subrequests.fetch");
-  const traceSpans = spanSources * sourced(table, "constants", "trace_head_sampling_rate");
+  const traceSpans = spanSources * obs.tracesSampling;
   const ingestBytes =
     executionLogs * sourced(table, "assumptions", "execution_log_bytes") +
-    sum(raw, "logs.bytes") +
+    sum(raw, "logs.bytes") * obs.logsSampling +
     consoleLines * sourced(table, "assumptions", "console_log_enrichment_bytes") +
     traceSpans * sourced(table, "assumptions", "trace_span_bytes");
   const ingestGb = ingestBytes / 1e9;

@@ -1,7 +1,7 @@
 // The Markdown `npm run cost` prints: one row per scenario (operation counts per event, $ per
 // million events on each pricing date), the $ split by meter, where the Durable Object work goes,
 // and the assumptions behind the numbers.
-import { sum, type Derived, type Raw } from "./counts";
+import { sum, type Derived, type Observability, type Raw } from "./counts";
 import { costPerMillion, pricesOn, type Cost, type Meter, type PriceTable } from "./pricing";
 import type { Scenario } from "./scenarios";
 
@@ -20,7 +20,7 @@ export function queueFloor(table: PriceTable, day: string): Cost {
   return costPerMillion({ "workers.requests": 1, "queues.operations": 3 }, pricesOn(table, day));
 }
 
-export function report(results: ScenarioResult[], table: PriceTable, days: [string, string]): string {
+export function report(results: ScenarioResult[], table: PriceTable, days: [string, string], obs: Observability): string {
   const [before, after] = days;
   const costs = results.map((r) => [costPerMillion(r.derived.perEvent, pricesOn(table, before)), costPerMillion(r.derived.perEvent, pricesOn(table, after))] as const);
   const out: string[] = [];
@@ -54,7 +54,7 @@ export function report(results: ScenarioResult[], table: PriceTable, days: [stri
   out.push("", "SQLite rows written per event, by statement (setAlarm() is billed as one row written):", "");
   for (const r of results) out.push(`- ${r.scenario.id}: ${statements(r.raw, r.events)}`);
   out.push("", "Assumptions:", "");
-  for (const line of assumptions(table)) out.push(`- ${line}`);
+  for (const line of assumptions(table, obs)) out.push(`- ${line}`);
   return out.join("\n");
 }
 
@@ -80,17 +80,17 @@ function statements(raw: Raw, events: number): string {
     .join("; ");
 }
 
-function assumptions(table: PriceTable): string[] {
+function assumptions(table: PriceTable, obs: Observability): string[] {
   const a = (name: string) => table.assumptions[name]?.value ?? Number.NaN;
   return [
     "Prices are marginal (beyond the plan's included monthly amounts and the $5 minimum); bench/prices.json cites each one.",
     "Worker requests: the ingress fetch plus queue consumer invocations (billed as requests: our reading of the pricing page) as they happened in this run (batches of up to 10; at volume a batch is full, 0.1 invocation per message).",
     "CPU ms: workerd's process CPU over the scenario divided by events: an upper bound (it includes the Durable Objects, whose CPU is billed as duration instead, and the local queue broker, R2 and D1 simulators).",
     "DO duration: the wall time of each stub call as its caller sees it (alarms: the object's own clock), × 128 MB. Local storage has no replication latency; in production a write waits for durable confirmation, so this is a lower bound for writes.",
-    `DO storage: ${a("dedup_key_bytes")} bytes per idempotency key kept ${a("dedup_window_s")} s. The run uses a short dedup window so each key's purge alarm (and its deletes) is counted inside it; at a trickle each key gets its own alarm, at volume one alarm purges up to 500 keys.`,
+    `DO storage: ${a("dedup_key_bytes")} bytes per idempotency key kept ${a("dedup_window_s")} s. Keys are purged by dropping their bucket's table (no row written; once per shard per bucket of at least an hour, so not inside this run), and every dedup shard is warmed first (its bucket table made, its alarm armed), as at any real volume: that setup (3 rows per shard per bucket) is not billed to these events.`,
     "Queue operations: writes at send (64 KB chunks of the envelope, +100 bytes), reads per delivery to the consumer (each retry reads again), deletes per ack.",
     "D1 rows from each result's meta (rows_read / rows_written); R2: put/list = Class A, get/head = Class B, delete free; R2 storage from the time each object lived.",
-    "Workers Logs: one execution log per invocation (fetch, queue, Durable Object RPC call and alarm) and one event per console line; trace spans = 10 % (wrangler.toml) × (invocations + binding calls + outbound fetches), priced as log events.",
+    `Workers Logs (wrangler.toml [observability]): ${obs.invocationLogs ? "one execution log per invocation (fetch, queue, Durable Object RPC call and alarm)" : "no execution logs (invocation_logs = false)"} and one event per console line, × ${obs.logsSampling} head sampling; trace spans = ${obs.tracesSampling} (traces head_sampling_rate) × (invocations + binding calls + outbound fetches), priced as log events.`,
     `From 2026-12-01 logs and traces are billed per GB ingested (+ 7 days of storage): ${a("execution_log_bytes")} bytes per execution log, console line bytes + ${a("console_log_enrichment_bytes")} bytes of attributes, ${a("trace_span_bytes")} bytes per span (our estimates; Cloudflare publishes none).`,
     "Not counted: the minutely cron (fixed per month, not per event), dead-letter retention deletes (D1, after dlq_retention_hours), Analytics Engine read queries.",
   ];

@@ -23,6 +23,9 @@ export const SCENARIOS: Scenario[] = [
   { id: "dead_1k", title: "dead-lettered after 3 attempts, 1 KB", eventType: "doomed.created", bytes: KB, upstreamCalls: 3, status: 202 },
 ];
 
+/** Share of successful attempt lines logged in the cost run (the gateway's default is 1). */
+export const SUCCESS_LOG_SAMPLE_RATE = 0.1;
+
 /** Retries 1 s apart (Queues carry whole seconds), and a breaker that never opens during the run. */
 const PATIENT_BREAKER = { failure_threshold: 100_000, recovery_timeout_ms: 30_000, half_open_max_probes: 1 };
 
@@ -36,6 +39,8 @@ export function costConfig(upstreamUrl: string, dedupWindowS: number): Record<st
   return {
     ...base,
     dedup_window_s: dedupWindowS,
+    // The setting for volume (README): 1 in 10 successful attempt lines; failures and ingress lines all.
+    success_log_sample_rate: SUCCESS_LOG_SAMPLE_RATE,
     endpoints: {
       ...base.endpoints,
       flaky: { url: `${upstreamUrl}/flaky`, ...signing },

@@ -47,7 +47,7 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
   }
 
   private store(key: string, value: unknown): void {
-    this.sql.exec("INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)", key, JSON.stringify(value));
+    this.sql.exec("INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", key, JSON.stringify(value));
   }
 
   sync(req: GuardSyncRequest): { view: GuardView; admission: GuardAdmission | null } {

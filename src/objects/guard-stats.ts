@@ -163,7 +163,10 @@ export class GuardStats {
 
   private storeBucket(minute: number, route: string, b: Bucket): void {
     this.sql.exec(
-      "INSERT OR REPLACE INTO minutes (minute, route, delivered, failed, dead, filtered, hist) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      // An upsert rewrites an existing minute's row in place (1 row written; INSERT OR REPLACE wrote 2).
+      `INSERT INTO minutes (minute, route, delivered, failed, dead, filtered, hist) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (minute, route) DO UPDATE SET delivered = excluded.delivered, failed = excluded.failed, dead = excluded.dead,
+       filtered = excluded.filtered, hist = excluded.hist`,
       minute,
       route,
       b.delivered,

@@ -3,31 +3,24 @@
 // Aliases map an accepted signature to its key, so a replay under a fresh key is still a duplicate.
 import { DurableObject } from "cloudflare:workers";
 import type { AliasResult, ClaimRequest, ClaimResult, IdempotencyShardRpc, PeekResult, SettledKey, StoredAnswer } from "../ports/idempotency";
-
-interface Row {
-  body_hash: string;
-  state: string;
-  answer: string | null;
-  lease_until: number;
-  expires_at: number;
-  [key: string]: SqlStorageValue;
-}
+import { KeyTables, LEGACY_TABLE } from "./dedup-key-tables";
 
 /** Rows looked at per purge statement (the oldest by insertion order), and statements per alarm. */
 const PURGE_BATCH = 500;
 const PURGE_BATCHES_PER_ALARM = 20;
-/** The purge alarm never fires more often than this while keys are live (one alarm per shard, not per key). */
+/** The purge alarm never fires more often than this while rows are live (one alarm per shard, not per key). */
 export const PURGE_INTERVAL_MS = 60_000;
 
 /**
- * Storage: `keys` and `aliases` are rowid tables keyed by their text primary key, with no other
- * index: a new key writes its row and its primary-key entry, nothing else. Rows are purged oldest
- * first by rowid (insertion order: a re-claimed expired key is replaced, so it moves to the end);
- * a row whose window is longer than a later row's only delays that later row's purge, never a
- * lookup, which always checks `expires_at`.
+ * Storage: keys in WITHOUT ROWID tables by bucket of window end (objects/dedup-key-tables): a new
+ * key writes one row, and a bucket whose windows have all ended is dropped whole by the alarm,
+ * writing no row per key. `aliases` is a rowid table keyed by its text primary key, purged oldest
+ * first by rowid; a row whose window is longer than a later row's only delays that later row's
+ * purge, never a lookup, which always checks `expires_at`.
  */
 export class IdempotencyShard extends DurableObject<unknown> implements IdempotencyShardRpc {
   private readonly sql: SqlStorage;
+  private readonly keys: KeyTables;
   private readonly waiters = new Map<string, Array<() => void>>();
   /** The armed purge alarm as this instance last saw or set it (undefined: not read yet). */
   private alarmAt: number | null | undefined;
@@ -35,13 +28,11 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS keys (
-      key TEXT PRIMARY KEY, body_hash TEXT NOT NULL, state TEXT NOT NULL, answer TEXT,
-      lease_until INTEGER NOT NULL, expires_at INTEGER NOT NULL)`);
     this.sql.exec("CREATE TABLE IF NOT EXISTS aliases (alias TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)");
     // Earlier versions kept an expiry index per table: one more row written per claim, for the purge only.
     this.sql.exec("DROP INDEX IF EXISTS keys_expires");
     this.sql.exec("DROP INDEX IF EXISTS aliases_expires");
+    this.keys = new KeyTables(this.sql);
   }
 
   async claim(req: ClaimRequest, settled?: readonly SettledKey[]): Promise<ClaimResult> {
@@ -49,33 +40,18 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
     const deadline = Date.now() + req.waitMs;
     for (;;) {
       const now = Date.now();
-      // The common case in one statement: the key is new.
-      const inserted = this.sql
-        .exec(
-          "INSERT INTO keys (key, body_hash, state, answer, lease_until, expires_at) VALUES (?, ?, 'pending', NULL, ?, ?) ON CONFLICT DO NOTHING RETURNING 1 AS n",
-          req.key,
-          req.bodyHash,
-          now + req.leaseMs,
-          now + req.windowMs,
-        )
-        .toArray();
-      if (inserted.length === 1) return this.claimed(now + req.windowMs);
-      const row = this.read(req.key);
-      if (row === undefined || row.expires_at <= now) {
-        // Expired but not purged yet: replaced, so it takes a new rowid at the end of the purge order.
-        this.sql.exec(
-          "INSERT OR REPLACE INTO keys (key, body_hash, state, answer, lease_until, expires_at) VALUES (?, ?, 'pending', NULL, ?, ?)",
-          req.key,
-          req.bodyHash,
-          now + req.leaseMs,
-          now + req.windowMs,
-        );
-        return this.claimed(now + req.windowMs);
+      // A new key (or an expired one not purged yet): one row in its bucket's table.
+      const claimed = this.keys.claim(req.key, req.bodyHash, now + req.leaseMs, now + req.windowMs, req.windowMs, now);
+      if ("created" in claimed) {
+        if (claimed.created !== null) await this.ensureAlarm(claimed.created);
+        return { kind: "new" };
       }
+      const found = claimed.found;
+      const row = found.row;
       if (row.body_hash !== req.bodyHash) return { kind: "conflict" };
       if (row.state === "done" && row.answer !== null) return { kind: "duplicate", answer: JSON.parse(row.answer) as StoredAnswer };
       if (row.lease_until <= now) {
-        this.sql.exec("UPDATE keys SET lease_until = ? WHERE key = ?", now + req.leaseMs, req.key);
+        this.keys.setLease(found, req.key, now + req.leaseMs);
         return { kind: "new" };
       }
       const remaining = Math.min(deadline, row.lease_until) - now;
@@ -106,14 +82,15 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
 
   /** The state of a key without claiming it. */
   peek(key: string): PeekResult {
-    const row = this.read(key);
-    if (row === undefined || row.expires_at <= Date.now()) return { kind: "absent" };
+    const now = Date.now();
+    const row = this.keys.find(key, now)?.row;
+    if (row === undefined) return { kind: "absent" };
     if (row.state === "done" && row.answer !== null) return { kind: "done", answer: JSON.parse(row.answer) as StoredAnswer };
-    return row.lease_until > Date.now() ? { kind: "pending" } : { kind: "absent" };
+    return row.lease_until > now ? { kind: "pending" } : { kind: "absent" };
   }
 
   complete(key: string, answer: StoredAnswer): void {
-    this.sql.exec("UPDATE keys SET state = 'done', answer = ? WHERE key = ?", JSON.stringify(answer), key);
+    this.keys.complete(key, JSON.stringify(answer), Date.now());
     this.wake(key);
   }
 
@@ -123,14 +100,17 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
 
   /** Gives a claimed key back (the first request failed before it had an answer worth keeping). */
   release(key: string): void {
-    this.sql.exec("DELETE FROM keys WHERE key = ? AND state = 'pending'", key);
+    this.keys.release(key, Date.now());
     this.wake(key);
   }
 
+  /** Drops the key tables whose bucket has ended, purges expired aliases (and keys of earlier versions). */
   override async alarm(): Promise<void> {
     const now = Date.now();
+    let next = this.keys.dropEnded(now);
+    const tables = this.keys.hasLegacy() ? [LEGACY_TABLE, "aliases"] : ["aliases"];
     let full = false;
-    for (const table of ["keys", "aliases"] as const) {
+    for (const table of tables) {
       for (let i = 0; i < PURGE_BATCHES_PER_ALARM; i++) {
         // The oldest rows by insertion order; those past their window go.
         const deleted = this.sql
@@ -139,24 +119,12 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
         if (deleted < PURGE_BATCH) break;
         if (i === PURGE_BATCHES_PER_ALARM - 1) full = true;
       }
+      const oldest = this.sql.exec<{ next: number | null }>(`SELECT MIN(expires_at) AS next FROM (SELECT expires_at FROM ${table} ORDER BY rowid LIMIT ${PURGE_BATCH})`).one().next;
+      if (oldest === null && table === LEGACY_TABLE) this.keys.dropLegacy();
+      if (oldest !== null) next = next === null ? oldest : Math.min(next, oldest);
     }
-    const next = this.sql
-      .exec<{ next: number | null }>(
-        `SELECT MIN(expires_at) AS next FROM (SELECT expires_at FROM (SELECT expires_at FROM keys ORDER BY rowid LIMIT ${PURGE_BATCH})
-         UNION ALL SELECT expires_at FROM (SELECT expires_at FROM aliases ORDER BY rowid LIMIT ${PURGE_BATCH}))`,
-      )
-      .one().next;
     this.alarmAt = null;
     if (next !== null) await this.armAlarm(full ? now + 1000 : Math.max(next, now + PURGE_INTERVAL_MS));
-  }
-
-  private async claimed(expiresAt: number): Promise<ClaimResult> {
-    await this.ensureAlarm(expiresAt);
-    return { kind: "new" };
-  }
-
-  private read(key: string): Row | undefined {
-    return this.sql.exec<Row>("SELECT body_hash, state, answer, lease_until, expires_at FROM keys WHERE key = ?", key).toArray()[0];
   }
 
   /** A purge alarm at or before `at`, or any armed one: it re-arms itself while rows are left. */

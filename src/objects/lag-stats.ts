@@ -1,6 +1,6 @@
 // Delivery lag per route inside the EndpointGuard object (docs/contract.md §7, `consumer_lag`): a
 // per-minute histogram of now − accepted_at at attempt start, plus the exact maximum, from the
-// batched call reports. One row written per (minute, route) per batch, like the delivery stats.
+// batched call reports. One row written per (minute, route) per batch (an upsert), like the delivery stats.
 import type { CallReport } from "../core/endpoint-report";
 import { emptyHistogram, LAG_BOUNDS_MS, merge, percentile, record } from "../core/latency";
 
@@ -32,7 +32,13 @@ export class LagStats {
     for (const g of grouped.values()) {
       const row = this.sql.exec<{ hist: string; max: number }>("SELECT hist, max FROM lag_minutes WHERE minute = ? AND route = ?", g.minute, g.route).toArray()[0];
       if (row !== undefined) merge(g.hist, JSON.parse(row.hist) as number[]);
-      this.sql.exec("INSERT OR REPLACE INTO lag_minutes (minute, route, hist, max) VALUES (?, ?, ?, ?)", g.minute, g.route, JSON.stringify(g.hist), Math.max(g.max, row?.max ?? 0));
+      this.sql.exec(
+        "INSERT INTO lag_minutes (minute, route, hist, max) VALUES (?, ?, ?, ?) ON CONFLICT (minute, route) DO UPDATE SET hist = excluded.hist, max = excluded.max",
+        g.minute,
+        g.route,
+        JSON.stringify(g.hist),
+        Math.max(g.max, row?.max ?? 0),
+      );
     }
     if (grouped.size > 0) this.sql.exec("DELETE FROM lag_minutes WHERE minute < ?", now - KEEP_MS);
   }

@@ -1,6 +1,6 @@
 // The attempt log and event lookup (docs/contract.md §7) in the Workers runtime: every attempt with
 // the first KiB of the answer (UTF-8 or base64), the newest 500+ paged by cursor, the cost in rows
-// written per attempt, and GET /admin/events/{id} for delivered, dead-lettered and unknown ids.
+// written per batch, and GET /admin/events/{id} for delivered, dead-lettered and unknown ids.
 import { describe, expect, it } from "vitest";
 import { runInDurableObject } from "cloudflare:test";
 import type { CallReport } from "../../src/core/endpoint-report";
@@ -95,22 +95,48 @@ describe("attempt log", () => {
       seen.push(...page.items.map((a) => a.message_id));
       cursor = page.next_cursor;
     } while (cursor !== null);
-    expect(seen.length).toBe(ATTEMPTS_KEPT);
-    expect(seen.length).toBeGreaterThanOrEqual(500);
-    const expected = Array.from({ length: ATTEMPTS_KEPT }, (_, i) => `msg_${String(total - 1 - i).padStart(6, "0")}`);
+    // Whole batches are evicted: the log holds ATTEMPTS_KEPT attempts and less than one batch more.
+    expect(seen.length).toBeGreaterThanOrEqual(ATTEMPTS_KEPT);
+    expect(seen.length).toBeLessThan(ATTEMPTS_KEPT + 100);
+    const expected = Array.from({ length: seen.length }, (_, i) => `msg_${String(total - 1 - i).padStart(6, "0")}`);
     expect(seen).toEqual(expected);
     await expectProblem(await admin(g.env, "GET", `/endpoints/${g.name}/attempts?cursor=abc`), 400, "invalid-input");
   });
 
-  it("costs two rows written per attempt once the ring is full (one insert, one eviction)", async () => {
+  it("costs one row per appended batch, and one more once the log is full (the oldest batch evicted)", async () => {
     const g = lifecycleGateway();
     const stub = testEnv.ENDPOINT_GUARD.get(testEnv.ENDPOINT_GUARD.idFromName(g.name));
     const written = await runInDurableObject(stub, (_instance: EndpointGuard, state) => {
       const log = new AttemptLog(state.storage.sql);
-      log.append(Array.from({ length: ATTEMPTS_KEPT }, (_, i) => report(i)));
-      return log.append(Array.from({ length: 100 }, (_, i) => report(ATTEMPTS_KEPT + i)));
+      const filling: number[] = [];
+      for (let b = 0; b < ATTEMPTS_KEPT / 10; b++) filling.push(log.append(Array.from({ length: 10 }, (_, i) => report(b * 10 + i))));
+      const full = log.append(Array.from({ length: 10 }, (_, i) => report(ATTEMPTS_KEPT + i)));
+      return { filling: new Set(filling), full, kept: log.page(2000, null).items.length };
     });
-    expect(written).toBe(200);
+    expect(written).toEqual({ filling: new Set([1]), full: 2, kept: ATTEMPTS_KEPT });
+  });
+
+  it("still lists attempts of the one-row-per-attempt table of earlier versions, after the new ones", async () => {
+    const g = lifecycleGateway();
+    const stub = testEnv.ENDPOINT_GUARD.get(testEnv.ENDPOINT_GUARD.idFromName(g.name));
+    const seen = await runInDurableObject(stub, (_instance: EndpointGuard, state) => {
+      const sql = state.storage.sql;
+      sql.exec(`CREATE TABLE IF NOT EXISTS attempts (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, message_id TEXT NOT NULL, source TEXT NOT NULL,
+        event_type TEXT NOT NULL, route TEXT NOT NULL, attempt INTEGER NOT NULL, mode TEXT NOT NULL, status INTEGER, outcome TEXT NOT NULL,
+        latency_ms INTEGER NOT NULL, error TEXT, excerpt TEXT, encoding TEXT, lag_ms INTEGER NOT NULL)`);
+      for (let i = 0; i < 3; i++)
+        sql.exec(
+          "INSERT INTO attempts (seq, at, message_id, source, event_type, route, attempt, mode, status, outcome, latency_ms, lag_ms) VALUES (?, 1, ?, 'acme', 'user.created', 'user.*', 1, 'async', 200, 'delivered', 5, 0)",
+          9000 + i,
+          `old_${i}`,
+        );
+      const log = new AttemptLog(sql);
+      log.append([report(1), report(2)]);
+      const first = log.page(3, null);
+      const second = log.page(3, first.next);
+      return { first: first.items.map((e) => e.messageId), second: second.items.map((e) => e.messageId), next: second.next, old: log.ofMessage("old_1").length };
+    });
+    expect(seen).toEqual({ first: ["msg_000002", "msg_000001", "old_2"], second: ["old_1", "old_0"], next: null, old: 1 });
   });
 });
 

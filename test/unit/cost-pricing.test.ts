@@ -2,7 +2,7 @@
 // price cites a Cloudflare page and the date it was read; quantities × prices give $ per million events.
 import { describe, expect, it } from "vitest";
 import pricesJson from "../../bench/prices.json";
-import { derive } from "../../bench/cost/counts";
+import { derive, observabilityOf } from "../../bench/cost/counts";
 import { costPerMillion, METERS, pricesOn, type Meter, type Price, type PriceTable } from "../../bench/cost/pricing";
 
 const table = pricesJson as unknown as PriceTable;
@@ -104,7 +104,7 @@ describe("derive", () => {
       "logs.lines": 20,
       "logs.bytes": 4000,
     };
-    const { perEvent, ops } = derive(raw, 10, 20, table);
+    const { perEvent, ops } = derive(raw, 10, 20, table, { invocationLogs: true, logsSampling: 1, tracesSampling: 0.1 });
     expect(ops.workerRequests).toBeCloseTo(1.1, 10);
     expect(ops.queueInvocations).toBeCloseTo(0.1, 10);
     expect(perEvent["workers.cpu_ms"]).toBe(2);
@@ -120,5 +120,31 @@ describe("derive", () => {
     const bytes = 3.1 * 1500 + 400 + 2 * 400 + spans * 500;
     expect(perEvent["observability.ingest_gb"]).toBeCloseTo(bytes / 1e9, 15);
     expect(perEvent["observability.storage_gb_month"]).toBeCloseTo(((bytes / 1e9) * 7) / 30, 15);
+  });
+
+  it("counts no execution logs with invocation logs off, and samples logs and spans as wrangler.toml says", () => {
+    const raw = { "worker.requests.fetch": 10, "do.requests.IdempotencyShard.claim": 10, "logs.lines": 10, "logs.bytes": 1000 };
+    const off = derive(raw, 10, 0, table, { invocationLogs: false, logsSampling: 1, tracesSampling: 0 });
+    expect(off.ops.executionLogs).toBe(0);
+    expect(off.perEvent["logs.events"]).toBe(1);
+    const sampled = derive(raw, 10, 0, table, { invocationLogs: true, logsSampling: 0.5, tracesSampling: 0.01 });
+    expect(sampled.ops.executionLogs).toBe(1);
+    expect(sampled.ops.consoleLines).toBe(0.5);
+    expect(sampled.ops.traceSpans).toBeCloseTo(0.02, 10);
+  });
+});
+
+describe("observabilityOf", () => {
+  it("reads wrangler's observability block with Cloudflare's defaults", () => {
+    expect(observabilityOf(undefined)).toEqual({ invocationLogs: true, logsSampling: 0, tracesSampling: 0 });
+    expect(observabilityOf({ enabled: true, head_sampling_rate: 0.5 })).toEqual({ invocationLogs: true, logsSampling: 0.5, tracesSampling: 0 });
+    expect(observabilityOf({ enabled: true, logs: { enabled: true, invocation_logs: false, head_sampling_rate: 1 }, traces: { enabled: true, head_sampling_rate: 0.01 } })).toEqual(
+      {
+        invocationLogs: false,
+        logsSampling: 1,
+        tracesSampling: 0.01,
+      },
+    );
+    expect(observabilityOf({ enabled: true, logs: { enabled: false } })).toEqual({ invocationLogs: true, logsSampling: 0, tracesSampling: 0 });
   });
 });

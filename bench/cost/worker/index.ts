@@ -1,11 +1,14 @@
 // `npm run cost` only, never deployed: the gateway's own Worker (fetch, queue) and Durable Object
 // classes with every billable binding, SQL cursor and console line counted (bench/cost/worker/*).
-// GET /__cost answers the counts so far (?reset=1 starts a new window); every other path is the gateway.
+// GET /__cost answers the counts so far (?reset=1 starts a new window); POST /__cost/warm-dedup claims
+// one key in every dedup shard (steady state: each shard's bucket table exists and its purge alarm is
+// armed, as at any real volume); every other path is the gateway.
 import gateway, { EndpointGuard as Guard, IdempotencyShard as Shard, OrderedStream as Stream, SourceRateLimiter as Limiter } from "../../../src/index";
 import type { Env } from "../../../src/env";
 import { countingEnv, queueChunks } from "./bindings";
 import { counted } from "./objects";
 import { add, approxBytes, snapshot } from "./tally";
+import { DEFAULT_DEDUP_SHARDS, dedupShardName } from "../../../src/core/dedup-shards";
 
 // Workers Logs: every console call is one log event; its bytes matter under per-GB pricing.
 for (const level of ["log", "info", "warn", "error", "debug"] as const) {
@@ -72,6 +75,15 @@ export default {
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
     if (url.pathname === "/__cost") return Response.json(snapshot(url.searchParams.get("reset") === "1"));
+    if (url.pathname === "/__cost/warm-dedup") {
+      const windowMs = Number(url.searchParams.get("window_ms") ?? 86_400_000);
+      await Promise.all(
+        Array.from({ length: DEFAULT_DEDUP_SHARDS }, (_, i) =>
+          env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(dedupShardName(i))).claim({ key: `__warm-${i}`, bodyHash: "warm", windowMs, leaseMs: 0, waitMs: 0 }),
+        ),
+      );
+      return Response.json({ warmed: DEFAULT_DEDUP_SHARDS });
+    }
     add("worker.requests.fetch");
     return gateway.fetch(request, countingEnv(env), ctx);
   },
