@@ -39,9 +39,13 @@ export function take(state: BucketState, cfg: BucketConfig, now: number, want: n
   return { granted: 0, state: next, retryAfterMs: Math.ceil((1 - current.tokens) / rate) };
 }
 
-/** Tokens an isolate takes per lease: 1 for small limits (exact), up to 1/50 of the limit, at most 100. */
+/**
+ * The most tokens one lease holds: 1 for limits under 100 a period (exact), else 1/50 of the limit.
+ * (With 1 s leases it was also capped at 100; leases now last ~8 s of the isolate's demand and come
+ * back unspent, so that cap only made busy isolates ask more often.)
+ */
 export function leaseSize(cfg: BucketConfig): number {
-  return Math.max(1, Math.min(100, Math.floor(cfg.requests / 50)));
+  return Math.max(1, Math.floor(cfg.requests / 50));
 }
 
 /** Gives back the unspent tokens of an ended lease (never above the bucket's size). */

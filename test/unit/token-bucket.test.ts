@@ -35,10 +35,10 @@ describe("token bucket", () => {
     expect(refill(state, cfg, 5_000)).toEqual(state);
   });
 
-  it("leases one token for small limits, and at most 100", () => {
+  it("leases one token for small limits, and at most 1/50 of the limit", () => {
     expect(leaseSize({ requests: 5, periodS: 60 })).toBe(1);
     expect(leaseSize({ requests: 1000, periodS: 60 })).toBe(20);
-    expect(leaseSize({ requests: 1_000_000, periodS: 1 })).toBe(100);
+    expect(leaseSize({ requests: 1_000_000, periodS: 1 })).toBe(20_000);
   });
 });
 
@@ -54,11 +54,12 @@ describe("leases sized by the isolate's own demand", () => {
   it("asks for one token first, then about 8 s of the demand (jittered 0.5-1.5×), within leaseSize", () => {
     expect(planLease(hot, 0, 0.5)).toEqual({ want: 1, lastsMs: 1_000, ttlMs: 1_000 });
     expect(planLease(hot, 12.5, 0.5)).toEqual({ want: 100, lastsMs: 8_000, ttlMs: 16_000 });
+    expect(planLease(hot, 100, 0.5)).toEqual({ want: 800, lastsMs: 8_000, ttlMs: 16_000 });
     expect(planLease(hot, 5, 0)).toEqual({ want: 20, lastsMs: 4_000, ttlMs: 8_000 });
     // A slow isolate: one token that may wait up to 20 s for its request, then goes back.
     expect(planLease(hot, 0.01, 0.5)).toEqual({ want: 1, lastsMs: 20_000, ttlMs: 20_000 });
-    // A busy one is capped at leaseSize (1/50 of the limit, at most 100): its lease lasts less.
-    expect(planLease(hot, 1_000, 0.5).want).toBe(100);
+    // A busy one is capped at leaseSize (1/50 of the limit): its lease lasts less.
+    expect(planLease(hot, 10_000, 0.5)).toEqual({ want: 30_000, lastsMs: 3_000, ttlMs: 6_000 });
     expect(planLease(cfg, 1_000, 0.5).want).toBe(1);
   });
 
