@@ -105,15 +105,17 @@ export function endpointGuard(
     }
   }
 
-  async function refresh(endpoint: Endpoint, e: Entry, leaseMs: number): Promise<void> {
+  /** Refreshes a stale view; false when the cached one was kept (fresh, or a refresh on its way). */
+  async function refresh(endpoint: Endpoint, e: Entry, leaseMs: number): Promise<boolean> {
     const now = clock.now();
-    if (e.view !== null && (now - e.fetchedAt < e.freshForMs || e.refreshing)) return;
+    if (e.view !== null && (now - e.fetchedAt < e.freshForMs || e.refreshing)) return false;
     e.refreshing = true;
     try {
       await exchange(endpoint, e, now, false, leaseMs);
     } finally {
       e.refreshing = false;
     }
+    return true;
   }
 
   function lease(endpoint: Endpoint, e: Entry, route: string, mode: "sync" | "async", probeId: string | undefined): GuardLease {
@@ -153,9 +155,10 @@ export function endpointGuard(
           }
           return;
         }
+        const before = e.view?.breaker ?? null;
         if (e.view !== null) e.view = { ...e.view, breaker: afterReport(e.view.breaker, report, endpoint.breaker) };
         e.pending.push(report);
-        const atOnce = verdict === "failure" && failureReportAtOnce({ local: e.view?.breaker ?? null, urgentInFlight: e.urgent, intervalMs: intervalOf(e), draw: e.reportDraw });
+        const atOnce = verdict === "failure" && failureReportAtOnce({ local: before, urgentInFlight: e.urgent, intervalMs: intervalOf(e), draw: e.reportDraw });
         if (atOnce || e.pending.length >= MAX_PENDING) {
           await urgentExchange(endpoint, e, now);
         } else if (!e.trailing && background !== undefined) {
@@ -178,10 +181,7 @@ export function endpointGuard(
       };
       // A half-open view asks the object without refreshing first: the ask brings a fresh view too.
       let decided = e.view === null ? null : decide();
-      if (decided?.kind !== "ask_object") {
-        await refresh(endpoint, e, timeoutMs + 5_000);
-        decided = decide();
-      }
+      if (decided?.kind !== "ask_object" && ((await refresh(endpoint, e, timeoutMs + 5_000)) || decided === null)) decided = decide();
       const now = clock.now();
       switch (decided.kind) {
         case "go":

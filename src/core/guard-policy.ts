@@ -110,9 +110,10 @@ export function backpressure(args: {
 
 /**
  * Whether a failed call's report goes to the object at once or rides on the isolate's next
- * exchange (within one interval). At once only while the isolate's own view (`local`, after the
- * report) is still closed, no other failure report of its own is on its way, and it is one of the
- * isolates reporting at once this interval (core/guard-fanin reportsAtOnce: all of them up to 400).
+ * exchange (within one interval). At once only while the isolate's own view (`local`, as the call
+ * ended, before this report) is still closed — the failure that opens it goes, the ones after it
+ * ride — no other failure report of its own is on its way, and it is one of the isolates reporting
+ * at once this interval (core/guard-fanin reportsAtOnce: all of them up to 400, ~100 a second beyond).
  * Callers stop within `failure_threshold` failures either way: the local view trips by itself.
  */
 export function failureReportAtOnce(args: { local: BreakerState | null; urgentInFlight: boolean; intervalMs: number; draw: number }): boolean {
