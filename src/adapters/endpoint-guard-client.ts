@@ -92,8 +92,8 @@ export function endpointGuard(
 
   /**
    * A failure goes to the object at once (core/guard-policy failureReportAtOnce: while the isolate's
-   * own view is closed, from ~400 isolates a second), so the object trips within the first second
-   * and the answer teaches this isolate an open breaker. One such report per endpoint is on its way
+   * own view was closed, from every isolate up to 400 and ~100 a second beyond), so the object trips
+   * within the first second and the answer teaches this isolate an open breaker. One such report per endpoint is on its way
    * at a time; other failures ride with the next exchange (the local view trips by itself).
    */
   async function urgentExchange(endpoint: Endpoint, e: Entry, now: number): Promise<void> {

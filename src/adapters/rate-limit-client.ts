@@ -30,13 +30,15 @@ export function rateLimiter(namespace: DurableObjectNamespace<SourceRateLimiterR
   async function ask(source: string, lease: Lease, cfg: Parameters<RateLimiter["take"]>[1], now: number): Promise<boolean> {
     const plan = planLease(cfg, observedDemand(lease.seen, lease.askedAt, now), random());
     const returned = lease.tokens >= 1 ? Math.floor(lease.tokens) : 0;
+    // Requests that arrive while the ask is on its way count towards the next lease.
+    const counted = lease.seen;
     try {
       const answer = await namespace.get(namespace.idFromName(source)).lease(plan.want, cfg, returned);
       Object.assign(lease, {
         tokens: answer.granted,
         expiresAt: now + plan.ttlMs,
         askedAt: now,
-        seen: 0,
+        seen: lease.seen - counted,
         askAfter: nextAskAt(plan, answer.granted, answer.retryAfterMs, now),
         retryAt: answer.granted === 0 ? now + answer.retryAfterMs : 0,
       });
@@ -57,15 +59,18 @@ export function rateLimiter(namespace: DurableObjectNamespace<SourceRateLimiterR
         leases.set(key, lease);
       }
       lease.seen += 1;
-      if (lease.asking !== null) {
-        if (!(await lease.asking)) return { ok: true };
-      } else if ((lease.tokens < 1 || lease.expiresAt <= now) && lease.askAfter <= now) {
+      for (;;) {
+        if (lease.tokens >= 1 && lease.expiresAt > now) break;
+        // Requests that arrive during an ask wait for it, then spend, ask again, or are refused.
+        if (lease.asking !== null) {
+          if (!(await lease.asking)) return { ok: true };
+          continue;
+        }
+        if (lease.askAfter > now) return refused(lease, now);
         const current = lease;
         current.asking = ask(source, current, cfg, now);
-        const reached = await current.asking.finally(() => (current.asking = null));
-        if (!reached) return { ok: true };
+        if (!(await current.asking.finally(() => (current.asking = null)))) return { ok: true };
       }
-      if (lease.tokens < 1 || lease.expiresAt <= now) return refused(lease, now);
       lease.tokens -= 1;
       return { ok: true };
     },

@@ -73,4 +73,14 @@ describe("per-source rate limit under many isolates", () => {
     // …and never more than the bucket allows over the whole run: its size plus the refill.
     expect(admitted.length).toBeLessThanOrEqual(LIMIT.requests + (RATE * END) / 1_000);
   });
+
+  it("admits every request of a burst that arrives together at a cold isolate while the bucket holds tokens", async () => {
+    const now = 1_700_000_000_000;
+    const object = standInLimiter(() => now);
+    const limiter = rateLimiter(object.namespace, () => 0.5, new Map());
+    const answers = await Promise.all(Array.from({ length: 50 }, () => limiter.take("hot", LIMIT, now)));
+    expect(answers.every((a) => a.ok)).toBe(true);
+    // One ask for the first token, then leases sized by the burst: a few calls, not one per request.
+    expect(object.calls.length).toBeLessThanOrEqual(3);
+  });
 });
