@@ -56,7 +56,7 @@ export function buildPorts(env: Env, background: Background, runtime: Runtime, o
     ordering: orderingClient(env.ORDERING),
     http: httpSender(() => runtime.now()),
     metrics: analyticsMetrics(env.METRICS, { rate: metricsSampleRate(env), random: () => runtime.random() }),
-    rateLimiter: rateLimiter(env.RATE_LIMITER),
+    rateLimiter: rateLimiter(env.RATE_LIMITER, () => runtime.random()),
     adminRateLimit: adminRateLimit(env.ADMIN_RATE_LIMIT),
     audit: d1AuditStore(env.DB),
     jwks: fetchJwks(),

@@ -1,9 +1,9 @@
 // The isolate's side of each endpoint's EndpointGuard object: its view cached for one interval (1 s,
 // stretched by the object up to 10 s when many isolates call it: core/guard-fanin), outcomes batched
-// (by a timer, or at the end of a queue batch). A failure goes at once (one at a time per endpoint),
-// half-open probes too. Admission and backpressure rules: core/guard-policy.
+// (by a timer, or at the end of a queue batch). Which failures go at once and when a half-open view
+// may ask for a probe (once an interval per isolate): core/guard-policy, as are admission and backpressure.
 import type { Endpoint } from "../config/load";
-import { admission, afterReport, backpressure } from "../core/guard-policy";
+import { admission, afterReport, backpressure, failureReportAtOnce } from "../core/guard-policy";
 import { breakerVerdict, type CallReport } from "../core/endpoint-report";
 import type { EndpointGuardPort, EndpointGuardRpc, GuardDecision, GuardLease } from "../ports/guard";
 import type { Background, Runtime } from "../runtime";
@@ -55,6 +55,7 @@ export function endpointGuard(
       e.view = answer.view;
       e.fetchedAt = now;
       e.freshForMs = jitteredInterval(intervalOf(e), clock.random());
+      e.reportDraw = clock.random();
       return answer.admission;
     } catch (error) {
       e.pending.unshift(...reports.slice(-MAX_PENDING));
@@ -90,9 +91,10 @@ export function endpointGuard(
   }
 
   /**
-   * A failure goes to the object at once, so a trip is not delayed by the interval, and the answer
-   * teaches this isolate an open breaker at its first failed call. One such report per endpoint is on
-   * its way at a time; failures meanwhile ride with the next one (or the next flush).
+   * A failure goes to the object at once (core/guard-policy failureReportAtOnce: while the isolate's
+   * own view was closed, from every isolate up to 400 and ~100 a second beyond), so the object trips
+   * within the first second and the answer teaches this isolate an open breaker. One such report per endpoint is on its way
+   * at a time; other failures ride with the next exchange (the local view trips by itself).
    */
   async function urgentExchange(endpoint: Endpoint, e: Entry, now: number): Promise<void> {
     e.urgent = true;
@@ -103,15 +105,17 @@ export function endpointGuard(
     }
   }
 
-  async function refresh(endpoint: Endpoint, e: Entry, leaseMs: number): Promise<void> {
+  /** Refreshes a stale view; false when the cached one was kept (fresh, or a refresh on its way). */
+  async function refresh(endpoint: Endpoint, e: Entry, leaseMs: number): Promise<boolean> {
     const now = clock.now();
-    if (e.view !== null && (now - e.fetchedAt < e.freshForMs || e.refreshing)) return;
+    if (e.view !== null && (now - e.fetchedAt < e.freshForMs || e.refreshing)) return false;
     e.refreshing = true;
     try {
       await exchange(endpoint, e, now, false, leaseMs);
     } finally {
       e.refreshing = false;
     }
+    return true;
   }
 
   function lease(endpoint: Endpoint, e: Entry, route: string, mode: "sync" | "async", probeId: string | undefined): GuardLease {
@@ -151,9 +155,11 @@ export function endpointGuard(
           }
           return;
         }
+        const before = e.view?.breaker ?? null;
         if (e.view !== null) e.view = { ...e.view, breaker: afterReport(e.view.breaker, report, endpoint.breaker) };
         e.pending.push(report);
-        if ((verdict === "failure" && !e.urgent) || e.pending.length >= MAX_PENDING) {
+        const atOnce = verdict === "failure" && failureReportAtOnce({ local: before, urgentInFlight: e.urgent, intervalMs: intervalOf(e), draw: e.reportDraw });
+        if (atOnce || e.pending.length >= MAX_PENDING) {
           await urgentExchange(endpoint, e, now);
         } else if (!e.trailing && background !== undefined) {
           e.trailing = true;
@@ -167,15 +173,23 @@ export function endpointGuard(
     async admit(endpoint, route, mode, timeoutMs): Promise<GuardDecision> {
       const e = entryOf(endpoint.name);
       e.endpoint = endpoint;
-      await refresh(endpoint, e, timeoutMs + 5_000);
+      const decide = () => {
+        const now = clock.now();
+        const viewStale = now - e.fetchedAt >= e.freshForMs && !e.refreshing;
+        const halfOpen = { lastAskAt: e.lastAskAt, intervalMs: intervalOf(e), viewStale };
+        return admission({ view: e.view, now, cfg: endpoint.breaker, localInflight: e.inflight, mode, maxConcurrency: endpoint.max_concurrency, halfOpen });
+      };
+      // A half-open view asks the object without refreshing first: the ask brings a fresh view too.
+      let decided = e.view === null ? null : decide();
+      if (decided?.kind !== "ask_object" && ((await refresh(endpoint, e, timeoutMs + 5_000)) || decided === null)) decided = decide();
       const now = clock.now();
-      const decided = admission({ view: e.view, now, cfg: endpoint.breaker, localInflight: e.inflight, mode, maxConcurrency: endpoint.max_concurrency });
       switch (decided.kind) {
         case "go":
           return { kind: "go", lease: lease(endpoint, e, route, mode, undefined) };
         case "reject":
           return decided;
         case "ask_object": {
+          e.lastAskAt = now;
           const granted = await exchange(endpoint, e, now, true, timeoutMs + 5_000);
           if (granted === null || granted.kind === "reject") return { kind: "reject", reason: "circuit_open", retryInMs: granted?.retryInMs ?? 1_000 };
           if (granted.kind === "probe" && granted.probeId !== undefined) return { kind: "go", lease: lease(endpoint, e, route, mode, granted.probeId) };

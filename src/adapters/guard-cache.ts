@@ -24,6 +24,10 @@ export interface Entry {
   urgent: boolean;
   /** The endpoint as last seen, so a flush at the end of a batch knows its breaker settings. */
   endpoint: Endpoint | null;
+  /** When this isolate last asked a half-open object for a probe (core/guard-policy HalfOpenGate). */
+  lastAskAt: number | null;
+  /** Drawn at each exchange: whether this isolate's failures go at once until the next (core/guard-fanin reportsAtOnce). */
+  reportDraw: number;
 }
 
 export interface GuardCache {
@@ -59,6 +63,8 @@ export function entryOf(cache: GuardCache, name: string): Entry {
       refreshing: false,
       urgent: false,
       endpoint: null,
+      lastAskAt: null,
+      reportDraw: 0,
     };
     cache.entries.set(name, e);
   }

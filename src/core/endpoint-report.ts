@@ -31,3 +31,13 @@ export function breakerEvent(verdict: CallReport["breaker"]): BreakerEvent | und
   if (verdict === "failure") return { kind: "failure" };
   return undefined;
 }
+
+/**
+ * The breaker event of one report as the guard object applies it, given the time of the latest
+ * failure it counted: a success from before that failure comes late (isolates send outcomes on
+ * their interval) and must not reset the consecutive count other isolates' failures are building.
+ */
+export function arrivingEvent(report: CallReport, lastFailureAt: number): BreakerEvent | undefined {
+  const event = breakerEvent(report.breaker);
+  return event?.kind === "success" && report.at < lastFailureAt ? undefined : event;
+}

@@ -28,6 +28,25 @@ export function jitteredInterval(intervalMs: number, random: number): number {
   return Math.max(MIN_FLUSH_INTERVAL_MS, Math.round(intervalMs * (0.5 + random)));
 }
 
+/** Isolates a second that send a failure at once when the object spaces its callers (interval > 1 s). */
+export const GUARD_AT_ONCE_PER_S = 100;
+
+/**
+ * The share of isolates that send a failure to the object at once rather than on their next
+ * exchange: all of them at a 1 s interval (≤ 400 isolates), else about 100 of the
+ * `400 × interval` isolates the interval stands for, so an outage's onset, when every caller fails
+ * in the same second, adds ~100 calls to the object's ~400 however many isolates fail together.
+ */
+export function atOnceShare(intervalMs: number): number {
+  if (intervalMs <= MIN_FLUSH_INTERVAL_MS) return 1;
+  return Math.min(1, (GUARD_AT_ONCE_PER_S * 1_000) / (GUARD_TARGET_CALLS_PER_S * intervalMs));
+}
+
+/** Whether an isolate that drew `draw` (in [0, 1), fresh at each exchange) is one of them. */
+export function reportsAtOnce(intervalMs: number, draw: number): boolean {
+  return draw < atOnceShare(intervalMs);
+}
+
 /** Calls per second the object takes from `activeIsolates` isolates at the interval they are given. */
 export function guardCallsPerS(activeIsolates: number): number {
   return (activeIsolates * 1_000) / guardFlushIntervalMs(activeIsolates);

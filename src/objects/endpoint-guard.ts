@@ -4,7 +4,7 @@
 // live in their own files. Each isolate calls it once per interval (1-10 s), not once a call.
 import { DurableObject } from "cloudflare:workers";
 import { admit, initialBreaker, publicState, tick, transition, type BreakerConfig, type BreakerState } from "../core/breaker";
-import { breakerEvent, type CallReport } from "../core/endpoint-report";
+import { arrivingEvent, breakerEvent, type CallReport } from "../core/endpoint-report";
 import { ACTIVE, NO_FAILURES, observe, pause, publicLifecycle, quarantine, resume, type FailureTrack, type Lifecycle, type QuarantineConfig } from "../core/lifecycle";
 import { IsolateTable } from "../core/guard-fanin";
 import type { AttemptLogEntry, AttemptPage, EndpointGuardRpc, GuardAdmission, GuardSnapshot, GuardSyncRequest, GuardView, LifecycleEvent } from "../ports/guard";
@@ -23,6 +23,8 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
   private readonly lag: LagStats;
   private readonly stats: GuardStats;
   private readonly isolates = new IsolateTable();
+  /** The latest failure applied to the breaker (core/endpoint-report arrivingEvent); in memory only. */
+  private lastFailureAt = 0;
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
@@ -55,7 +57,8 @@ export class EndpointGuard extends DurableObject<unknown> implements EndpointGua
     this.isolates.seen(req.isolate, req.inflight, now);
     let state = this.expireProbes(this.breaker, now, req.cfg);
     for (const report of req.reports) {
-      const event = breakerEvent(report.breaker);
+      const event = arrivingEvent(report, this.lastFailureAt);
+      if (event?.kind === "failure") this.lastFailureAt = Math.max(this.lastFailureAt, report.at);
       const wasOpen = state.kind === "open";
       if (event !== undefined) state = transition(state, event, report.at, req.cfg);
       this.observe(report, !wasOpen && isOpen(state), req.quarantine);

@@ -1,14 +1,14 @@
-// Durable Object, one per rate-limited source: the authoritative token bucket. Isolates lease a
-// few tokens at a time (core/token-bucket leaseSize), so a source costs ~1 call per lease, not per request.
+// Durable Object, one per rate-limited source: the authoritative token bucket. Isolates lease
+// tokens for ~8 s of their own demand and give back what they did not spend (core/token-bucket).
 import { DurableObject } from "cloudflare:workers";
-import { fullBucket, take, type BucketConfig, type BucketState } from "../core/token-bucket";
+import { fullBucket, grantLease, type BucketConfig, type BucketState } from "../core/token-bucket";
 import type { LeaseAnswer, SourceRateLimiterRpc } from "../ports/rate-limit";
 
 export class SourceRateLimiter extends DurableObject<unknown> implements SourceRateLimiterRpc {
   private bucket: BucketState | undefined;
   private configKey = "";
 
-  lease(want: number, cfg: BucketConfig): LeaseAnswer {
+  lease(want: number, cfg: BucketConfig, returned = 0): LeaseAnswer {
     const now = Date.now();
     const key = `${cfg.requests}/${cfg.periodS}`;
     if (this.bucket === undefined || key !== this.configKey) {
@@ -16,7 +16,7 @@ export class SourceRateLimiter extends DurableObject<unknown> implements SourceR
       this.bucket = fullBucket(cfg, now);
       this.configKey = key;
     }
-    const result = take(this.bucket, cfg, now, Math.max(1, Math.floor(want)));
+    const result = grantLease(this.bucket, cfg, now, want, returned);
     this.bucket = result.state;
     return { granted: result.granted, retryAfterMs: result.retryAfterMs };
   }

@@ -9,7 +9,8 @@ export interface LeaseAnswer {
 }
 
 export interface SourceRateLimiterRpc extends Rpc.DurableObjectBranded {
-  lease(want: number, cfg: BucketConfig): LeaseAnswer;
+  /** Up to `want` tokens, after taking back `returned` unspent ones of the caller's ended lease. */
+  lease(want: number, cfg: BucketConfig, returned?: number): LeaseAnswer;
 }
 
 export interface RateLimiter {

@@ -29,8 +29,9 @@ function settingsTable(list: readonly Settings[]): string[] {
     `| guard exchanges | ${list.map(g).join(" | ")} |`,
     `| dead-letter rows per D1 round trip | ${list.map((s) => s.deadLetterRowsPerCall).join(" | ")} |`,
     `| consumer max_batch_size × max_concurrency | ${list.map((s) => `${s.consumer.batchSize} × ${s.consumer.concurrency}`).join(" | ")} |`,
-    `| half-open breaker: asks to the object | ${list.map((s) => (s.halfOpenAsk === "per-call" ? "every waiting delivery" : "one per isolate per guard interval")).join(" | ")} |`,
-    `| failure reports | ${list.map((s) => (s.failureReports === "each-at-once" ? "each at once" : "on the guard interval (local view trips alone)")).join(" | ")} |`,
+    `| half-open breaker: asks to the object | ${list.map((s) => (s.halfOpenAsk === "per-call" ? "every waiting delivery" : "one per isolate per guard interval, as its refresh")).join(" | ")} |`,
+    `| failure reports | ${list.map((s) => (s.failureReports === "each-at-once" ? "each at once" : "at once from ~100 isolates/s, the rest on the guard interval (local view trips alone)")).join(" | ")} |`,
+    `| rate-limit leases | ${list.map((s) => (s.rateLeases === "1s" ? "1 s, ≤ 100 tokens" : "~8 s of the isolate's demand, unspent returned")).join(" | ")} |`,
   ];
 }
 

@@ -1,10 +1,9 @@
 // The scenarios of issue 20 as rows: for each object, queue and store the rate a setting produces,
 // against Cloudflare's limit and the issue's target, with the code path the figure comes from.
-import { leaseSize } from "../../src/core/token-bucket";
 import { batchHolds, concurrencyNeeded, queueCapacityPerS } from "./consumer";
 import { LIMITS, TARGETS } from "./limits";
 import { outageRows } from "./outage-rows";
-import { guardCallsPerS, guardIntervalMs, queueIndexOf } from "./pending";
+import { guardCallsPerS, guardIntervalMs, queueIndexOf, rateLimiterCallsPerS } from "./pending";
 import { maxQueueShare, maxShare, OBJ, Q, row, type Row } from "./rows";
 import type { Settings, Workload } from "./settings";
 import { harmonic, exponentForTopShare, zipfSplit } from "./zipf";
@@ -61,17 +60,15 @@ function trafficRows(scenario: string, w: Workload, s: Settings, t: Traffic): Ro
     ),
   ];
   if (w.hotSourceLimit !== null) {
-    const perIsolate = t.hotPerS / w.isolates;
-    const leases = w.isolates * Math.max(1, perIsolate / leaseSize(w.hotSourceLimit));
     rows.push(
       row(
         scenario,
         "rate limiter of the hot source",
         "calls/s",
-        Math.min(leases, t.hotPerS),
+        rateLimiterCallsPerS(s.rateLeases, w.hotSourceLimit, w.isolates, t.hotPerS / w.isolates),
         OBJ,
         TARGETS.objectCallsPerS,
-        "adapters/rate-limit-client.ts (1 s leases) → core/token-bucket.ts leaseSize",
+        "adapters/rate-limit-client.ts → core/token-bucket.ts planLease, nextAskAt (today: 1 s leases, leaseSize ≤ 100)",
       ),
     );
   }

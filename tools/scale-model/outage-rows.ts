@@ -79,7 +79,7 @@ export function outageRows(w: Workload, s: Settings): Row[] {
       peak((x) => x.tripReports),
       OBJ,
       TARGETS.objectCallsPerS,
-      "adapters/endpoint-guard-client.ts (a failure is exchanged at once)",
+      "adapters/endpoint-guard-client.ts → core/guard-policy failureReportAtOnce (today: every failure at once)",
     ),
     row(
       "outage",
@@ -88,7 +88,7 @@ export function outageRows(w: Workload, s: Settings): Row[] {
       peak((x) => x.halfOpenAsks),
       OBJ,
       TARGETS.objectCallsPerS,
-      "core/guard-policy admission ask_object → adapters/endpoint-guard-client.ts",
+      "core/guard-policy admission → mayAskObject (today: every waiting delivery asks) → adapters/endpoint-guard-client.ts",
     ),
     row(
       "outage",

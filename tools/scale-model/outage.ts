@@ -2,6 +2,7 @@
 // core/guard-policy admission on the isolates' (lagging) view, core/breaker on the guard object,
 // core/outcome + core/retry for what each failed or waiting delivery does next.
 import { admit, initialBreaker, tick, transition, type BreakerConfig, type BreakerState } from "../../src/core/breaker";
+import { atOnceShare } from "../../src/core/guard-fanin";
 import { admission } from "../../src/core/guard-policy";
 import { decide, type AttemptResult } from "../../src/core/outcome";
 import { toQueueDelaySeconds, type RetryPolicy } from "../../src/core/retry";
@@ -17,7 +18,7 @@ export interface OutageInput {
    * the answer carries the object's view (src/adapters/endpoint-guard-client.ts), so about one.
    */
   propagationS: number;
-  /** Consumer isolates: one half-open ask per isolate per second, and a bound on failure reports. */
+  /** Consumer isolates: they ask a half-open object and report failures. */
   callers: number;
   /** Guard calls per second from steady traffic (flushes). */
   baselineGuardPerS: number;
@@ -115,9 +116,11 @@ export function simulateOutage(input: OutageInput): OutageResult {
         after({ kind: "response", status: down ? 400 : 200 }, n, attempt);
         return;
       }
-      // Each failure is reported to the object at once (src/adapters/endpoint-guard-client.ts); an
-      // isolate's local view opens after failure_threshold of its own failures (core/guard-policy afterReport).
-      const reports = input.failureReports === "each-at-once" ? input.callers * input.breaker.failureThreshold : input.callers / input.intervalS;
+      // Today each failure is reported to the object at once, up to failure_threshold per isolate
+      // before its own view opens (core/guard-policy afterReport). After i20g only a share of the
+      // isolates reports at once (core/guard-policy failureReportAtOnce → core/guard-fanin
+      // atOnceShare), one report each; the rest ride on the next exchange, already counted in the baseline.
+      const reports = input.failureReports === "each-at-once" ? input.callers * input.breaker.failureThreshold : input.callers * atOnceShare(input.intervalS * 1000);
       s.tripReports += probe ? 0 : Math.min(n, reports);
       for (let i = 0; i < Math.min(n, input.breaker.failureThreshold); i++) breaker = transition(breaker, { kind: "failure" }, now, input.breaker);
       after({ kind: "response", status: 503 }, n, attempt);
@@ -154,8 +157,10 @@ export function simulateOutage(input: OutageInput): OutageResult {
         if (rest > 0) after({ kind: "breaker_open", retryInMs }, rest, c.attempt);
       }
     }
+    // After i20g an isolate asks at most once per interval, and only when its view is due for a
+    // refresh (core/guard-policy mayAskObject): the ask is that refresh, so it adds no call.
     s.halfOpenAsks = input.halfOpenAsk === "per-call" ? asks : Math.min(asks, input.callers / input.intervalS);
-    s.guardCalls += s.tripReports + s.halfOpenAsks;
+    s.guardCalls += s.tripReports + (input.halfOpenAsk === "per-call" ? s.halfOpenAsks : 0);
     const batches = Math.max(1, Math.ceil(processed / Math.max(1, input.perBatch)));
     s.d1Calls = s.d1Rows <= batches ? s.d1Rows : batches * deadLetterCalls(Math.ceil(s.d1Rows / batches), input.rowsPerCall);
     if (input.rowsPerCall === 1) s.d1Calls = s.d1Rows;

@@ -1,7 +1,8 @@
-// The mechanisms of issue 20's code changes (helper branch i20c) as the model assumes them, in one
-// place: after that branch is merged, replace each body with a call to the core/ function it built
-// so the model follows the code: the queue choice and the shard recommendation are core/'s own;
-// the guard interval and dead-letter batching are modelled here with their policy as a parameter.
+// The mechanisms of issue 20's code changes as the model uses them, in one place: the queue choice,
+// the shard recommendation and the adaptive guard interval are core/'s own; the "today" policies
+// (fixed 1 s guard flush, one dead letter per D1 write, 1 s rate-limit leases) are parameters beside them.
+import { guardFlushIntervalMs } from "../../src/core/guard-fanin";
+import { leaseSize, planLease, type BucketConfig } from "../../src/core/token-bucket";
 
 /** How an isolate's buffered guard outcomes reach the endpoint's object. */
 export type GuardFlush =
@@ -13,11 +14,10 @@ export type GuardFlush =
 /** The queue of a message: the gateway's own choice (FNV-1a of the message id or `key:<ordering key>`). */
 export { queueIndexOf } from "../../src/core/queue-shard";
 
-/** i20c: the interval at which each of `callers` isolates exchanges with one guard object. */
+/** The interval at which each of `callers` isolates exchanges with one guard object (adaptive: core/guard-fanin's own). */
 export function guardIntervalMs(policy: GuardFlush, callers: number): number {
   if (policy.kind === "fixed") return policy.intervalMs;
-  const spaced = (Math.max(1, callers) / policy.targetPerS) * 1000;
-  return Math.min(policy.maxIntervalMs, Math.max(policy.minIntervalMs, spaced));
+  return guardFlushIntervalMs(Math.max(1, callers), policy.targetPerS);
 }
 
 /**
@@ -39,3 +39,17 @@ export function deadLetterCalls(rows: number, rowsPerCall: number): number {
 
 /** The dedup shard count the gateway recommends for a rate (a power of two, each shard under its budget). */
 export { recommendedDedupShards } from "../../src/core/dedup-shards";
+
+/**
+ * Calls per second into a source's SourceRateLimiter from `isolates` isolates each seeing
+ * `perIsolatePerS` requests. Today (main before i20g): a lease lasts 1 s and holds at most 100
+ * tokens, so each busy isolate asks at least once a second. After: core/token-bucket planLease, one
+ * ask per lease life (~8 s of the isolate's demand), averaged over the jitter draws.
+ */
+export function rateLimiterCallsPerS(leases: "1s" | "demand", cfg: BucketConfig, isolates: number, perIsolatePerS: number): number {
+  if (leases === "1s") return Math.min(isolates * Math.max(1, perIsolatePerS / Math.min(100, leaseSize(cfg))), isolates * perIsolatePerS);
+  const draws = 200;
+  let perIsolate = 0;
+  for (let i = 0; i < draws; i++) perIsolate += Math.min(perIsolatePerS, 1_000 / planLease(cfg, perIsolatePerS, (i + 0.5) / draws).lastsMs);
+  return (isolates * perIsolate) / draws;
+}

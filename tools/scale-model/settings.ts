@@ -17,8 +17,13 @@ export interface Settings {
   consumer: { batchSize: number; concurrency: number };
   /** Half-open breaker: every waiting delivery asks the object, or each isolate asks once per guard interval. */
   halfOpenAsk: "per-call" | "per-isolate";
-  /** Failure reports: each exchanged at once, or on the guard interval (the local view trips by itself). */
+  /**
+   * Failure reports: each exchanged at once, or at once only from a share of the isolates
+   * (core/guard-fanin atOnceShare, ~100 a second) and the rest on the guard interval (the local view trips by itself).
+   */
   failureReports: "each-at-once" | "on-interval";
+  /** Rate-limit leases: 1 s each (at most leaseSize tokens), or ~8 s of the isolate's demand (core/token-bucket planLease). */
+  rateLeases: "1s" | "demand";
 }
 
 export const TODAY: Settings = {
@@ -30,6 +35,7 @@ export const TODAY: Settings = {
   consumer: { batchSize: 10, concurrency: 20 },
   halfOpenAsk: "per-call",
   failureReports: "each-at-once",
+  rateLeases: "1s",
 };
 
 /** Issue 20's changes as helper branch i20c builds them (queues, shards, adaptive flush, batched dead letters, consumer settings). */
@@ -42,10 +48,14 @@ export const AFTER: Settings = {
   consumer: { batchSize: 100, concurrency: 100 },
   halfOpenAsk: "per-call",
   failureReports: "each-at-once",
+  rateLeases: "1s",
 };
 
-/** AFTER plus two guard-client changes the model shows are needed for an outage (not built yet). */
-export const AFTER_GUARD: Settings = { ...AFTER, name: "after + outage guard fixes", halfOpenAsk: "per-isolate", failureReports: "on-interval" };
+/**
+ * AFTER plus the lifts branch i20g builds: the guard client's half-open gate and failure reports
+ * (core/guard-policy mayAskObject, failureReportAtOnce) and demand-sized rate-limit leases.
+ */
+export const AFTER_GUARD: Settings = { ...AFTER, name: "after + i20g (guard, leases)", halfOpenAsk: "per-isolate", failureReports: "on-interval", rateLeases: "demand" };
 
 export interface Workload {
   totalPerS: number;
