@@ -3,6 +3,7 @@
 // (bench/cost/worker/), × bench/prices.json → $ per million events with the counts behind it.
 // Env: COST_EVENTS (events per scenario, default 40), COST_ONLY (comma-separated scenario ids),
 // COST_JSON (also write the raw counters there). Not part of `npm test`; takes about 3 minutes.
+import { runMain } from "./lib/run-main";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -144,13 +145,4 @@ async function cleanup(): Promise<void> {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 }
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-
-try {
-  await main();
-} catch (error) {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-}
+await runMain(main, cleanup);

@@ -6,6 +6,7 @@
 // BENCH_ONLY (comma-separated block ids, for a quick A/B of a few blocks), BENCH_JSON (write the raw
 // results there too), BENCH_BASELINE (another checkout of the gateway: its build runs in the same
 // workerd and every gateway block gets a `base_` twin, paired per round: before/after in one run).
+import { runMain } from "./lib/run-main";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { existsSync } from "node:fs";
@@ -164,18 +165,5 @@ const watchdog = setTimeout(() => {
   process.exit(1);
 }, HARD_LIMIT_MS);
 process.on("exit", killNow);
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-try {
-  await main();
-} catch (error) {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-  clearTimeout(watchdog);
-}
+await runMain(main, cleanup);
+clearTimeout(watchdog);

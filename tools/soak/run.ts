@@ -2,6 +2,7 @@
 // Miniflare, direct sockets, queue consumers on) at a fixed offered rate for SOAK_MINUTES, with the sink
 // endpoint failing for SOAK_OUTAGE_S in the middle. Prints rates per window, workerd's RSS trend and the
 // ledger (accepted = delivered + dead-lettered). Only 127.0.0.1; everything stops by pid at the end.
+import { runMain } from "../../bench/lib/run-main";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -244,18 +245,5 @@ process.on("exit", () => {
   // Whatever cut the asynchronous cleanup short, the storage directories go with the process.
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  process.once(signal, () => {
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-try {
-  await main();
-} catch (error) {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-  clearTimeout(watchdog);
-}
+await runMain(main, cleanup, ["SIGINT", "SIGTERM", "SIGHUP"]);
+clearTimeout(watchdog);
