@@ -2,8 +2,9 @@
 // and during a re-shard the old shard as the authority with the new one mirroring) and forwards calls.
 // Answers marked deferrable (async accepts) ride on the isolate's next claim to the same shard, or go in
 // one call per shard when no claim is in flight or after DEFER_MS: no call of their own under load.
+// Send-first keys (`own`) and the consumer's owner checks (one call per shard) follow the same re-shard rule.
 import { dedupShardsOf, DEFAULT_DEDUP_SHARDS, type DedupSharding } from "../core/dedup-shards";
-import type { IdempotencyShardRpc, IdempotencyStore, SettledKey } from "../ports/idempotency";
+import type { IdempotencyShardRpc, IdempotencyStore, OwnerCheck, OwnerVerdict, SettledKey } from "../ports/idempotency";
 
 const UNSHARDED: DedupSharding = { shards: DEFAULT_DEDUP_SHARDS, previous: null };
 
@@ -92,6 +93,41 @@ export function idempotencyStore(
       const { authority, mirror } = shards(keyHash);
       await Promise.all([stubOf(authority).release(key), mirror === null ? undefined : stubOf(mirror).release(key)]);
       if (inflight === 0) for (const shard of [...waiting.keys()]) flush(shard);
+    },
+    own: async ({ keyHash, ...req }) => {
+      const { authority, mirror } = shards(keyHash);
+      const result = await stubOf(authority).own(req);
+      if (result.kind === "own" && mirror !== null) await stubOf(mirror).own({ ...req, waitMs: 0 });
+      return result;
+    },
+    checkOwners: async (checks) => {
+      const verdicts: OwnerVerdict[] = new Array<OwnerVerdict>(checks.length);
+      const byShard = new Map<string, { at: number[]; checks: OwnerCheck[]; mirrors: (string | null)[] }>();
+      checks.forEach(({ keyHash, ...check }, at) => {
+        const { authority, mirror } = shards(keyHash);
+        const group = byShard.get(authority) ?? { at: [], checks: [], mirrors: [] };
+        group.at.push(at);
+        group.checks.push(check);
+        group.mirrors.push(mirror);
+        byShard.set(authority, group);
+      });
+      await Promise.all(
+        [...byShard].map(async ([authority, group]) => {
+          const answers = await stubOf(authority).checkOwners(group.checks);
+          const mirrored: Promise<unknown>[] = [];
+          answers.forEach((verdict, i) => {
+            const at = group.at[i];
+            const check = group.checks[i];
+            const mirror = group.mirrors[i];
+            if (at === undefined || check === undefined) return;
+            verdicts[at] = verdict;
+            // The new shard learns the owner while the old one decides (as with claims).
+            if (verdict.kind === "deliver" && mirror !== undefined && mirror !== null) mirrored.push(stubOf(mirror).own({ ...check, waitMs: 0 }));
+          });
+          await Promise.all(mirrored);
+        }),
+      );
+      return verdicts;
     },
     alias: async (aliasHash, alias, owner, windowMs) => {
       const { authority, mirror } = shards(aliasHash);

@@ -16,6 +16,25 @@ const bodyRef = z.discriminatedUnion("kind", [
 ]);
 export type BodyRef = z.infer<typeof bodyRef>;
 
+/**
+ * An async accept sent before its claim (docs/dedup.md): the dedup key (and its hash, which picks the
+ * shard), the body hash, the window, and the 202 to store if the consumer takes the key for this
+ * message. Present only until the consumer's first look has checked the owner.
+ */
+const ownerCheck = z.object({
+  key: z.string().check(z.minLength(1)),
+  key_hash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  body_hash: z.string(),
+  window_ms: z.number().check(z.int(), z.positive()),
+  answer: z.object({
+    status: z.number().check(z.int()),
+    headers: z.record(z.string(), z.string()),
+    body: z.string(),
+    body_encoding: z.enum(["utf8", "base64"]),
+  }),
+});
+export type OwnerCheckField = z.infer<typeof ownerCheck>;
+
 export const envelopeSchema = z.object({
   v: z.literal(1),
   id: z.string().check(z.minLength(1)),
@@ -42,6 +61,7 @@ export const envelopeSchema = z.object({
   ordering: z.nullable(z.object({ key: z.string(), sequence: z.number().check(z.int(), z.positive()) })),
   /** The rule has several destinations: each copy's dead letter gets its own id (absent on v1 envelopes). */
   fanout: z.optional(z.boolean()),
+  dedup: z.optional(ownerCheck),
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
 

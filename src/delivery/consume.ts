@@ -9,6 +9,7 @@ import { errorMessage, log } from "../log";
 import { settleFallback } from "./fallbacks";
 import { attemptDelivery } from "./attempt";
 import { deadLetterMany, type DeadLetterItem } from "./dead-letter";
+import { checkedMessages, withoutOwnerCheck } from "./owner-check";
 
 /** A config that cannot be loaded makes messages wait this long instead of failing. */
 const CONFIG_INVALID_RETRY_S = 60;
@@ -27,8 +28,11 @@ export async function consumeBatch(batch: MessageBatch<unknown>, ports: Ports, c
   const handler = isDeadLetterQueue(batch.queue) ? consumeDeadLetter : consumeDelivery;
   const dead: PendingDead[] = [];
   const toDeadLetters = (message: Message<unknown>, item: DeadLetterItem) => void dead.push({ message, item });
+  // Messages sent before their key was claimed are delivered only by the key's owner (docs/dedup.md).
+  // (A duplicate's copy that kept crashing the consumer is dropped from the dead-letter queue too.)
+  const messages = await checkedMessages(batch.messages, ports, batch.queue);
   await Promise.all(
-    batch.messages.map((message) =>
+    messages.map((message) =>
       handler(message, ports, config, toDeadLetters).catch((error: unknown) => {
         // Never ack in a catch: an unexpected error means "try again later".
         log("error", "consumer_error", { queue: batch.queue, queue_message_id: message.id, error: errorMessage(error) });
@@ -65,7 +69,7 @@ async function consumeDelivery(message: Message<unknown>, ports: Ports, loaded: 
     message.ack();
     return;
   }
-  const envelope = parsed.envelope;
+  const envelope = withoutOwnerCheck(parsed.envelope);
   if (!loaded.ok) {
     log("error", "delivery_config_invalid", { message_id: envelope.id });
     message.retry({ delaySeconds: CONFIG_INVALID_RETRY_S });
@@ -108,7 +112,7 @@ async function consumeDeadLetter(message: Message<unknown>, ports: Ports, _loade
     message.ack();
     return;
   }
-  const e = parsed.envelope;
+  const e = withoutOwnerCheck(parsed.envelope);
   const lastError = `delivery kept failing inside the gateway (Queues dead-letter queue)${e.last_error ? `; last: ${e.last_error}` : ""}`;
   toDeadLetters(message, { envelope: e, dead: { reason: "exhausted", attempts: e.attempt, lastStatus: e.last_status, lastError } });
 }

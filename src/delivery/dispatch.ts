@@ -1,6 +1,6 @@
 // Dedup around dispatch: claim the idempotency key (and alias the signature to it), run the route's
 // use case once, keep its answer for duplicates (also concurrent ones), or give the key back when
-// the attempt failed.
+// the attempt failed. Queued async accepts send first and claim after (accept-send-first.ts).
 import type { Config } from "../config/load";
 import { sha256Hex } from "../core/signatures";
 import type { Ports } from "../ports";
@@ -10,6 +10,7 @@ import { acceptedAnswer, fromStored, toStored, type DispatchOutcome } from "./an
 import { enqueueCopies } from "./enqueue";
 import type { AcceptedEvent } from "./event";
 import { acceptAsync } from "./accept-async";
+import { acceptSendFirst } from "./accept-send-first";
 import { callSync } from "./sync-call";
 
 export type { DispatchOutcome };
@@ -39,11 +40,15 @@ export async function dispatchOnce(ports: Ports, config: Config, event: Accepted
   const windowMs = config.dedupWindowS * 1000;
   const [keyHash, aliasHash] = await Promise.all([sha256Hex(utf8.encode(dedupKey)), dedup.alias === null ? Promise.resolve("") : sha256Hex(utf8.encode(dedup.alias))]);
   const leaseMs = (event.rule.mode === "sync" ? event.rule.effectiveTimeoutMs : 0) + LEASE_MARGIN_MS;
+  const waitMs = Math.min(leaseMs, MAX_DUPLICATE_WAIT_MS);
+  // Queued async events (no signature alias to keep, no ordering stream) send first: one row per key.
+  if (event.rule.mode === "async" && event.ordering === null && dedup.alias === null)
+    return acceptSendFirst(ports, event, { keyHash, key: dedupKey, bodyHash: dedup.bodyHash, windowMs, waitMs });
   let claim;
   let alias: AliasResult | null = null;
   try {
     [claim, alias] = await Promise.all([
-      store.claim({ keyHash, key: dedupKey, bodyHash: dedup.bodyHash, windowMs, leaseMs, waitMs: Math.min(leaseMs, MAX_DUPLICATE_WAIT_MS) }),
+      store.claim({ keyHash, key: dedupKey, bodyHash: dedup.bodyHash, windowMs, leaseMs, waitMs }),
       dedup.alias === null ? Promise.resolve(null) : store.alias(aliasHash, dedup.alias, dedupKey, windowMs),
     ]);
   } catch (error) {

@@ -1,6 +1,6 @@
 // Durable hand-off of an event to async delivery: claim-check the body to R2 when large, then send
 // the v1 envelope to the route's queue. Throws when the hand-off did not happen (caller answers 503).
-import { headerBytes, INLINE_BODY_LIMIT, type BodyRef, type Envelope, type FallbackReason } from "../core/envelope";
+import { headerBytes, INLINE_BODY_LIMIT, type BodyRef, type Envelope, type FallbackReason, type OwnerCheckField } from "../core/envelope";
 import type { Endpoint } from "../config/load";
 import type { Ports } from "../ports";
 import { forwardedHeaders, type AcceptedEvent } from "./event";
@@ -48,12 +48,15 @@ export async function bodyRef(ports: Pick<Ports, "payloads">, event: AcceptedEve
 /**
  * Hands one copy of the event per target endpoint to the route's queue, in one batch send (never N
  * serial sends on the request path). Throws when the hand-off did not happen (the caller answers 503).
+ * `ownerCheck`: sent before the key is claimed (send first, docs/dedup.md); the copies carry what the
+ * consumer needs to check their owner, and the caller counts the backlog once the key is its own.
  */
 export async function enqueueCopies(
   ports: Pick<Ports, "payloads" | "queue" | "guard">,
   event: AcceptedEvent,
   targets: readonly Endpoint[],
   fallback: FallbackReason | null = null,
+  ownerCheck: OwnerCheckField | null = null,
 ): Promise<void> {
   if (targets.length === 0) return;
   const body = await bodyRef(ports, event, targets.length);
@@ -63,10 +66,20 @@ export async function enqueueCopies(
       body.key,
       targets.map((t) => t.name),
     );
-  const envelopes = targets.map((target) => ({ ...buildEnvelope(event, body, fallback), endpoint: target.name, ...(fanout ? { fanout } : {}) }));
+  const envelopes = targets.map((target) => ({
+    ...buildEnvelope(event, body, fallback),
+    endpoint: target.name,
+    ...(fanout ? { fanout } : {}),
+    ...(ownerCheck !== null ? { dedup: ownerCheck } : {}),
+  }));
   // A failed send may still have reached the queue, so a claim-checked body is never deleted here;
   // orphans are removed by the bucket's lifecycle rule (see README, Deploy).
   if (envelopes.length === 1 && envelopes[0] !== undefined) await ports.queue.send(envelopes[0]);
   else await ports.queue.sendBatch(envelopes);
+  if (ownerCheck === null) noteBacklog(ports, event, targets);
+}
+
+/** Events accepted on a route with `max_backlog` count towards it until delivered or dead-lettered. */
+export function noteBacklog(ports: Pick<Ports, "guard">, event: AcceptedEvent, targets: readonly Endpoint[]): void {
   if (event.rule.max_backlog !== undefined) for (const target of targets) ports.guard.noteAccepted(target.name, event.rule.name);
 }

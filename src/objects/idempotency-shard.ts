@@ -1,8 +1,22 @@
 // Durable Object: one shard of the dedup store (keys spread over shards by hash). A key is
 // claimed atomically, then completed with the first answer; concurrent duplicates wait for it.
 // Aliases map an accepted signature to its key, so a replay under a fresh key is still a duplicate.
+// Async accepts send first and then `own` the key with their answer in one row; the consumer's
+// `checkOwners` drops the messages of requests that did not get it (docs/dedup.md).
 import { DurableObject } from "cloudflare:workers";
-import type { AliasResult, ClaimRequest, ClaimResult, IdempotencyShardRpc, PeekResult, SettledKey, StoredAnswer } from "../ports/idempotency";
+import type {
+  AliasResult,
+  ClaimRequest,
+  ClaimResult,
+  IdempotencyShardRpc,
+  OwnerCheck,
+  OwnerVerdict,
+  OwnRequest,
+  OwnResult,
+  PeekResult,
+  SettledKey,
+  StoredAnswer,
+} from "../ports/idempotency";
 import { KeyTables, LEGACY_TABLE } from "./dedup-key-tables";
 
 /** Rows looked at per purge statement (the oldest by insertion order), and statements per alarm. */
@@ -58,6 +72,66 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
       if (remaining <= 0) return { kind: "busy" };
       await this.waitFor(req.key, remaining);
     }
+  }
+
+  /**
+   * Send first, claim after: the key becomes `owner`'s with its answer (one row), unless another
+   * request has it: its stored answer (a duplicate), a conflict, or busy while a claim-first request
+   * holds it past `waitMs`. Owning again what the owner (or the consumer, for it) already owns is `own`.
+   */
+  async own(req: OwnRequest): Promise<OwnResult> {
+    const deadline = Date.now() + req.waitMs;
+    const answer = JSON.stringify(req.answer);
+    for (;;) {
+      const now = Date.now();
+      const taken = this.keys.own(req.key, req.bodyHash, req.owner, answer, now + req.windowMs, req.windowMs, now);
+      if ("created" in taken) {
+        if (taken.created !== null) await this.ensureAlarm(taken.created);
+        this.wake(req.key);
+        return { kind: "own" };
+      }
+      const { row } = taken.found;
+      if (row.owner === req.owner) return { kind: "own" };
+      if (row.body_hash !== req.bodyHash) return { kind: "conflict" };
+      if (row.state === "done" && row.answer !== null) return { kind: "duplicate", answer: JSON.parse(row.answer) as StoredAnswer };
+      if (row.lease_until <= now) {
+        this.keys.takeOver(taken.found, req.key, req.owner, answer);
+        this.wake(req.key);
+        return { kind: "own" };
+      }
+      const remaining = Math.min(deadline, row.lease_until) - now;
+      if (remaining <= 0) return { kind: "busy" };
+      await this.waitFor(req.key, remaining);
+    }
+  }
+
+  /**
+   * For messages sent before their claim: deliver when the key is the message's owner's (taking it
+   * for the owner when it has no row, or when a claim-first holder's lease ran out), drop when
+   * another request has it for good, wait while a claim-first request holds it.
+   */
+  async checkOwners(checks: readonly OwnerCheck[]): Promise<OwnerVerdict[]> {
+    const verdicts: OwnerVerdict[] = [];
+    for (const c of checks) {
+      const now = Date.now();
+      const answer = JSON.stringify(c.answer);
+      const taken = this.keys.own(c.key, c.bodyHash, c.owner, answer, now + c.windowMs, c.windowMs, now);
+      if ("created" in taken) {
+        if (taken.created !== null) await this.ensureAlarm(taken.created);
+        this.wake(c.key);
+        verdicts.push({ kind: "deliver" });
+        continue;
+      }
+      const { row } = taken.found;
+      if (row.owner === c.owner) verdicts.push({ kind: "deliver" });
+      else if (row.state === "done") verdicts.push({ kind: "drop", owner: row.owner });
+      else if (row.lease_until <= now) {
+        this.keys.takeOver(taken.found, c.key, c.owner, answer);
+        this.wake(c.key);
+        verdicts.push({ kind: "deliver" });
+      } else verdicts.push({ kind: "wait", retryMs: row.lease_until - now });
+    }
+    return verdicts;
   }
 
   /**

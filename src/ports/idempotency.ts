@@ -29,11 +29,47 @@ export interface SettledKey {
   answer: StoredAnswer;
 }
 
+/**
+ * Send first, claim after (async accepts, docs/dedup.md): the accept's message `owner` (its message
+ * id) takes the key with its answer in one row, after its envelopes were sent.
+ */
+export interface OwnRequest {
+  key: string;
+  bodyHash: string;
+  owner: string;
+  answer: StoredAnswer;
+  windowMs: number;
+  /** How long to wait for a claim-first request that holds the key (sync, ordered) to answer. */
+  waitMs: number;
+}
+
+/** `own`: the key is this owner's (new, or already taken for it by the consumer). */
+export type OwnResult = { kind: "own" } | Exclude<ClaimResult, { kind: "new" }>;
+
+/** The consumer's question for a first-attempt message sent before its claim: is `key` its owner's? */
+export interface OwnerCheck {
+  key: string;
+  bodyHash: string;
+  owner: string;
+  answer: StoredAnswer;
+  windowMs: number;
+}
+
+/**
+ * `deliver`: the key is the owner's (taken for it now when it had no row: its request died or failed
+ * between send and claim, or the claim is still on its way). `drop`: another request owns the key
+ * for good (this message is a duplicate's, or its request was answered 409). `wait`: a claim-first
+ * request holds the key under a lease; look again after `retryMs`.
+ */
+export type OwnerVerdict = { kind: "deliver" } | { kind: "drop"; owner: string | null } | { kind: "wait"; retryMs: number };
+
 /** One shard's RPC surface (keys spread over shards by hash). */
 export interface IdempotencyShardRpc extends Rpc.DurableObjectBranded {
   /** `settled`: answers of earlier claims to store first (they ride on this call instead of their own). */
   claim(req: ClaimRequest, settled?: readonly SettledKey[]): Promise<ClaimResult>;
   completeMany(settled: readonly SettledKey[]): void;
+  own(req: OwnRequest): Promise<OwnResult>;
+  checkOwners(checks: readonly OwnerCheck[]): Promise<OwnerVerdict[]>;
   alias(alias: string, owner: string, windowMs: number): Promise<AliasResult>;
   repoint(alias: string, owner: string, windowMs: number): Promise<void>;
   peek(key: string): PeekResult;
@@ -50,6 +86,10 @@ export interface IdempotencyStore {
    */
   complete(keyHash: string, key: string, answer: StoredAnswer, defer?: boolean): Promise<void>;
   release(keyHash: string, key: string): Promise<void>;
+  /** Send first, claim after: takes the key for the owner whose envelopes are already sent. */
+  own(req: OwnRequest & { keyHash: string }): Promise<OwnResult>;
+  /** The consumer's owner checks, one call per shard; verdicts in the order of `checks`. */
+  checkOwners(checks: readonly (OwnerCheck & { keyHash: string })[]): Promise<OwnerVerdict[]>;
   alias(aliasHash: string, alias: string, owner: string, windowMs: number): Promise<AliasResult>;
   repoint(aliasHash: string, alias: string, owner: string, windowMs: number): Promise<void>;
   peek(keyHash: string, key: string): Promise<PeekResult>;

@@ -4,13 +4,14 @@
 import { env } from "cloudflare:workers";
 import { presetKeys } from "./preset-keys";
 import { afterEach, beforeEach, expect, vi } from "vitest";
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, waitOnExecutionContext } from "cloudflare:test";
 import type { Env } from "../../src/env";
 import { buildPorts, createWorkerApp } from "../../src/wiring";
 import type { Ports } from "../../src/ports";
 import { systemRuntime, type Runtime } from "../../src/runtime";
 import { forgetGuardCache } from "../../src/adapters/endpoint-guard-client";
 import { setLogSink } from "../../src/log";
+import { checkedMessages } from "../../src/delivery/owner-check";
 import { keepForFailure } from "../log-capture";
 import { producerBody, producerHeaders, SCHEME_NAMES, schemeOf, type SchemeName } from "../../src/core/signatures";
 import type { ConfigInput } from "../../src/config/schema";
@@ -60,6 +61,20 @@ export function noSleep(): Promise<void> {
 /** One invocation's ports over `e` (background work left running), for tests that call a use case directly. */
 export function portsFor(e: Env, runtime: Runtime = systemRuntime): Ports {
   return buildPorts(e, { waitUntil: (p) => void p.catch(() => undefined) }, runtime, { trailingFlush: false });
+}
+
+/**
+ * The recorded queue messages the consumer would deliver: async accepts send first and claim after,
+ * so a duplicate's copy reaches the queue and the consumer's owner check (delivery/owner-check) drops it.
+ */
+export async function delivered(sent: readonly unknown[], e: Env): Promise<Envelope[]> {
+  if (sent.length === 0) return [];
+  const batch = createMessageBatch(
+    "hookgate-delivery",
+    sent.map((body, i) => ({ id: `recorded-${i}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  const pass = await checkedMessages(batch.messages, portsFor(e), batch.queue);
+  return pass.map((m) => m.body as Envelope);
 }
 
 export async function call(request: Request, e: Env): Promise<Response> {

@@ -28,7 +28,7 @@ const tableNames = (sql: SqlStorage) =>
     .map((r) => r.name);
 
 describe("idempotency shard storage", () => {
-  it("writes one row per new key, one per answer, and none to drop a bucket of expired keys", async () => {
+  it("writes one row per new key, one per answer, one per send-first key with its answer, and none to drop a bucket of expired keys", async () => {
     const shard = freshShard();
     await shard.claim(claimOf("warm"));
     const rows = await runInDurableObject(shard, (_i: IdempotencyShard, state) => {
@@ -39,18 +39,22 @@ describe("idempotency shard storage", () => {
       const claim = written();
       keys.complete("k1", "{}", now);
       const complete = written() - claim;
+      const beforeOwn = written();
+      keys.own("k2", "h", "msg_owner", "{}", now + HOUR, HOUR, now);
+      const own = written() - beforeOwn;
       // A bucket that ended: its keys' windows are all over.
       const ended = bucketEnd(now - 2 * MIN_BUCKET_MS, HOUR);
       sql.exec(
-        `CREATE TABLE ${keyTableName(ended)} (key TEXT PRIMARY KEY, body_hash TEXT NOT NULL, state TEXT NOT NULL, answer TEXT, lease_until INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`,
+        `CREATE TABLE ${keyTableName(ended)} (key TEXT PRIMARY KEY, body_hash TEXT NOT NULL, state TEXT NOT NULL, answer TEXT, lease_until INTEGER NOT NULL, expires_at INTEGER NOT NULL, owner TEXT) WITHOUT ROWID`,
       );
-      for (let i = 0; i < 50; i++) sql.exec(`INSERT INTO ${keyTableName(ended)} VALUES (?, 'h', 'done', '{}', 0, ?)`, `old-${i}`, ended - 1);
+      for (let i = 0; i < 50; i++) sql.exec(`INSERT INTO ${keyTableName(ended)} VALUES (?, 'h', 'done', '{}', 0, ?, NULL)`, `old-${i}`, ended - 1);
       const before = written();
       const fresh = new KeyTables(sql);
       const next = fresh.dropEnded(now);
       return {
         claim,
         complete,
+        own,
         drop: written() - before,
         next,
         left: tableNames(state.storage.sql),
@@ -59,6 +63,7 @@ describe("idempotency shard storage", () => {
     });
     expect(rows.claim).toBe(1);
     expect(rows.complete).toBe(1);
+    expect(rows.own).toBe(1);
     expect(rows.drop).toBe(0);
     expect(rows.left).toEqual([keyTableName(bucketEnd(Date.now() + HOUR, HOUR))]);
     expect(rows.next).toBe(bucketEnd(Date.now() + HOUR, HOUR));
