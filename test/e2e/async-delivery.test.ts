@@ -116,6 +116,31 @@ describe("async delivery through the real gateway", () => {
     expect(gateway.logs("delivery_attempt").find((l) => l["message_id"] === id)).toMatchObject({ attempt: 1, outcome: "delivered", status: 200, trace_id: traceId });
   });
 
+  it("delivers each event once when the producer sends it three times at once: the duplicates' queued copies are dropped", async () => {
+    const keys = Array.from({ length: 30 }, (_, i) => `dup-${i}-${Date.now()}`);
+    const answers = await Promise.all(
+      keys.flatMap((key) =>
+        [0, 1, 2].map(async () => {
+          const answer = await sendEvent(gateway.url, "/webhooks/acme", JSON.stringify({ type: "order.created", key }), { secret: SOURCE_SECRET, id: key });
+          expect(answer.status).toBe(202);
+          return { key, id: messageIdOf(answer) };
+        }),
+      ),
+    );
+    const idOf = new Map<string, string>();
+    for (const { key, id } of answers) {
+      expect(idOf.get(key) ?? id).toBe(id); // one message id per key
+      idOf.set(key, id);
+    }
+    // Every duplicate's copy went to the queue (send first) and is dropped by the consumer's owner check.
+    await waitFor(() => gateway.logs("duplicate_dropped").filter((l) => keys.some((k) => idOf.get(k) !== l["message_id"] && String(l["owner"]) === idOf.get(k))).length >= 60, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      what: "60 dropped duplicate copies",
+    });
+    for (const id of idOf.values()) expect((await deliveries(id, 1)).length).toBe(1);
+  });
+
   it("sets X-Idempotency-Key to the producer's webhook-id when no X-Idempotency-Key was sent, else to the message id", async () => {
     const signed = messageIdOf(
       await sendEvent(gateway.url, "/webhooks/acme/order.created", "plain text body", { secret: SOURCE_SECRET, contentType: "text/plain", id: "evt_producer_1" }),
