@@ -2,7 +2,7 @@
 // and during a re-shard the old shard as the authority with the new one mirroring) and forwards calls.
 // Answers marked deferrable (async accepts) ride on the isolate's next claim to the same shard, or go in
 // one call per shard when no claim is in flight or after DEFER_MS: no call of their own under load.
-// Send-first keys (`own`) and the consumer's owner checks (one call per shard) follow the same re-shard rule.
+// Reserved-then-owned keys and the consumer's owner checks (one call per shard) follow the same re-shard rule.
 import { dedupShardsOf, DEFAULT_DEDUP_SHARDS, type DedupSharding } from "../core/dedup-shards";
 import type { IdempotencyShardRpc, IdempotencyStore, OwnerCheck, OwnerVerdict, SettledKey } from "../ports/idempotency";
 
@@ -94,6 +94,9 @@ export function idempotencyStore(
       await Promise.all([stubOf(authority).release(key), mirror === null ? undefined : stubOf(mirror).release(key)]);
       if (inflight === 0) for (const shard of [...waiting.keys()]) flush(shard);
     },
+    // Reservations live in the authority's memory only; the row (`own`) reaches the mirror too.
+    reserve: async ({ keyHash, ...req }) => stubOf(shards(keyHash).authority).reserve(req),
+    unreserve: async (keyHash, key, owner) => stubOf(shards(keyHash).authority).unreserve(key, owner),
     own: async ({ keyHash, ...req }) => {
       const { authority, mirror } = shards(keyHash);
       const result = await stubOf(authority).own(req);

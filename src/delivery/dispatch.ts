@@ -41,9 +41,9 @@ export async function dispatchOnce(ports: Ports, config: Config, event: Accepted
   const [keyHash, aliasHash] = await Promise.all([sha256Hex(utf8.encode(dedupKey)), dedup.alias === null ? Promise.resolve("") : sha256Hex(utf8.encode(dedup.alias))]);
   const leaseMs = (event.rule.mode === "sync" ? event.rule.effectiveTimeoutMs : 0) + LEASE_MARGIN_MS;
   const waitMs = Math.min(leaseMs, MAX_DUPLICATE_WAIT_MS);
-  // Queued async events (no signature alias to keep, no ordering stream) send first: one row per key.
+  // Queued async events (no signature alias to keep, no ordering stream): reserve, send, own (one row).
   if (event.rule.mode === "async" && event.ordering === null && dedup.alias === null)
-    return acceptSendFirst(ports, event, { keyHash, key: dedupKey, bodyHash: dedup.bodyHash, windowMs, waitMs });
+    return acceptSendFirst(ports, event, { keyHash, key: dedupKey, bodyHash: dedup.bodyHash, windowMs, leaseMs, waitMs });
   let claim;
   let alias: AliasResult | null = null;
   try {

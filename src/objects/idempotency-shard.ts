@@ -1,8 +1,8 @@
 // Durable Object: one shard of the dedup store (keys spread over shards by hash). A key is
 // claimed atomically, then completed with the first answer; concurrent duplicates wait for it.
 // Aliases map an accepted signature to its key, so a replay under a fresh key is still a duplicate.
-// Async accepts send first and then `own` the key with their answer in one row; the consumer's
-// `checkOwners` drops the messages of requests that did not get it (docs/dedup.md).
+// Queued async accepts reserve the key in memory, send, then `own` it with their answer in one row;
+// the consumer's `checkOwners` drops any copy whose request did not get it (docs/dedup.md).
 import { DurableObject } from "cloudflare:workers";
 import type {
   AliasResult,
@@ -14,6 +14,7 @@ import type {
   OwnRequest,
   OwnResult,
   PeekResult,
+  ReserveRequest,
   SettledKey,
   StoredAnswer,
 } from "../ports/idempotency";
@@ -24,6 +25,14 @@ const PURGE_BATCH = 500;
 const PURGE_BATCHES_PER_ALARM = 20;
 /** The purge alarm never fires more often than this while rows are live (one alarm per shard, not per key). */
 export const PURGE_INTERVAL_MS = 60_000;
+/** Above this many reservations, a new one first sweeps out those whose lease is over. */
+const RESERVATION_SWEEP_AT = 10_000;
+
+interface Reservation {
+  owner: string;
+  bodyHash: string;
+  until: number;
+}
 
 /**
  * Storage: keys in WITHOUT ROWID tables by bucket of window end (objects/dedup-key-tables): a new
@@ -36,6 +45,12 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
   private readonly sql: SqlStorage;
   private readonly keys: KeyTables;
   private readonly waiters = new Map<string, Array<() => void>>();
+  /**
+   * Keys held for an owner between its reservation and its `own` (or `unreserve`): memory only, so a
+   * reservation costs no row. If the object restarts meanwhile, a concurrent duplicate may be
+   * enqueued; the consumer's owner check still delivers one copy.
+   */
+  private readonly reserved = new Map<string, Reservation>();
   /** The armed purge alarm as this instance last saw or set it (undefined: not read yet). */
   private alarmAt: number | null | undefined;
 
@@ -54,6 +69,14 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
     const deadline = Date.now() + req.waitMs;
     for (;;) {
       const now = Date.now();
+      const held = this.liveReservation(req.key, now);
+      if (held !== undefined) {
+        if (held.bodyHash !== req.bodyHash) return { kind: "conflict" };
+        const remaining = Math.min(deadline, held.until) - now;
+        if (remaining <= 0) return { kind: "busy" };
+        await this.waitFor(req.key, remaining);
+        continue;
+      }
       // A new key (or an expired one not purged yet): one row in its bucket's table.
       const claimed = this.keys.claim(req.key, req.bodyHash, now + req.leaseMs, now + req.windowMs, req.windowMs, now);
       if ("created" in claimed) {
@@ -75,11 +98,57 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
   }
 
   /**
-   * Send first, claim after: the key becomes `owner`'s with its answer (one row), unless another
-   * request has it: its stored answer (a duplicate), a conflict, or busy while a claim-first request
-   * holds it past `waitMs`. Owning again what the owner (or the consumer, for it) already owns is `own`.
+   * Holds a key for `owner` while it sends (no row written): `new`; or the key's stored answer
+   * (duplicate), a conflict (another body), or busy after waiting `waitMs` for a holder to answer.
+   */
+  async reserve(req: ReserveRequest): Promise<ClaimResult> {
+    const deadline = Date.now() + req.waitMs;
+    for (;;) {
+      const now = Date.now();
+      const row = this.keys.find(req.key, now)?.row;
+      let holdUntil: number;
+      if (row !== undefined && row.body_hash !== req.bodyHash) return { kind: "conflict" };
+      if (row !== undefined && row.state === "done" && row.answer !== null) return { kind: "duplicate", answer: JSON.parse(row.answer) as StoredAnswer };
+      if (row !== undefined && row.lease_until > now) holdUntil = row.lease_until;
+      else {
+        const held = this.liveReservation(req.key, now);
+        if (held === undefined) {
+          if (this.reserved.size >= RESERVATION_SWEEP_AT) for (const [key, r] of this.reserved) if (r.until <= now) this.reserved.delete(key);
+          this.reserved.set(req.key, { owner: req.owner, bodyHash: req.bodyHash, until: now + req.leaseMs });
+          return { kind: "new" };
+        }
+        if (held.bodyHash !== req.bodyHash) return { kind: "conflict" };
+        holdUntil = held.until;
+      }
+      const remaining = Math.min(deadline, holdUntil) - now;
+      if (remaining <= 0) return { kind: "busy" };
+      await this.waitFor(req.key, remaining);
+    }
+  }
+
+  /** Gives a reservation back (its owner's send failed): a waiting duplicate goes on. */
+  unreserve(key: string, owner: string): void {
+    if (this.reserved.get(key)?.owner !== owner) return;
+    this.reserved.delete(key);
+    this.wake(key);
+  }
+
+  /**
+   * After the send: the key becomes `owner`'s with its answer (one row), unless another request has
+   * it: its stored answer (a duplicate), a conflict, or busy while a claim-first request holds it past
+   * `waitMs`. Owning again what the owner (or the consumer, for it) already owns is `own`. Ends the
+   * owner's reservation either way, and wakes the duplicates waiting on it.
    */
   async own(req: OwnRequest): Promise<OwnResult> {
+    try {
+      return await this.ownRow(req);
+    } finally {
+      if (this.reserved.get(req.key)?.owner === req.owner) this.reserved.delete(req.key);
+      this.wake(req.key);
+    }
+  }
+
+  private async ownRow(req: OwnRequest): Promise<OwnResult> {
     const deadline = Date.now() + req.waitMs;
     const answer = JSON.stringify(req.answer);
     for (;;) {
@@ -115,6 +184,12 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
     for (const c of checks) {
       const now = Date.now();
       const answer = JSON.stringify(c.answer);
+      const held = this.liveReservation(c.key, now);
+      if (held !== undefined && held.owner !== c.owner && this.keys.find(c.key, now) === undefined) {
+        // Another request is between its reservation and its `own`: its answer decides.
+        verdicts.push({ kind: "wait", retryMs: held.until - now });
+        continue;
+      }
       const taken = this.keys.own(c.key, c.bodyHash, c.owner, answer, now + c.windowMs, c.windowMs, now);
       if ("created" in taken) {
         if (taken.created !== null) await this.ensureAlarm(taken.created);
@@ -210,6 +285,11 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
   private async armAlarm(at: number): Promise<void> {
     this.alarmAt = at;
     await this.ctx.storage.setAlarm(at);
+  }
+
+  private liveReservation(key: string, now: number): Reservation | undefined {
+    const held = this.reserved.get(key);
+    return held !== undefined && held.until > now ? held : undefined;
   }
 
   private waitFor(key: string, ms: number): Promise<void> {

@@ -30,9 +30,20 @@ export interface SettledKey {
 }
 
 /**
- * Send first, claim after (async accepts, docs/dedup.md): the accept's message `owner` (its message
- * id) takes the key with its answer in one row, after its envelopes were sent.
+ * Reserve, send, own (queued async accepts, docs/dedup.md): before its send, the accept's message
+ * `owner` (its message id) reserves the key in the shard's memory (no row: duplicates wait for it,
+ * nothing is enqueued for them); after the send it takes the key with its answer in one row.
  */
+export interface ReserveRequest {
+  key: string;
+  bodyHash: string;
+  owner: string;
+  /** How long the reservation holds the key if its owner never comes back. */
+  leaseMs: number;
+  /** How long a concurrent duplicate waits for the first answer. */
+  waitMs: number;
+}
+
 export interface OwnRequest {
   key: string;
   bodyHash: string;
@@ -68,6 +79,8 @@ export interface IdempotencyShardRpc extends Rpc.DurableObjectBranded {
   /** `settled`: answers of earlier claims to store first (they ride on this call instead of their own). */
   claim(req: ClaimRequest, settled?: readonly SettledKey[]): Promise<ClaimResult>;
   completeMany(settled: readonly SettledKey[]): void;
+  reserve(req: ReserveRequest): Promise<ClaimResult>;
+  unreserve(key: string, owner: string): void;
   own(req: OwnRequest): Promise<OwnResult>;
   checkOwners(checks: readonly OwnerCheck[]): Promise<OwnerVerdict[]>;
   alias(alias: string, owner: string, windowMs: number): Promise<AliasResult>;
@@ -86,7 +99,11 @@ export interface IdempotencyStore {
    */
   complete(keyHash: string, key: string, answer: StoredAnswer, defer?: boolean): Promise<void>;
   release(keyHash: string, key: string): Promise<void>;
-  /** Send first, claim after: takes the key for the owner whose envelopes are already sent. */
+  /** Holds a key for an owner about to send (memory only): `new`, or the key's duplicate/conflict/busy answer. */
+  reserve(req: ReserveRequest & { keyHash: string }): Promise<ClaimResult>;
+  /** Gives a reservation back (its send failed). */
+  unreserve(keyHash: string, key: string, owner: string): Promise<void>;
+  /** After the send: takes the key for the owner whose envelopes are queued, with its answer (one row). */
   own(req: OwnRequest & { keyHash: string }): Promise<OwnResult>;
   /** The consumer's owner checks, one call per shard; verdicts in the order of `checks`. */
   checkOwners(checks: readonly (OwnerCheck & { keyHash: string })[]): Promise<OwnerVerdict[]>;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Envelope } from "../../src/core/envelope";
 import type { ConfigInput } from "../../src/config/schema";
-import { baseConfig, call, delivered, envWith, expectProblem, recordingQueue, schemeHeaders, secretFor, signedRequest } from "./helpers";
+import { baseConfig, call, envWith, expectProblem, recordingQueue, schemeHeaders, secretFor, signedRequest } from "./helpers";
 
 const event = JSON.stringify({ type: "user.created", user_id: "u1" });
 
@@ -21,7 +21,7 @@ async function snapshot(res: Response) {
 }
 
 describe("duplicates", () => {
-  it("answers a repeated key with the same body with the first answer and X-Idempotent-Replay, delivering once (its copy is dropped by the consumer's owner check)", async () => {
+  it("answers a repeated key with the same body with the first answer and X-Idempotent-Replay, enqueuing once", async () => {
     const q = recordingQueue();
     const env = envWith(baseConfig(), { DELIVERY_QUEUE: q.queue });
     const key = `order-${crypto.randomUUID()}`;
@@ -32,8 +32,7 @@ describe("duplicates", () => {
     expect(first.replay).toBeNull();
     expect(again).toEqual({ ...first, replay: "true" });
     expect(second.headers.get("Strict-Transport-Security")).not.toBeNull();
-    expect(q.sent).toHaveLength(2); // sent first, claimed after
-    expect((await delivered(q.sent, env)).map((e) => e.id)).toEqual([first.id]);
+    expect(q.sent).toHaveLength(1);
   });
 
   it("lets 50 concurrent duplicates through exactly once: all 202, one message id, 49 replays", async () => {
@@ -45,10 +44,8 @@ describe("duplicates", () => {
     expect(new Set(answers.map((a) => a.id)).size).toBe(1);
     expect(new Set(answers.map((a) => a.body)).size).toBe(1);
     expect(answers.filter((a) => a.replay === "true")).toHaveLength(49);
-    expect(q.sent).toHaveLength(50);
-    const out = await delivered(q.sent, env);
-    expect(out).toHaveLength(1);
-    expect((out[0] as Envelope).id).toBe(answers[0]?.id);
+    expect(q.sent).toHaveLength(1);
+    expect((q.sent[0] as Envelope).id).toBe(answers[0]?.id);
   });
 
   it("answers 409 idempotency-key-reused for the same key with a different body", async () => {
@@ -57,7 +54,7 @@ describe("duplicates", () => {
     const key = `reuse-${crypto.randomUUID()}`;
     expect((await call(keyed(key, event), env)).status).toBe(202);
     await expectProblem(await call(keyed(key, event.replace("u1", "u9")), env), 409, "idempotency-key-reused");
-    expect(await delivered(q.sent, env)).toHaveLength(1);
+    expect(q.sent).toHaveLength(1);
   });
 
   it("keeps keys apart per source", async () => {
@@ -79,7 +76,7 @@ describe("duplicates", () => {
     const second = await call(await signedRequest("/webhooks/acme", event, { id }), env);
     expect(second.headers.get("X-Idempotent-Replay")).toBe("true");
     expect(second.headers.get("X-Message-Id")).toBe(first.headers.get("X-Message-Id"));
-    expect(await delivered(q.sent, env)).toHaveLength(1);
+    expect(q.sent).toHaveLength(1);
   });
 });
 
@@ -101,7 +98,7 @@ describe("signature replays without an idempotency key", () => {
     const second = await snapshot(await call(make(), env));
     expect(first.status).toBe(202);
     expect(second).toEqual({ ...first, replay: "true" });
-    expect(await delivered(q.sent, env)).toHaveLength(1);
+    expect(q.sent).toHaveLength(1);
   });
 
   it("still sees a replay when only an unsigned header (hmac-sha256-hex's X-Timestamp) changed", async () => {
@@ -118,7 +115,7 @@ describe("signature replays without an idempotency key", () => {
     const replay = await send(now - 10);
     expect(replay.status).toBe(202);
     expect(replay.headers.get("X-Idempotent-Replay")).toBe("true");
-    expect(await delivered(q.sent, env)).toHaveLength(1);
+    expect(q.sent).toHaveLength(1);
   });
 });
 
