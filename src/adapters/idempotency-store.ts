@@ -4,7 +4,7 @@
 // one call per shard when no claim is in flight or after DEFER_MS: no call of their own under load.
 // Reserved-then-owned keys and the consumer's owner checks (one call per shard) follow the same re-shard rule.
 import { dedupShardsOf, DEFAULT_DEDUP_SHARDS, type DedupSharding } from "../core/dedup-shards";
-import type { IdempotencyShardRpc, IdempotencyStore, OwnerCheck, OwnerVerdict, SettledKey } from "../ports/idempotency";
+import type { IdempotencyShardRpc, IdempotencyStore, OwnerVerdict, SettledKey } from "../ports/idempotency";
 
 const UNSHARDED: DedupSharding = { shards: DEFAULT_DEDUP_SHARDS, previous: null };
 
@@ -67,16 +67,20 @@ export function idempotencyStore(
         throw error;
       }
     },
-    complete: async (keyHash, key, answer, defer = false) => {
+    complete: async (keyHash, key, answer, defer = false, own) => {
       inflight = Math.max(0, inflight - 1);
       const { authority, mirror } = shards(keyHash);
       if (!defer || mirror !== null) {
-        await Promise.all([stubOf(authority).complete(key, answer), mirror === null ? undefined : stubOf(mirror).complete(key, answer)]);
+        const store = async (name: string) => {
+          if (own === undefined) await stubOf(name).complete(key, answer);
+          else await stubOf(name).own({ key, answer, ...own, waitMs: 0 });
+        };
+        await Promise.all([store(authority), mirror === null ? undefined : store(mirror)]);
         return;
       }
       let entry: Deferred | undefined;
       const delivered = new Promise<void>((done, failed) => {
-        entry = { key, answer, sent: false, done, failed };
+        entry = { key, answer, ...(own === undefined ? {} : { own }), sent: false, done, failed };
         waiting.set(authority, [...(waiting.get(authority) ?? []), entry]);
       });
       if (inflight === 0) for (const shard of [...waiting.keys()]) flush(shard);
@@ -95,39 +99,49 @@ export function idempotencyStore(
       if (inflight === 0) for (const shard of [...waiting.keys()]) flush(shard);
     },
     // Reservations live in the authority's memory only; the row (`own`) reaches the mirror too.
-    reserve: async ({ keyHash, ...req }) => stubOf(shards(keyHash).authority).reserve(req),
-    unreserve: async (keyHash, key, owner) => stubOf(shards(keyHash).authority).unreserve(key, owner),
-    own: async ({ keyHash, ...req }) => {
-      const { authority, mirror } = shards(keyHash);
-      const result = await stubOf(authority).own(req);
-      if (result.kind === "own" && mirror !== null) await stubOf(mirror).own({ ...req, waitMs: 0 });
-      return result;
+    reserve: async ({ keyHash, ...req }) => {
+      const { authority } = shards(keyHash);
+      const riders = take(authority);
+      inflight++;
+      try {
+        const result = await stubOf(authority).reserve(req, riders.length === 0 ? undefined : riders.map(settled));
+        riders.forEach((d) => d.done());
+        if (result.kind !== "new") inflight--;
+        return result;
+      } catch (error) {
+        inflight--;
+        send(authority, riders);
+        throw error;
+      }
+    },
+    unreserve: async (keyHash, key, owner) => {
+      inflight = Math.max(0, inflight - 1);
+      const { authority } = shards(keyHash);
+      await stubOf(authority).unreserve(key, owner);
+      if (inflight === 0) for (const shard of [...waiting.keys()]) flush(shard);
     },
     checkOwners: async (checks) => {
-      const verdicts: OwnerVerdict[] = new Array<OwnerVerdict>(checks.length);
-      const byShard = new Map<string, { at: number[]; checks: OwnerCheck[]; mirrors: (string | null)[] }>();
-      checks.forEach(({ keyHash, ...check }, at) => {
-        const { authority, mirror } = shards(keyHash);
-        const group = byShard.get(authority) ?? { at: [], checks: [], mirrors: [] };
-        group.at.push(at);
-        group.checks.push(check);
-        group.mirrors.push(mirror);
-        byShard.set(authority, group);
+      const byShard = new Map<string, number[]>();
+      checks.forEach(({ keyHash }, at) => {
+        const authority = shards(keyHash).authority;
+        byShard.set(authority, [...(byShard.get(authority) ?? []), at]);
       });
+      const verdicts: OwnerVerdict[] = [];
       await Promise.all(
-        [...byShard].map(async ([authority, group]) => {
-          const answers = await stubOf(authority).checkOwners(group.checks);
-          const mirrored: Promise<unknown>[] = [];
-          answers.forEach((verdict, i) => {
-            const at = group.at[i];
-            const check = group.checks[i];
-            const mirror = group.mirrors[i];
-            if (at === undefined || check === undefined) return;
-            verdicts[at] = verdict;
-            // The new shard learns the owner while the old one decides (as with claims).
-            if (verdict.kind === "deliver" && mirror !== undefined && mirror !== null) mirrored.push(stubOf(mirror).own({ ...check, waitMs: 0 }));
-          });
-          await Promise.all(mirrored);
+        [...byShard].map(async ([authority, at]) => {
+          const mine = at.map((i) => checks[i]).filter((c) => c !== undefined);
+          const answers = await stubOf(authority).checkOwners(mine.map(({ keyHash: _hash, ...check }) => check));
+          await Promise.all(
+            answers.map((verdict, i) => {
+              const check = mine[i];
+              const index = at[i];
+              if (check === undefined || index === undefined) return;
+              verdicts[index] = verdict;
+              // The new shard learns the owner while the old one decides (as with claims).
+              const mirror = shards(check.keyHash).mirror;
+              if (verdict.kind === "deliver" && mirror !== null) return stubOf(mirror).own({ ...check, waitMs: 0 });
+            }),
+          );
         }),
       );
       return verdicts;
@@ -155,5 +169,5 @@ function take(name: string): Deferred[] {
 }
 
 function settled(d: Deferred): SettledKey {
-  return { key: d.key, answer: d.answer };
+  return { key: d.key, answer: d.answer, ...(d.own === undefined ? {} : { own: d.own }) };
 }

@@ -1,7 +1,7 @@
 // A gateway answer as data: what the producer gets, what the dedup store keeps to replay it, and
 // what a use case hands back to the ingress (an answer, or a problem).
 import type { Problem } from "../core/problems";
-import type { StoredAnswer } from "../ports/idempotency";
+import type { ClaimResult, StoredAnswer } from "../ports/idempotency";
 
 export interface Answer {
   status: number;
@@ -57,4 +57,11 @@ export function acceptedAnswer(messageId: string, traceId: string, destinations:
 export function filteredAnswer(messageId: string, traceId: string): Answer {
   const body = { id: messageId, trace_id: traceId, mode: "async", status: "filtered", destinations: [] };
   return jsonAnswer(202, body, { "X-Message-Id": messageId, "X-Trace-Id": traceId });
+}
+
+/** The answer of a request whose key another request has: that request's stored answer, 409, or 503 while it runs. */
+export function keyHeldAnswer(result: Exclude<ClaimResult, { kind: "new" }>): DispatchOutcome {
+  if (result.kind === "duplicate") return { kind: "answer", answer: fromStored(result.answer), replay: true };
+  if (result.kind === "conflict") return { kind: "problem", problem: { kind: "idempotency-key-reused" } };
+  return { kind: "problem", problem: { kind: "unavailable", retryAfterS: 1, detail: "A request with this idempotency key is still in progress; retry later." } };
 }

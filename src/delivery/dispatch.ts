@@ -6,7 +6,7 @@ import { sha256Hex } from "../core/signatures";
 import type { Ports } from "../ports";
 import type { AliasResult, IdempotencyStore } from "../ports/idempotency";
 import { errorMessage, log } from "../log";
-import { acceptedAnswer, fromStored, toStored, type DispatchOutcome } from "./answer";
+import { acceptedAnswer, fromStored, keyHeldAnswer, toStored, type DispatchOutcome } from "./answer";
 import { enqueueCopies } from "./enqueue";
 import type { AcceptedEvent } from "./event";
 import { acceptAsync } from "./accept-async";
@@ -61,16 +61,7 @@ export async function dispatchOnce(ports: Ports, config: Config, event: Accepted
     // The first owner gave its key back without an answer: this request takes the signature over.
     ports.background.waitUntil(store.repoint(aliasHash, dedup.alias, dedupKey, windowMs).catch(() => undefined));
   }
-  switch (claim.kind) {
-    case "duplicate":
-      return { kind: "answer", answer: fromStored(claim.answer), replay: true };
-    case "conflict":
-      return { kind: "problem", problem: { kind: "idempotency-key-reused" } };
-    case "busy":
-      return { kind: "problem", problem: { kind: "unavailable", retryAfterS: 1, detail: "A request with this idempotency key is still in progress; retry later." } };
-    case "new":
-      break;
-  }
+  if (claim.kind !== "new") return keyHeldAnswer(claim);
   const outcome = await dispatch(ports, config, event, { keyHash, key: dedupKey, bodyHash: dedup.bodyHash, windowMs }).catch((error: unknown): DispatchOutcome => {
     log("error", "dispatch_failed", { trace_id: event.trace.traceId, error: errorMessage(error) });
     return { kind: "problem", problem: { kind: "internal" } };

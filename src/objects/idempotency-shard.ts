@@ -18,7 +18,7 @@ import type {
   SettledKey,
   StoredAnswer,
 } from "../ports/idempotency";
-import { KeyTables, LEGACY_TABLE } from "./dedup-key-tables";
+import { KeyTables, LEGACY_TABLE, type KeyRow } from "./dedup-key-tables";
 
 /** Rows looked at per purge statement (the oldest by insertion order), and statements per alarm. */
 const PURGE_BATCH = 500;
@@ -65,65 +65,42 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
   }
 
   async claim(req: ClaimRequest, settled?: readonly SettledKey[]): Promise<ClaimResult> {
-    if (settled !== undefined) this.completeMany(settled);
-    const deadline = Date.now() + req.waitMs;
-    for (;;) {
-      const now = Date.now();
+    if (settled !== undefined) await this.completeMany(settled);
+    return this.until(req.key, req.waitMs, async (now) => {
       const held = this.liveReservation(req.key, now);
-      if (held !== undefined) {
-        if (held.bodyHash !== req.bodyHash) return { kind: "conflict" };
-        const remaining = Math.min(deadline, held.until) - now;
-        if (remaining <= 0) return { kind: "busy" };
-        await this.waitFor(req.key, remaining);
-        continue;
-      }
+      if (held !== undefined) return held.bodyHash !== req.bodyHash ? { kind: "conflict" } : held.until;
       // A new key (or an expired one not purged yet): one row in its bucket's table.
       const claimed = this.keys.claim(req.key, req.bodyHash, now + req.leaseMs, now + req.windowMs, req.windowMs, now);
       if ("created" in claimed) {
         if (claimed.created !== null) await this.ensureAlarm(claimed.created);
         return { kind: "new" };
       }
-      const found = claimed.found;
-      const row = found.row;
+      const { row } = claimed.found;
       if (row.body_hash !== req.bodyHash) return { kind: "conflict" };
       if (row.state === "done" && row.answer !== null) return { kind: "duplicate", answer: JSON.parse(row.answer) as StoredAnswer };
-      if (row.lease_until <= now) {
-        this.keys.setLease(found, req.key, now + req.leaseMs);
-        return { kind: "new" };
-      }
-      const remaining = Math.min(deadline, row.lease_until) - now;
-      if (remaining <= 0) return { kind: "busy" };
-      await this.waitFor(req.key, remaining);
-    }
+      if (row.lease_until > now) return row.lease_until;
+      this.keys.setLease(claimed.found, req.key, now + req.leaseMs);
+      return { kind: "new" };
+    });
   }
 
   /**
    * Holds a key for `owner` while it sends (no row written): `new`; or the key's stored answer
    * (duplicate), a conflict (another body), or busy after waiting `waitMs` for a holder to answer.
    */
-  async reserve(req: ReserveRequest): Promise<ClaimResult> {
-    const deadline = Date.now() + req.waitMs;
-    for (;;) {
-      const now = Date.now();
+  async reserve(req: ReserveRequest, settled?: readonly SettledKey[]): Promise<ClaimResult> {
+    if (settled !== undefined) await this.completeMany(settled);
+    return this.until(req.key, req.waitMs, (now) => {
       const row = this.keys.find(req.key, now)?.row;
-      let holdUntil: number;
       if (row !== undefined && row.body_hash !== req.bodyHash) return { kind: "conflict" };
-      if (row !== undefined && row.state === "done" && row.answer !== null) return { kind: "duplicate", answer: JSON.parse(row.answer) as StoredAnswer };
-      if (row !== undefined && row.lease_until > now) holdUntil = row.lease_until;
-      else {
-        const held = this.liveReservation(req.key, now);
-        if (held === undefined) {
-          if (this.reserved.size >= RESERVATION_SWEEP_AT) for (const [key, r] of this.reserved) if (r.until <= now) this.reserved.delete(key);
-          this.reserved.set(req.key, { owner: req.owner, bodyHash: req.bodyHash, until: now + req.leaseMs });
-          return { kind: "new" };
-        }
-        if (held.bodyHash !== req.bodyHash) return { kind: "conflict" };
-        holdUntil = held.until;
-      }
-      const remaining = Math.min(deadline, holdUntil) - now;
-      if (remaining <= 0) return { kind: "busy" };
-      await this.waitFor(req.key, remaining);
-    }
+      if (row?.state === "done" && row.answer !== null) return { kind: "duplicate", answer: JSON.parse(row.answer) as StoredAnswer };
+      if (row !== undefined && row.lease_until > now) return row.lease_until;
+      const held = this.liveReservation(req.key, now);
+      if (held !== undefined) return held.bodyHash !== req.bodyHash ? { kind: "conflict" } : held.until;
+      if (this.reserved.size >= RESERVATION_SWEEP_AT) for (const [key, r] of this.reserved) if (r.until <= now) this.reserved.delete(key);
+      this.reserved.set(req.key, { owner: req.owner, bodyHash: req.bodyHash, until: now + req.leaseMs });
+      return { kind: "new" };
+    });
   }
 
   /** Gives a reservation back (its owner's send failed): a waiting duplicate goes on. */
@@ -135,78 +112,73 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
 
   /**
    * After the send: the key becomes `owner`'s with its answer (one row), unless another request has
-   * it: its stored answer (a duplicate), a conflict, or busy while a claim-first request holds it past
+   * it: its stored answer (a duplicate), a conflict, or busy while another holder keeps it past
    * `waitMs`. Owning again what the owner (or the consumer, for it) already owns is `own`. Ends the
    * owner's reservation either way, and wakes the duplicates waiting on it.
    */
   async own(req: OwnRequest): Promise<OwnResult> {
     try {
-      return await this.ownRow(req);
+      return await this.until<OwnResult>(req.key, req.waitMs, async (now) => {
+        const step = await this.take(req, now);
+        if (typeof step === "number" || step === "own") return step === "own" ? { kind: "own" } : step;
+        if (step.body_hash !== req.bodyHash) return { kind: "conflict" };
+        return { kind: "duplicate", answer: JSON.parse(step.answer ?? "null") as StoredAnswer };
+      });
     } finally {
       if (this.reserved.get(req.key)?.owner === req.owner) this.reserved.delete(req.key);
       this.wake(req.key);
     }
   }
 
-  private async ownRow(req: OwnRequest): Promise<OwnResult> {
-    const deadline = Date.now() + req.waitMs;
-    const answer = JSON.stringify(req.answer);
-    for (;;) {
-      const now = Date.now();
-      const taken = this.keys.own(req.key, req.bodyHash, req.owner, answer, now + req.windowMs, req.windowMs, now);
-      if ("created" in taken) {
-        if (taken.created !== null) await this.ensureAlarm(taken.created);
-        this.wake(req.key);
-        return { kind: "own" };
-      }
-      const { row } = taken.found;
-      if (row.owner === req.owner) return { kind: "own" };
-      if (row.body_hash !== req.bodyHash) return { kind: "conflict" };
-      if (row.state === "done" && row.answer !== null) return { kind: "duplicate", answer: JSON.parse(row.answer) as StoredAnswer };
-      if (row.lease_until <= now) {
-        this.keys.takeOver(taken.found, req.key, req.owner, answer);
-        this.wake(req.key);
-        return { kind: "own" };
-      }
-      const remaining = Math.min(deadline, row.lease_until) - now;
-      if (remaining <= 0) return { kind: "busy" };
-      await this.waitFor(req.key, remaining);
-    }
-  }
-
   /**
-   * For messages sent before their claim: deliver when the key is the message's owner's (taking it
-   * for the owner when it has no row, or when a claim-first holder's lease ran out), drop when
-   * another request has it for good, wait while a claim-first request holds it.
+   * For messages sent before their key was owned: deliver when the key is the message's owner's
+   * (taking it for the owner when it is free), drop when another request has it for good, wait while
+   * another request holds it (a reservation, or a claim-first lease).
    */
   async checkOwners(checks: readonly OwnerCheck[]): Promise<OwnerVerdict[]> {
     const verdicts: OwnerVerdict[] = [];
     for (const c of checks) {
       const now = Date.now();
-      const answer = JSON.stringify(c.answer);
-      const held = this.liveReservation(c.key, now);
-      if (held !== undefined && held.owner !== c.owner && this.keys.find(c.key, now) === undefined) {
-        // Another request is between its reservation and its `own`: its answer decides.
-        verdicts.push({ kind: "wait", retryMs: held.until - now });
-        continue;
-      }
-      const taken = this.keys.own(c.key, c.bodyHash, c.owner, answer, now + c.windowMs, c.windowMs, now);
-      if ("created" in taken) {
-        if (taken.created !== null) await this.ensureAlarm(taken.created);
-        this.wake(c.key);
-        verdicts.push({ kind: "deliver" });
-        continue;
-      }
-      const { row } = taken.found;
-      if (row.owner === c.owner) verdicts.push({ kind: "deliver" });
-      else if (row.state === "done") verdicts.push({ kind: "drop", owner: row.owner });
-      else if (row.lease_until <= now) {
-        this.keys.takeOver(taken.found, c.key, c.owner, answer);
-        this.wake(c.key);
-        verdicts.push({ kind: "deliver" });
-      } else verdicts.push({ kind: "wait", retryMs: row.lease_until - now });
+      const step = await this.take(c, now);
+      verdicts.push(step === "own" ? { kind: "deliver" } : typeof step === "number" ? { kind: "wait", retryMs: step - now } : { kind: "drop", owner: step.owner });
     }
     return verdicts;
+  }
+
+  /**
+   * One look at a key for `owner`: "own" (it is the owner's now: taken when free, or when a
+   * claim-first holder's lease ran out), the `done` row of another request, or until when another
+   * request holds it.
+   */
+  private async take(c: OwnerCheck, now: number): Promise<"own" | KeyRow | number> {
+    const held = this.liveReservation(c.key, now);
+    if (held !== undefined && held.owner !== c.owner && this.keys.find(c.key, now) === undefined) return held.until;
+    const answer = JSON.stringify(c.answer);
+    const taken = this.keys.own(c.key, c.bodyHash, c.owner, answer, now + c.windowMs, c.windowMs, now);
+    if ("created" in taken) {
+      if (taken.created !== null) await this.ensureAlarm(taken.created);
+    } else {
+      const { row } = taken.found;
+      if (row.owner === c.owner) return "own";
+      if (row.state === "done") return row;
+      if (row.lease_until > now) return row.lease_until;
+      this.keys.takeOver(taken.found, c.key, c.owner, answer);
+    }
+    this.wake(c.key);
+    return "own";
+  }
+
+  /** Runs `step` until it decides; a number is "held until then": wait for a wake-up, at most `waitMs` in all, then busy. */
+  private async until<R>(key: string, waitMs: number, step: (now: number) => R | number | Promise<R | number>): Promise<R | { kind: "busy" }> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const now = Date.now();
+      const decided = await step(now);
+      if (typeof decided !== "number") return decided;
+      const remaining = Math.min(deadline, decided) - now;
+      if (remaining <= 0) return { kind: "busy" };
+      await this.waitFor(key, remaining);
+    }
   }
 
   /**
@@ -243,8 +215,12 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
     this.wake(key);
   }
 
-  completeMany(settled: readonly SettledKey[]): void {
-    for (const s of settled) this.complete(s.key, s.answer);
+  /** Answers (and reserved keys' `own`s) that rode on another call, or came in one call per shard. */
+  async completeMany(settled: readonly SettledKey[]): Promise<void> {
+    for (const s of settled) {
+      if (s.own === undefined) this.complete(s.key, s.answer);
+      else await this.own({ key: s.key, answer: s.answer, ...s.own, waitMs: 0 });
+    }
   }
 
   /** Gives a claimed key back (the first request failed before it had an answer worth keeping). */

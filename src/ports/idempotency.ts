@@ -27,6 +27,15 @@ export interface ClaimRequest {
 export interface SettledKey {
   key: string;
   answer: StoredAnswer;
+  /** A reserved key's `own` after its send (the row is written with this owner), not a claim's `complete`. */
+  own?: OwnFacts;
+}
+
+/** What `own` needs beyond the key and the answer. */
+export interface OwnFacts {
+  owner: string;
+  bodyHash: string;
+  windowMs: number;
 }
 
 /**
@@ -78,8 +87,8 @@ export type OwnerVerdict = { kind: "deliver" } | { kind: "drop"; owner: string |
 export interface IdempotencyShardRpc extends Rpc.DurableObjectBranded {
   /** `settled`: answers of earlier claims to store first (they ride on this call instead of their own). */
   claim(req: ClaimRequest, settled?: readonly SettledKey[]): Promise<ClaimResult>;
-  completeMany(settled: readonly SettledKey[]): void;
-  reserve(req: ReserveRequest): Promise<ClaimResult>;
+  completeMany(settled: readonly SettledKey[]): Promise<void>;
+  reserve(req: ReserveRequest, settled?: readonly SettledKey[]): Promise<ClaimResult>;
   unreserve(key: string, owner: string): void;
   own(req: OwnRequest): Promise<OwnResult>;
   checkOwners(checks: readonly OwnerCheck[]): Promise<OwnerVerdict[]>;
@@ -95,16 +104,15 @@ export interface IdempotencyStore {
   /**
    * Stores a claimed key's answer for its duplicates. `defer`: the answer may wait (up to a fraction
    * of a second, far below the claim's lease) to ride on another call to the same shard; the promise
-   * resolves once it is stored either way. Concurrent duplicates wait for it meanwhile.
+   * resolves once it is stored either way. Concurrent duplicates wait for it meanwhile. `own`: the
+   * key was reserved (not claimed) and this is its `own` after the send.
    */
-  complete(keyHash: string, key: string, answer: StoredAnswer, defer?: boolean): Promise<void>;
+  complete(keyHash: string, key: string, answer: StoredAnswer, defer?: boolean, own?: OwnFacts): Promise<void>;
   release(keyHash: string, key: string): Promise<void>;
   /** Holds a key for an owner about to send (memory only): `new`, or the key's duplicate/conflict/busy answer. */
   reserve(req: ReserveRequest & { keyHash: string }): Promise<ClaimResult>;
   /** Gives a reservation back (its send failed). */
   unreserve(keyHash: string, key: string, owner: string): Promise<void>;
-  /** After the send: takes the key for the owner whose envelopes are queued, with its answer (one row). */
-  own(req: OwnRequest & { keyHash: string }): Promise<OwnResult>;
   /** The consumer's owner checks, one call per shard; verdicts in the order of `checks`. */
   checkOwners(checks: readonly (OwnerCheck & { keyHash: string })[]): Promise<OwnerVerdict[]>;
   alias(aliasHash: string, alias: string, owner: string, windowMs: number): Promise<AliasResult>;

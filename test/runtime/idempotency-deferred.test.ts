@@ -18,9 +18,10 @@ function recording(): { ns: Env["IDEMPOTENCY"]; calls: string[] } {
       const stub = real.get(id);
       return new Proxy(stub, {
         get(target, prop: string) {
-          if (typeof prop !== "string" || !["claim", "complete", "completeMany", "release", "alias", "repoint", "peek"].includes(prop)) return Reflect.get(target, prop) as unknown;
+          if (typeof prop !== "string" || !["claim", "reserve", "own", "complete", "completeMany", "release", "alias", "repoint", "peek"].includes(prop))
+            return Reflect.get(target, prop) as unknown;
           return (...args: unknown[]) => {
-            const riders = prop === "claim" && Array.isArray(args[1]) ? `+${args[1].length}` : "";
+            const riders = (prop === "claim" || prop === "reserve") && Array.isArray(args[1]) ? `+${args[1].length}` : "";
             calls.push(`${prop}${riders}`);
             return (target as unknown as Record<string, (...a: unknown[]) => unknown>)[prop]?.(...args);
           };
@@ -56,6 +57,33 @@ describe("deferred async answers", () => {
     expect(await store.claim(first)).toEqual({ kind: "duplicate", answer });
     await store.release(held.keyHash, held.key);
     await store.release(next.keyHash, next.key);
+  });
+
+  it("a reserved key's row (its `own` after the send) rides on the next reservation to the shard the same way", async () => {
+    const { ns, calls } = recording();
+    const store = idempotencyStore(ns);
+    const shard = "0000a003";
+    const reserveOn = (key: string, owner: string) => ({ keyHash: `${shard}${"0".repeat(56)}`, key, bodyHash: "h", owner, leaseMs: 10_000, waitMs: 0 });
+    const held = reserveOn(`held-${crypto.randomUUID()}`, "m-held");
+    const first = reserveOn(`first-${crypto.randomUUID()}`, "m-1");
+    const next = reserveOn(`next-${crypto.randomUUID()}`, "m-next");
+    expect(await store.reserve(held)).toEqual({ kind: "new" });
+    expect(await store.reserve(first)).toEqual({ kind: "new" });
+    const stored = store.complete(first.keyHash, first.key, answer, true, { owner: "m-1", bodyHash: "h", windowMs: 60_000 });
+    expect(await store.reserve(next)).toEqual({ kind: "new" });
+    await stored;
+    expect(calls).toEqual(["reserve", "reserve", "reserve+1"]);
+    // Stored with its owner: a duplicate gets the answer, the owner's copy is delivered, another's dropped.
+    expect(await store.reserve({ ...first, owner: "m-2" })).toEqual({ kind: "duplicate", answer });
+    const check = { keyHash: first.keyHash, key: first.key, bodyHash: "h", answer, windowMs: 60_000 };
+    expect(
+      await store.checkOwners([
+        { ...check, owner: "m-1" },
+        { ...check, owner: "m-2" },
+      ]),
+    ).toEqual([{ kind: "deliver" }, { kind: "drop", owner: "m-1" }]);
+    await store.unreserve(held.keyHash, held.key, "m-held");
+    await store.unreserve(next.keyHash, next.key, "m-next");
   });
 
   it("are stored at once, in one call, when no other claim is in flight", async () => {

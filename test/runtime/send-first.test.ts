@@ -26,14 +26,15 @@ function shard() {
 
 const check = (key: string, owner: string, bodyHash = "h1"): OwnerCheck => ({ key, bodyHash, owner, answer: answerOf(owner), windowMs: HOUR });
 
-/** The real dedup store, except that the key-taking call after the send fails (`own`). */
+/** The real dedup store, except that the row after the send is never written (`own`, alone or riding on another call). */
 function ownFails(): Env["IDEMPOTENCY"] {
   const real = testEnv.IDEMPOTENCY;
   return {
     idFromName: (name: string) => real.idFromName(name),
     get: (id: DurableObjectId) =>
       new Proxy(real.get(id), {
-        get: (target, prop, receiver) => (prop === "own" ? () => Promise.reject(new Error("shard unreachable (test)")) : (Reflect.get(target, prop, receiver) as unknown)),
+        get: (target, prop, receiver) =>
+          prop === "own" || prop === "completeMany" ? () => Promise.reject(new Error("shard unreachable (test)")) : (Reflect.get(target, prop, receiver) as unknown),
       }),
   } as unknown as Env["IDEMPOTENCY"];
 }
@@ -118,13 +119,15 @@ describe("crash and failure points through the gateway", () => {
     expect(await delivered(q.sent, env)).toHaveLength(1);
   });
 
-  it("sent, then the own call failed: the consumer takes the key for the queued copy, and the retry answers as that copy's owner, enqueuing nothing", async () => {
+  it("sent and answered, then the row was never written (the Worker or the call died): the consumer takes the key for the queued copy, and the retry answers as its owner, enqueuing nothing", async () => {
     const key = `sf-claim-${crypto.randomUUID()}`;
     const q = recordingQueue();
     const broken = envWith(baseConfig(), { DELIVERY_QUEUE: q.queue, IDEMPOTENCY: ownFails() });
-    await expectProblem(await call(keyed(key), broken), 503, "unavailable");
+    const first = await call(keyed(key), broken);
+    expect(first.status).toBe(202);
     expect(q.sent).toHaveLength(1);
     const orphan = q.sent[0] as Envelope;
+    expect(first.headers.get("X-Message-Id")).toBe(orphan.id);
 
     const env = envWith(baseConfig(), { DELIVERY_QUEUE: q.queue });
     expect((await delivered([orphan], env)).map((e) => e.id)).toEqual([orphan.id]);
@@ -135,15 +138,26 @@ describe("crash and failure points through the gateway", () => {
     expect(q.sent).toHaveLength(1);
   });
 
-  it("sent, then the own call failed, and the retry owned the key before the consumer looked: the retry's copy is delivered, the orphan dropped", async () => {
-    const key = `sf-race-${crypto.randomUUID()}`;
+  it("a copy whose request died after the send, and a retry that reserved, sent and owned after the lease: the retry's copy is delivered, the orphan dropped", async () => {
+    const s = shard();
+    // The first request reserved with a lease that ran out, sent its copy m1, and never came back.
+    expect(await s.reserve({ key: "late", bodyHash: "h1", owner: "m1", leaseMs: 1, waitMs: 0 })).toEqual({ kind: "new" });
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a 1 ms lease on the object's real clock
+    expect(await s.reserve({ key: "late", bodyHash: "h1", owner: "m2", leaseMs: 10_000, waitMs: 0 })).toEqual({ kind: "new" });
+    expect(await s.own({ key: "late", bodyHash: "h1", owner: "m2", answer: answerOf("m2"), windowMs: HOUR, waitMs: 0 })).toEqual({ kind: "own" });
+    expect(await s.checkOwners([check("late", "m1"), check("late", "m2")])).toEqual([{ kind: "drop", owner: "m2" }, { kind: "deliver" }]);
+  });
+
+  it("answers 202 before the row is stored, and every key's duplicate still gets its first answer and enqueues nothing", async () => {
     const q = recordingQueue();
-    await expectProblem(await call(keyed(key), envWith(baseConfig(), { DELIVERY_QUEUE: q.queue, IDEMPOTENCY: ownFails() })), 503, "unavailable");
     const env = envWith(baseConfig(), { DELIVERY_QUEUE: q.queue });
-    const retry = await call(keyed(key), env);
-    expect(retry.status).toBe(202);
-    expect(retry.headers.get("X-Idempotent-Replay")).toBeNull();
-    expect((await delivered(q.sent, env)).map((e) => e.id)).toEqual([retry.headers.get("X-Message-Id")]);
+    const keys = Array.from({ length: 8 }, () => `sf-ride-${crypto.randomUUID()}`);
+    const firsts = await Promise.all(keys.map(async (key) => call(keyed(key), env)));
+    expect(firsts.map((r) => r.status)).toEqual(Array(8).fill(202));
+    const again = await Promise.all(keys.map(async (key) => call(keyed(key), env)));
+    expect(again.map((r) => r.headers.get("X-Idempotent-Replay"))).toEqual(Array(8).fill("true"));
+    expect(again.map((r) => r.headers.get("X-Message-Id"))).toEqual(firsts.map((r) => r.headers.get("X-Message-Id")));
+    expect(q.sent).toHaveLength(8);
   });
 
   it("a 409 enqueues nothing: the key belongs to the first body", async () => {
