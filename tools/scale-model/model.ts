@@ -38,7 +38,7 @@ function trafficRows(scenario: string, w: Workload, s: Settings, t: Traffic): Ro
       t.totalPerS * w.dedupCallsPerEvent * maxShare(s.dedupShards),
       OBJ,
       TARGETS.objectCallsPerS,
-      "delivery/accept-send-first.ts own + delivery/owner-check.ts (or dispatch.ts claim+complete) → adapters/idempotency-store.ts → core/dedup-shards.ts shardIndexOf",
+      "delivery/accept-send-first.ts reserve (+ own riding) + delivery/owner-check.ts (or dispatch.ts claim+complete) → adapters/idempotency-store.ts → core/dedup-shards.ts shardIndexOf",
     ),
     row(
       scenario,

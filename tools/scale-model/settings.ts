@@ -69,9 +69,10 @@ export interface Workload {
   hotSourceLimit: { requests: number; periodS: number } | null;
   endpointLatencyMs: number;
   /**
-   * IdempotencyShard calls per event: `own` after the send (delivery/accept-send-first.ts) plus the
-   * consumer's owner check, one call per shard per batch (delivery/owner-check.ts: ~0.8 per event at
-   * batches of 100 over 256 shards, ~0.96 at 25); sync and ordered routes claim + complete. 2 bounds both.
+   * IdempotencyShard calls per event. Queued async: `reserve` (1) + the consumer's owner check, one
+   * call per shard per batch (delivery/owner-check.ts: ~0.96 per event at batches of 25 over 256
+   * shards, ~0.8 at 100) + `own`, which rides on the isolate's next `reserve` under load (0 at these
+   * rates; 1 at a trickle); sync and ordered routes: claim + complete. 2 covers both at volume.
    */
   dedupCallsPerEvent: number;
   /** Share of steady attempts that fail and are retried once. */
