@@ -9,6 +9,7 @@ import { errorMessage, log } from "../log";
 import { settleFallback } from "./fallbacks";
 import { attemptDelivery } from "./attempt";
 import { deadLetterMany, type DeadLetterItem } from "./dead-letter";
+import { DELIVERIES_AT_ONCE, forEachBounded } from "./bounded";
 
 /** A config that cannot be loaded makes messages wait this long instead of failing. */
 const CONFIG_INVALID_RETRY_S = 60;
@@ -27,14 +28,13 @@ export async function consumeBatch(batch: MessageBatch<unknown>, ports: Ports, c
   const handler = isDeadLetterQueue(batch.queue) ? consumeDeadLetter : consumeDelivery;
   const dead: PendingDead[] = [];
   const toDeadLetters = (message: Message<unknown>, item: DeadLetterItem) => void dead.push({ message, item });
-  await Promise.all(
-    batch.messages.map((message) =>
-      handler(message, ports, config, toDeadLetters).catch((error: unknown) => {
-        // Never ack in a catch: an unexpected error means "try again later".
-        log("error", "consumer_error", { queue: batch.queue, queue_message_id: message.id, error: errorMessage(error) });
-        message.retry({ delaySeconds: 5 });
-      }),
-    ),
+  // At most DELIVERIES_AT_ONCE in flight (src/delivery/bounded.ts): the invocation's connection limit.
+  await forEachBounded(batch.messages, DELIVERIES_AT_ONCE, (message) =>
+    handler(message, ports, config, toDeadLetters).catch((error: unknown) => {
+      // Never ack in a catch: an unexpected error means "try again later".
+      log("error", "consumer_error", { queue: batch.queue, queue_message_id: message.id, error: errorMessage(error) });
+      message.retry({ delaySeconds: 5 });
+    }),
   );
   await storeDeadLetters(ports, batch.queue, dead);
   // The batch's delivery outcomes reach the endpoint guards now (stats, backlog), in one call each.
