@@ -10,6 +10,7 @@ import { settleFallback } from "./fallbacks";
 import { attemptDelivery } from "./attempt";
 import { deadLetterMany, type DeadLetterItem } from "./dead-letter";
 import { checkedMessages, withoutOwnerCheck } from "./owner-check";
+import { DELIVERIES_AT_ONCE, forEachBounded } from "./bounded";
 
 /** A config that cannot be loaded makes messages wait this long instead of failing. */
 const CONFIG_INVALID_RETRY_S = 60;
@@ -31,14 +32,13 @@ export async function consumeBatch(batch: MessageBatch<unknown>, ports: Ports, c
   // Messages sent before their key was claimed are delivered only by the key's owner (docs/dedup.md).
   // (A duplicate's copy that kept crashing the consumer is dropped from the dead-letter queue too.)
   const messages = await checkedMessages(batch.messages, ports, batch.queue);
-  await Promise.all(
-    messages.map((message) =>
-      handler(message, ports, config, toDeadLetters).catch((error: unknown) => {
-        // Never ack in a catch: an unexpected error means "try again later".
-        log("error", "consumer_error", { queue: batch.queue, queue_message_id: message.id, error: errorMessage(error) });
-        message.retry({ delaySeconds: 5 });
-      }),
-    ),
+  // At most DELIVERIES_AT_ONCE in flight (src/delivery/bounded.ts): the invocation's connection limit.
+  await forEachBounded(messages, DELIVERIES_AT_ONCE, (message) =>
+    handler(message, ports, config, toDeadLetters).catch((error: unknown) => {
+      // Never ack in a catch: an unexpected error means "try again later".
+      log("error", "consumer_error", { queue: batch.queue, queue_message_id: message.id, error: errorMessage(error) });
+      message.retry({ delaySeconds: 5 });
+    }),
   );
   await storeDeadLetters(ports, batch.queue, dead);
   // The batch's delivery outcomes reach the endpoint guards now (stats, backlog), in one call each.

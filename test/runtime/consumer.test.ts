@@ -219,3 +219,33 @@ describe("delivery queue consumer", () => {
     expect(await env.PAYLOADS.head(key)).toBeNull();
   });
 });
+
+describe("a full batch of 100", () => {
+  it("delivers every message with at most six calls in flight at once (the invocation's connection limit), then acks all", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const calls: string[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const request = new Request(input, init);
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      // Yield to the event loop, so deliveries started all at once would all be in here together.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      calls.push(request.headers.get("webhook-id") ?? "");
+      inFlight -= 1;
+      return new Response("ok", { status: 200 });
+    });
+    const envelopes = Array.from({ length: 100 }, () => envelope());
+    const batch = createMessageBatch(
+      "hookgate-delivery",
+      envelopes.map((body, i) => ({ id: `full-${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
+    const ctx = createExecutionContext();
+    await worker.queue(batch, gatewayEnv(), ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(most).toBe(6);
+    expect(new Set(calls)).toEqual(new Set(envelopes.map((e) => e.id)));
+    expect(calls).toHaveLength(100);
+    expect([...result.explicitAcks].sort()).toEqual(envelopes.map((_, i) => `full-${i}`).sort());
+  });
+});

@@ -1,6 +1,8 @@
 // The load model's pure parts (tools/scale-model): the Zipf split, the shard spread through the real
 // shardOf, the consumer arithmetic, the flags against limits, and the outage simulation's invariants.
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { unstable_readConfig } from "wrangler";
 import { batchSeconds, concurrencyNeeded, queueCapacityPerS } from "../../tools/scale-model/consumer";
 import { LIMITS, TARGETS, verdict } from "../../tools/scale-model/limits";
 import { allRows, outageRun, steadyRows } from "../../tools/scale-model/model";
@@ -83,6 +85,17 @@ describe("consumer arithmetic", () => {
   });
 });
 
+describe("consumer settings", () => {
+  it("are what wrangler.toml ships: every delivery queue's consumer runs the model's after batch size and concurrency", () => {
+    const config = unstable_readConfig({ config: path.join(import.meta.dirname, "../../wrangler.toml") });
+    const consumers: readonly { queue: string; max_batch_size?: number; max_concurrency?: number | null }[] = config.queues.consumers ?? [];
+    const delivery = consumers.filter((c) => !c.queue.endsWith("-dlq"));
+    expect(delivery.length).toBeGreaterThan(0);
+    for (const c of delivery) expect({ batchSize: c.max_batch_size, concurrency: c.max_concurrency }, c.queue).toEqual(AFTER.consumer);
+    expect(AFTER_GUARD.consumer).toEqual(AFTER.consumer);
+  });
+});
+
 describe("flags", () => {
   it("fire above the limit, warn above the target, pass below both", () => {
     expect(verdict(1_001, 1_000, 500)).toBe("OVER LIMIT");
@@ -124,6 +137,8 @@ describe("outage simulation", () => {
     const today = outageRun(w, TODAY, true).seconds.slice(0, 30);
     const after = outageRun(w, AFTER, true).seconds.slice(0, 30);
     expect(sum(today.map((s) => s.d1Calls))).toBe(sum(today.map((s) => s.d1Rows)));
-    expect(sum(after.map((s) => s.d1Calls))).toBeLessThan(sum(after.map((s) => s.d1Rows)) / 10);
+    // One transaction per consumer batch: the hot route's share of a batch of AFTER.consumer.batchSize (25 → 10 rows).
+    const rowsPerBatch = AFTER.consumer.batchSize * (WORKLOAD.hotPerS / WORKLOAD.totalPerS);
+    expect(sum(after.map((s) => s.d1Calls))).toBeLessThanOrEqual(sum(after.map((s) => s.d1Rows)) / rowsPerBatch);
   });
 });

@@ -1,12 +1,12 @@
-// What a queue consumer can deliver: each invocation sends its batch at once (src/delivery/consume.ts,
-// Promise.all), but a Worker invocation holds at most 6 connections, so a batch takes
-// ceil(batch / 6) endpoint round trips.
-import { LIMITS } from "./limits";
+// What a queue consumer can deliver: each invocation delivers its batch six messages at a time
+// (src/delivery/consume.ts → bounded.ts DELIVERIES_AT_ONCE, the Workers limit of six connections
+// waiting for headers), so a batch takes ceil(batch / 6) endpoint round trips.
+import { DELIVERIES_AT_ONCE } from "../../src/delivery/bounded";
 import type { Settings } from "./settings";
 
 /** Seconds one consumer invocation takes for a full batch. */
 export function batchSeconds(batchSize: number, latencyMs: number): number {
-  return Math.ceil(batchSize / LIMITS.outboundConnections.value) * (latencyMs / 1000);
+  return Math.ceil(batchSize / DELIVERIES_AT_ONCE) * (latencyMs / 1000);
 }
 
 /** Messages per second one queue's consumer delivers at its concurrency. */

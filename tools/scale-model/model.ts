@@ -81,7 +81,7 @@ function trafficRows(scenario: string, w: Workload, s: Settings, t: Traffic): Ro
       perQueue / capacity,
       1,
       null,
-      "wrangler.toml [[queues.consumers]]; delivery/consume.ts (Promise.all, 6 connections)",
+      "wrangler.toml [[queues.consumers]]; delivery/consume.ts → bounded.ts (6 at a time)",
     ),
     row(
       scenario,

@@ -38,14 +38,18 @@ export const TODAY: Settings = {
   rateLeases: "1s",
 };
 
-/** Issue 20's changes as helper branch i20c builds them (queues, shards, adaptive flush, batched dead letters, consumer settings). */
+/**
+ * Issue 20's changes as helper branch i20c builds them (queues, shards, adaptive flush, batched dead
+ * letters). `consumer` is exactly what wrangler.toml's delivery consumers ship (test/unit/scale-model.test.ts
+ * reads wrangler.toml and fails when they differ); the queue count K is the deploy's choice (docs/sharding.md).
+ */
 export const AFTER: Settings = {
   name: "after (i20c)",
   queues: 32,
   dedupShards: 256,
   guard: { kind: "adaptive", targetPerS: 400, minIntervalMs: 1000, maxIntervalMs: 10_000 },
   deadLetterRowsPerCall: 100,
-  consumer: { batchSize: 100, concurrency: 100 },
+  consumer: { batchSize: 25, concurrency: 100 },
   halfOpenAsk: "per-call",
   failureReports: "each-at-once",
   rateLeases: "1s",
