@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { OPENAPI_ASSET_PATH } from "../../src/adapters/assets-documents";
 import { ADMIN_API_VERSION, adminOperations } from "../../src/http/admin/app";
-import { openApiDocument } from "../../src/http/admin/openapi";
+import { openApiDocument } from "../../src/http/admin/docs/openapi";
 
 describe("assets/admin/openapi.json", () => {
   it("is the document the admin routes declare (run `npm run openapi` after changing a route)", () => {
