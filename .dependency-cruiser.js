@@ -70,6 +70,14 @@ export default {
       "Routes call the use cases in delivery/ and the ports they are handed: never adapters/, objects/ or the entry.",
     ),
     {
+      name: "admin-docs-build-time-only",
+      severity: "error",
+      comment:
+        "src/http/admin/docs/ (the admin routes' prose, answer schemas and the OpenAPI generator) is read at build time (scripts/openapi.ts) and by tests: the Worker may import it as types only, so none of it ships.",
+      from: { path: "^src/", pathNot: "^src/http/admin/docs/" },
+      to: { path: "^src/http/admin/docs/", dependencyTypesNot: ["type-only"] },
+    },
+    {
       name: "known-layers-only",
       severity: "error",
       comment: "Every folder under src/ belongs to a layer: add a new one to .dependency-cruiser.js before using it.",

@@ -16,7 +16,7 @@ import type {
   FallbackPageSchema,
   ReplayQueuedSchema,
   StatsResponseSchema,
-} from "../src/http/admin/schemas";
+} from "../src/http/admin/docs/schemas";
 import { readDevVars } from "./lib/dev-vars";
 
 const USAGE = `usage: npm run admin -- <command> [options]

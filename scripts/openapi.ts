@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { adminOperations, ADMIN_API_VERSION } from "../src/http/admin/app";
-import { openApiDocument } from "../src/http/admin/openapi";
+import { openApiDocument } from "../src/http/admin/docs/openapi";
 import { OPENAPI_ASSET_PATH } from "../src/adapters/assets-documents";
 
 const ROOT = path.join(import.meta.dirname, "..");

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Env } from "../../src/env";
 import type { CallReport } from "../../src/core/endpoint-report";
 import { createApp } from "../../src/http/app";
-import { EffectiveConfigSchema, EndpointDetailSchema, EndpointResetSchema, FallbackPageSchema, StatsResponseSchema } from "../../src/http/admin/schemas";
+import { EffectiveConfigSchema, EndpointDetailSchema, EndpointResetSchema, FallbackPageSchema, StatsResponseSchema } from "../../src/http/admin/docs/schemas";
 import { setLogSink } from "../../src/log";
 import { baseConfig, call, envWith, testEnv } from "./helpers";
 

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { d1AuditStore, d1DeadLetterStore } from "../../src/adapters/d1";
 import { loadConfig } from "../../src/config/load";
 import { runScheduled } from "../../src/delivery/scheduled";
-import { AuditPageSchema } from "../../src/http/admin/schemas";
+import { AuditPageSchema } from "../../src/http/admin/docs/schemas";
 import { sha256Hex } from "./access-helpers";
 import { baseConfig, call, envWith, portsFor, recordingQueue, testEnv, testEnvelope } from "./helpers";
 

@@ -5,7 +5,7 @@ import type { Envelope } from "../../src/core/envelope";
 import { messageId } from "../../src/core/ids";
 import { d1DeadLetterStore } from "../../src/adapters/d1";
 import type { DeadLetterReason } from "../../src/core/dead-letter";
-import { DeadLetterDetailSchema, DeadLetterPageSchema, ReplayQueuedSchema } from "../../src/http/admin/schemas";
+import { DeadLetterDetailSchema, DeadLetterPageSchema, ReplayQueuedSchema } from "../../src/http/admin/docs/schemas";
 import { setLogSink } from "../../src/log";
 import { baseConfig, call, envWith, testEnv } from "./helpers";
 

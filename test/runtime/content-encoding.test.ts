@@ -6,7 +6,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import worker from "../../src/index";
 import type { Env } from "../../src/env";
 import type { Envelope } from "../../src/core/envelope";
-import { DeadLetterDetailSchema } from "../../src/http/admin/schemas";
+import { DeadLetterDetailSchema } from "../../src/http/admin/docs/schemas";
 import { baseConfig, call, captureLogsPerTest, envWith, recordingQueue, signedRequest } from "./helpers";
 
 captureLogsPerTest();

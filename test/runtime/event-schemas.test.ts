@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import worker from "../../src/index";
 import type { Env } from "../../src/env";
-import { StatsResponseSchema, EventSchemasResponseSchema } from "../../src/http/admin/schemas";
+import { StatsResponseSchema, EventSchemasResponseSchema } from "../../src/http/admin/docs/schemas";
 import example from "../../config/examples/versioned-orders.json";
 import { callInstant, captureLogsPerTest, envWith, expectStamped, recordingQueue, signedRequest, SW_SECRET } from "./helpers";
 

@@ -4,7 +4,8 @@ import type { AuditEntry } from "../../ports/audit";
 import { problem } from "../problem";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { AdminRouter } from "./router";
-import { AuditPageSchema, AuditQuerySchema, type AuditEntrySchema } from "./schemas";
+import type { AuditEntrySchema, AuditPageSchema } from "./docs/schemas";
+import { AuditQuerySchema } from "./schemas";
 
 export function auditItem(e: AuditEntry): z.input<typeof AuditEntrySchema> {
   let params: Record<string, unknown> = {};
@@ -22,15 +23,8 @@ export function registerAuditRoutes(router: AdminRouter): void {
       method: "get",
       path: "/audit",
       operationId: "listAuditEntries",
-      tag: "audit",
       scope: "read",
       query: AuditQuerySchema,
-      summary: "Who changed what: state-changing admin and console actions, newest first",
-      responses: {
-        200: { description: "A page of audit entries", schema: AuditPageSchema },
-        400: { description: "Invalid query", problem: true },
-        401: { description: "Missing or wrong credentials", problem: true },
-      },
     },
     async (c, { query }) => {
       const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);

@@ -10,21 +10,8 @@ import { problem } from "../problem";
 import { recordAudit } from "./audit-log";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { AdminRouter } from "./router";
-import {
-  BulkReplayBodySchema,
-  BulkReplayResultSchema,
-  DeadLetterDetailSchema,
-  DeadLetterPageSchema,
-  DeadLetterQuerySchema,
-  IdParamsSchema,
-  ReplayQueuedSchema,
-  type DeadLetterSchema,
-} from "./schemas";
-
-const TAG = "dead letters";
-const unauthorized = { description: "Missing or wrong bearer token", problem: true } as const;
-const notFound = { description: "No dead letter with this id", problem: true } as const;
-const invalid = { description: "Invalid query, path or body", problem: true } as const;
+import type { BulkReplayResultSchema, DeadLetterDetailSchema, DeadLetterPageSchema, DeadLetterSchema, ReplayQueuedSchema } from "./docs/schemas";
+import { BulkReplayBodySchema, DeadLetterQuerySchema, IdParamsSchema } from "./schemas";
 
 /** Forwarded headers whose values look like credentials are never shown. */
 const SENSITIVE_HEADER = /authorization|cookie|secret|token|password|passwd|signature|api[-_]?key|session/i;
@@ -35,11 +22,8 @@ export function registerDlqRoutes(router: AdminRouter): void {
       method: "get",
       path: "/dlq",
       operationId: "listDeadLetters",
-      tag: TAG,
       scope: "read",
       query: DeadLetterQuerySchema,
-      summary: "Dead letters, newest first, by filter, one page at a time",
-      responses: { 200: { description: "A page of dead letters", schema: DeadLetterPageSchema }, 400: invalid, 401: unauthorized },
     },
     async (c, { query }) => {
       const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
@@ -63,11 +47,8 @@ export function registerDlqRoutes(router: AdminRouter): void {
       method: "get",
       path: "/dlq/{id}",
       operationId: "getDeadLetter",
-      tag: TAG,
       scope: "read",
       params: IdParamsSchema,
-      summary: "One dead letter with its forwarded headers and body",
-      responses: { 200: { description: "The dead letter", schema: DeadLetterDetailSchema }, 401: unauthorized, 404: notFound },
     },
     async (c, { params }) => {
       const stores = c.env.ports;
@@ -82,17 +63,8 @@ export function registerDlqRoutes(router: AdminRouter): void {
       method: "post",
       path: "/dlq/{id}/replay",
       operationId: "replayDeadLetter",
-      tag: TAG,
       scope: "operate",
       params: IdParamsSchema,
-      summary: "Deliver a dead letter again through the async path, with the same message id",
-      responses: {
-        202: { description: "Queued for delivery", schema: ReplayQueuedSchema },
-        401: unauthorized,
-        404: notFound,
-        409: { description: "Already being replayed or replayed, or not replayable", problem: true },
-        503: { description: "Could not be handed to delivery; retry", problem: true },
-      },
     },
     async (c, { params }) => {
       const result = await replayOne(c.env.ports, params.id);
@@ -117,12 +89,8 @@ export function registerDlqRoutes(router: AdminRouter): void {
       method: "post",
       path: "/dlq/replay",
       operationId: "replayDeadLetters",
-      tag: TAG,
       scope: "operate",
       body: BulkReplayBodySchema,
-      summary: "Replay the dead letters matching a filter (at most `limit`, newest first)",
-      description: "Each dead letter is claimed by a compare-and-swap on its status, so concurrent bulk replays never replay one twice.",
-      responses: { 200: { description: "How many were handed to delivery", schema: BulkReplayResultSchema }, 400: invalid, 401: unauthorized },
     },
     async (c, { body }) => {
       const { limit, ...filter } = body;
@@ -139,11 +107,8 @@ export function registerDlqRoutes(router: AdminRouter): void {
       method: "delete",
       path: "/dlq/{id}",
       operationId: "deleteDeadLetter",
-      tag: TAG,
       scope: "operate",
       params: IdParamsSchema,
-      summary: "Remove a dead letter (and its stored body)",
-      responses: { 204: { description: "Deleted" }, 401: unauthorized, 404: notFound, 409: { description: "Being replayed right now", problem: true } },
     },
     async (c, { params }) => {
       const result = await deleteDeadLetterById(c.env.ports, params.id);

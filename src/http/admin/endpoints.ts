@@ -12,13 +12,11 @@ import { log } from "../../log";
 import { problem } from "../problem";
 import { recordAudit } from "./audit-log";
 import type { AdminRouter } from "./router";
-import type { SecretRefSchema } from "./schemas";
-import { EffectiveConfigSchema, EndpointDetailSchema, EndpointResetSchema, NameParamsSchema } from "./schemas";
+import type { EffectiveConfigSchema, EndpointDetailSchema, EndpointResetSchema, SecretRefSchema } from "./docs/schemas";
+import { NameParamsSchema } from "./schemas";
 
-const TAG = "routes";
 /** An endpoint whose guard could not be reached: its lifecycle is unknown. */
 const UNKNOWN_LIFECYCLE = { state: null, paused_at: null, pause_reason: null, quarantined_at: null, quarantine_reason: null };
-const unauthorized = { description: "Missing or wrong bearer token", problem: true } as const;
 
 export function registerEndpointRoutes(router: AdminRouter): void {
   router.add(
@@ -26,11 +24,7 @@ export function registerEndpointRoutes(router: AdminRouter): void {
       method: "get",
       path: "/routes",
       operationId: "getRoutes",
-      tag: TAG,
       scope: "read",
-      summary: "The effective configuration with each endpoint's breaker state",
-      description: "Secrets appear as binding names with whether each is set, never as values; endpoint URLs lose userinfo and query.",
-      responses: { 200: { description: "Effective configuration", schema: EffectiveConfigSchema }, 401: unauthorized },
     },
     async (c) => {
       const config = c.get("config");
@@ -45,11 +39,8 @@ export function registerEndpointRoutes(router: AdminRouter): void {
       method: "get",
       path: "/endpoints/{name}",
       operationId: "getEndpoint",
-      tag: TAG,
       scope: "read",
       params: NameParamsSchema,
-      summary: "One endpoint: breaker state, in-flight calls, last hour's success rate and latency, recent transitions",
-      responses: { 200: { description: "Endpoint state", schema: EndpointDetailSchema }, 401: unauthorized, 404: { description: "No such endpoint", problem: true } },
     },
     async (c, { params }) => {
       const endpoint = c.get("config").endpoints.get(params.name);
@@ -63,11 +54,8 @@ export function registerEndpointRoutes(router: AdminRouter): void {
       method: "post",
       path: "/endpoints/{name}/reset",
       operationId: "resetEndpoint",
-      tag: TAG,
       scope: "operate",
       params: NameParamsSchema,
-      summary: "Close the endpoint's circuit breaker",
-      responses: { 200: { description: "The breaker after the reset", schema: EndpointResetSchema }, 401: unauthorized, 404: { description: "No such endpoint", problem: true } },
     },
     async (c, { params }) => {
       const endpoint = c.get("config").endpoints.get(params.name);

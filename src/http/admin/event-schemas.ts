@@ -1,7 +1,7 @@
 // GET /admin/schemas: the config's event schemas (docs/contract.md §9) and the rules that use each.
 import type * as z from "../../core/zod";
 import type { AdminRouter } from "./router";
-import { EventSchemasResponseSchema } from "./schemas";
+import type { EventSchemasResponseSchema } from "./docs/schemas";
 
 export function registerEventSchemaRoutes(router: AdminRouter): void {
   router.add(
@@ -10,10 +10,6 @@ export function registerEventSchemaRoutes(router: AdminRouter): void {
       path: "/schemas",
       operationId: "listEventSchemas",
       scope: "read",
-      tag: "routes",
-      summary: "Event schemas (JSON Schema 2020-12) and the routing rules that validate against each",
-      description: "Events a rule takes must match its schema, else 422 schema-violation; violations per route are in GET /admin/stats.",
-      responses: { 200: { description: "Schemas", schema: EventSchemasResponseSchema }, 401: { description: "Missing or wrong bearer token", problem: true } },
     },
     async (c) => {
       const config = c.get("config");

@@ -10,11 +10,8 @@ import { problem } from "../problem";
 import { decodeSeqCursor } from "./cursor";
 import { endpointView } from "./endpoints";
 import type { AdminRouter } from "./router";
-import type { AttemptSchema } from "./schemas";
-import { AttemptPageSchema, AttemptQuerySchema, EndpointDetailSchema, EventSchema, MessageIdParamsSchema, NameParamsSchema, PauseRequestSchema } from "./schemas";
-
-const unauthorized = { description: "Missing or wrong bearer token", problem: true } as const;
-const noEndpoint = { description: "No such endpoint", problem: true } as const;
+import type { AttemptPageSchema, AttemptSchema, EventSchema } from "./docs/schemas";
+import { AttemptQuerySchema, MessageIdParamsSchema, NameParamsSchema, PauseRequestSchema } from "./schemas";
 
 export function registerLifecycleRoutes(router: AdminRouter): void {
   for (const action of ["pause", "resume"] as const) {
@@ -23,12 +20,9 @@ export function registerLifecycleRoutes(router: AdminRouter): void {
         method: "post",
         path: `/endpoints/{name}/${action}`,
         operationId: `${action}Endpoint`,
-        tag: "routes",
         scope: "operate",
         params: NameParamsSchema,
         ...(action === "pause" ? { body: PauseRequestSchema } : {}),
-        summary: action === "pause" ? "Pause the endpoint: nothing reaches it; async events wait, sync calls fall back or get 503" : "Lift a pause or a quarantine",
-        responses: { 200: { description: "The endpoint's view", schema: EndpointDetailSchema }, 401: unauthorized, 404: noEndpoint },
       },
       async (c, { params, body }) => {
         const config = c.get("config");
@@ -50,16 +44,8 @@ export function registerLifecycleRoutes(router: AdminRouter): void {
       path: "/endpoints/{name}/attempts",
       operationId: "listAttempts",
       scope: "read",
-      tag: "routes",
       params: NameParamsSchema,
       query: AttemptQuerySchema,
-      summary: "The endpoint's most recent attempts (at least the last 500), newest first, with the first 1 KiB of each answer",
-      responses: {
-        200: { description: "A page of attempts", schema: AttemptPageSchema },
-        400: { description: "Invalid query", problem: true },
-        401: unauthorized,
-        404: noEndpoint,
-      },
     },
     async (c, { params, query }) => {
       const endpoint = c.get("config").endpoints.get(params.name);
@@ -78,10 +64,7 @@ export function registerLifecycleRoutes(router: AdminRouter): void {
       path: "/events/{message_id}",
       operationId: "getEvent",
       scope: "read",
-      tag: "routes",
       params: MessageIdParamsSchema,
-      summary: "What the gateway knows of one event: source, type, route, and per destination its state and attempts",
-      responses: { 200: { description: "The event", schema: EventSchema }, 401: unauthorized, 404: { description: "Nothing is known of this id", problem: true } },
     },
     async (c, { params }) => {
       const trace = await lookupEvent(c.env.ports, c.get("config"), params.message_id);

@@ -1,6 +1,6 @@
-// Declares each admin route once: its scope (403 below it), its zod schemas that validate the request
-// (@hono/zod-validator for path and query, our size-capped reader for the JSON body; 400/415 problems
-// with the path of every issue) and describe the operation in the OpenAPI document, so they cannot drift.
+// Declares each admin route once: its scope (403 below it) and its zod schemas that validate the request
+// (@hono/zod-validator for path and query, our size-capped reader for the JSON body; 400/415 problems with
+// the path of every issue), which the OpenAPI document describes too; its prose and answers: ./docs/.
 import type * as z from "../../core/zod";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { zValidator } from "@hono/zod-validator";
@@ -12,29 +12,18 @@ import { problem } from "../problem";
 
 export type Method = "get" | "post" | "delete";
 
-export interface ResponseSpec {
-  description: string;
-  /** JSON body of a success; omitted for empty bodies (204). */
-  schema?: z.ZodMiniType;
-  /** An application/problem+json answer. */
-  problem?: true;
-}
-
 export interface RouteSpec<P extends z.ZodMiniType = z.ZodMiniType, Q extends z.ZodMiniType = z.ZodMiniType, B extends z.ZodMiniType = z.ZodMiniType> {
   method: Method;
   /** OpenAPI form, relative to /admin: `/dlq/{id}`. */
   path: string;
+  /** Keys the operation's documentation (docs/operations.ts), read only when the OpenAPI document is built. */
   operationId: string;
-  summary: string;
-  description?: string;
-  tag: string;
   /** The least scope that may call it (read < operate < admin); stated in the OpenAPI document. */
   scope: AdminScope;
   params?: P;
   query?: Q;
   /** An optional JSON body: an empty body counts as `{}`. */
   body?: B;
-  responses: Record<number, ResponseSpec>;
 }
 
 export interface RouteInput<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType> {
@@ -55,7 +44,7 @@ export class AdminRouter {
     spec: RouteSpec<P, Q, B>,
     handler: (c: Context<AppEnv>, input: RouteInput<P, Q, B>) => Promise<Response>,
   ): void {
-    this.operations.push({ ...spec, responses: { ...spec.responses, 403: { description: `Needs the "${spec.scope}" scope`, problem: true } } });
+    this.operations.push(spec);
     const honoPath = spec.path.replace(/\{([^}]+)\}/g, ":$1");
     const validators = [...(spec.params === undefined ? [] : [validate("param", spec.params)]), ...(spec.query === undefined ? [] : [validate("query", spec.query)])];
     const needsScope: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -6,10 +6,8 @@ import { messageId } from "../../core/ids";
 import type { Silence } from "../../ports/silences";
 import { problem } from "../problem";
 import type { AdminRouter } from "./router";
-import { IdParamsSchema, SilenceBodySchema, SilenceListSchema, SilenceSchema } from "./schemas";
-
-const unauthorized = { description: "Missing or wrong bearer token", problem: true } as const;
-const TAG = "alerts";
+import type { SilenceListSchema, SilenceSchema } from "./docs/schemas";
+import { IdParamsSchema, SilenceBodySchema } from "./schemas";
 
 export function silenceView(s: Silence): z.input<typeof SilenceSchema> {
   return {
@@ -28,10 +26,7 @@ export function registerSilenceRoutes(router: AdminRouter): void {
       path: "/silences",
       operationId: "addSilence",
       scope: "admin",
-      tag: TAG,
       body: SilenceBodySchema,
-      summary: "Silence the alerts of some endpoints (or all) until a time",
-      responses: { 201: { description: "The silence", schema: SilenceSchema }, 400: { description: "Invalid body", problem: true }, 401: unauthorized },
     },
     async (c, { body }) => {
       const config = c.get("config");
@@ -63,9 +58,6 @@ export function registerSilenceRoutes(router: AdminRouter): void {
       path: "/silences",
       operationId: "listSilences",
       scope: "read",
-      tag: TAG,
-      summary: "The active silences, newest first",
-      responses: { 200: { description: "Active silences", schema: SilenceListSchema }, 401: unauthorized },
     },
     async (c) => {
       const { clock, silences } = c.env.ports;
@@ -80,10 +72,7 @@ export function registerSilenceRoutes(router: AdminRouter): void {
       path: "/silences/{id}",
       operationId: "endSilence",
       scope: "admin",
-      tag: TAG,
       params: IdParamsSchema,
-      summary: "End a silence now",
-      responses: { 204: { description: "Ended" }, 401: unauthorized, 404: { description: "No active silence with this id", problem: true } },
     },
     async (c, { params }) => {
       const { clock, silences } = c.env.ports;

@@ -5,9 +5,9 @@ import type { RouteStats } from "../../ports/guard";
 import { problem } from "../problem";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { AdminRouter } from "./router";
-import { FallbackPageSchema, FallbackQuerySchema, StatsResponseSchema } from "./schemas";
+import type { FallbackPageSchema, StatsResponseSchema } from "./docs/schemas";
+import { FallbackQuerySchema } from "./schemas";
 
-const unauthorized = { description: "Missing or wrong bearer token", problem: true } as const;
 const EMPTY: Omit<RouteStats, "route"> = {
   delivered: 0,
   failed: 0,
@@ -25,11 +25,7 @@ export function registerStatsRoutes(router: AdminRouter): void {
       method: "get",
       path: "/stats",
       operationId: "getStats",
-      tag: "stats",
       scope: "read",
-      summary: "Per endpoint and route, last hour: delivered, failed, dead-lettered, success rate, p50/p95 latency",
-      description: "Delivery counts come from each endpoint's guard object (no D1 on the delivery path); dlq_size is the count of dead letters waiting.",
-      responses: { 200: { description: "Stats", schema: StatsResponseSchema }, 401: unauthorized },
     },
     async (c) => {
       const config = c.get("config");
@@ -69,11 +65,8 @@ export function registerStatsRoutes(router: AdminRouter): void {
       method: "get",
       path: "/fallbacks",
       operationId: "listFallbacks",
-      tag: "stats",
       scope: "read",
       query: FallbackQuerySchema,
-      summary: "Sync calls answered by the async fallback, newest first, with each one's state (?state=unreconciled|waiting|delivered|dead_lettered)",
-      responses: { 200: { description: "A page of fallbacks", schema: FallbackPageSchema }, 400: { description: "Invalid query", problem: true }, 401: unauthorized },
     },
     async (c, { query }) => {
       const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);

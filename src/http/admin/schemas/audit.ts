@@ -1,6 +1,6 @@
-// The audit log (GET /admin/audit): its filters, one entry, a page.
+// The audit log (GET /admin/audit): its filters.
 import * as z from "../../../core/zod";
-import { filterValue, int, iso, limit, responseSchemas } from "./common";
+import { filterValue, limit } from "./common";
 
 export const AuditQuerySchema = z.strictObject({
   actor: z.optional(filterValue()).check(z.describe("A token name, ADMIN_TOKEN, or an Access email")),
@@ -9,21 +9,3 @@ export const AuditQuerySchema = z.strictObject({
   limit: limit(200, 50),
   cursor: z.optional(z.string().check(z.maxLength(512))).check(z.describe("next_cursor of the previous page")),
 });
-
-export const AuditEntrySchema = z
-  .object({
-    id: z.string(),
-    at: iso(),
-    actor: z.string(),
-    actor_via: z.enum(["token", "access"]),
-    channel: z.enum(["api", "console"]),
-    action: z.string(),
-    target: z.nullable(z.string()),
-    params: z.record(z.string(), z.unknown()),
-    result: z.string(),
-    count: z.nullable(int()),
-    trace_id: z.string(),
-  })
-  .register(responseSchemas, { id: "AuditEntry" });
-
-export const AuditPageSchema = z.object({ items: z.array(AuditEntrySchema), next_cursor: z.nullable(z.string()) }).register(responseSchemas, { id: "AuditPage" });

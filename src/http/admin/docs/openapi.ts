@@ -1,7 +1,9 @@
-// Generates the OpenAPI 3.1 document of the admin API from the declared routes and their zod
-// schemas (zod's own JSON Schema output, draft 2020-12 = OpenAPI 3.1's dialect). Never hand-written.
-import * as z from "../../core/zod";
-import type { RouteSpec } from "./router";
+// Generates the OpenAPI 3.1 document of the admin API from the declared routes, their documentation
+// (./operations.ts, by operationId) and their zod schemas (zod's own JSON Schema output, draft 2020-12 =
+// OpenAPI 3.1's dialect). Never hand-written; run at build time only (scripts/openapi.ts).
+import * as z from "../../../core/zod";
+import type { RouteSpec } from "../router";
+import { operationDocs, type OperationDoc, type ResponseDoc } from "./operations";
 import { requestSchemas, responseSchemas } from "./schemas";
 
 type Json = Record<string, unknown>;
@@ -11,16 +13,18 @@ const COMPONENT = "#/components/schemas/";
 export function openApiDocument(operations: readonly RouteSpec[], version: string): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const op of operations) {
+    const doc = docOf(op);
     const path = `/admin${op.path}`;
     paths[path] ??= {};
+    const responses: Record<number, ResponseDoc> = { ...doc.responses, 403: { description: `Needs the "${op.scope}" scope`, problem: true } };
     const entry: Json = {
       operationId: op.operationId,
-      summary: op.summary,
-      tags: [op.tag],
+      summary: doc.summary,
+      tags: [doc.tag],
       "x-required-scope": op.scope,
       parameters: [...parameters(op.params, "path"), ...parameters(op.query, "query")],
       responses: Object.fromEntries(
-        Object.entries(op.responses).map(([status, r]) => [
+        Object.entries(responses).map(([status, r]) => [
           status,
           {
             description: r.description,
@@ -33,7 +37,7 @@ export function openApiDocument(operations: readonly RouteSpec[], version: strin
         ]),
       ),
     };
-    entry["description"] = `${op.description === undefined ? "" : `${op.description}\n\n`}Scope: \`${op.scope}\` or wider (read < operate < admin).`;
+    entry["description"] = `${doc.description === undefined ? "" : `${doc.description}\n\n`}Scope: \`${op.scope}\` or wider (read < operate < admin).`;
     if (op.body !== undefined) {
       entry["requestBody"] = { required: false, content: { "application/json": { schema: schemaOf(op.body, "input") } } };
     }
@@ -48,7 +52,7 @@ export function openApiDocument(operations: readonly RouteSpec[], version: strin
     },
     servers: [{ url: "/" }],
     security: [{ bearerAuth: [] }, { cloudflareAccess: [] }],
-    tags: [...new Set(operations.map((op) => op.tag))].map((name) => ({ name })),
+    tags: [...new Set(operations.map((op) => docOf(op).tag))].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {
@@ -63,6 +67,12 @@ export function openApiDocument(operations: readonly RouteSpec[], version: strin
       schemas: { ...components(responseSchemas, "output"), ...components(requestSchemas, "input") },
     },
   };
+}
+
+function docOf(op: RouteSpec): OperationDoc {
+  const doc = operationDocs[op.operationId];
+  if (doc === undefined) throw new Error(`openapi: no documentation for operation ${op.operationId} (src/http/admin/docs/operations.ts)`);
+  return doc;
 }
 
 function components(registry: z.core.$ZodRegistry<{ id: string }>, io: "input" | "output"): Record<string, Json> {

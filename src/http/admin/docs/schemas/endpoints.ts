@@ -1,5 +1,5 @@
-// Routes and endpoints: the effective config, an endpoint's detail (breaker, lifecycle, stats) and reset.
-import * as z from "../../../core/zod";
+// Routes' and endpoints' answers: the effective config, an endpoint's detail (breaker, lifecycle, stats), reset.
+import * as z from "../../../../core/zod";
 import { int, iso, responseSchemas } from "./common";
 
 export const SecretRefSchema = z.object({
