@@ -119,7 +119,7 @@ export function report(r: ReportInput): string {
     `- a dedup claim in a Durable Object + one queue send (platform floor): ${fmt(cpu("floor_claim_send_1k", "floor_1k"), 3)}; the gateway's async 1 KB is ${fmt(paired("async_1k", "floor_claim_send_1k", (a, b) => a.cpuMsPerReq / b.cpuMsPerReq))}× that floor (req/s ${fmt(paired("async_1k", "floor_claim_send_1k", (a, b) => a.rps / b.rps))}×)`,
   );
   out.push(
-    `- the gateway's dedup (key hash, claim + complete on one of 64 IdempotencyShard objects; unsigned with key − without): ${fmt(cpu("async_1k_open_key", "async_1k_open"), 3)}`,
+    `- the gateway's dedup (key hash, reserve + the deferred own on one of 64 IdempotencyShard objects; unsigned with key − without): ${fmt(cpu("async_1k_open_key", "async_1k_open"), 3)}`,
   );
   out.push(`- the gateway's route + enqueue + request log beyond one queue send (unsigned without key − platform floor + send): ${fmt(cpu("async_1k_open", "floor_send_1k"), 3)}`);
   out.push(`- signature verification of 1 KB (signed − unsigned with key): ${fmt(cpu("async_1k", "async_1k_open_key"), 3)}`);
