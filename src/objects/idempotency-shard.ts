@@ -51,6 +51,7 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
    * enqueued; the consumer's owner check still delivers one copy.
    */
   private readonly reserved = new Map<string, Reservation>();
+  private sweptAt = 0;
   /** The armed purge alarm as this instance last saw or set it (undefined: not read yet). */
   private alarmAt: number | null | undefined;
 
@@ -97,7 +98,11 @@ export class IdempotencyShard extends DurableObject<unknown> implements Idempote
       if (row !== undefined && row.lease_until > now) return row.lease_until;
       const held = this.liveReservation(req.key, now);
       if (held !== undefined) return held.bodyHash !== req.bodyHash ? { kind: "conflict" } : held.until;
-      if (this.reserved.size >= RESERVATION_SWEEP_AT) for (const [key, r] of this.reserved) if (r.until <= now) this.reserved.delete(key);
+      if (this.reserved.size >= RESERVATION_SWEEP_AT && now - this.sweptAt >= 1000) {
+        // At most once a second: with many live reservations a sweep per call would cost O(n) each.
+        this.sweptAt = now;
+        for (const [key, r] of this.reserved) if (r.until <= now) this.reserved.delete(key);
+      }
       this.reserved.set(req.key, { owner: req.owner, bodyHash: req.bodyHash, until: now + req.leaseMs });
       return { kind: "new" };
     });

@@ -3,7 +3,8 @@
 // are answered without being enqueued; the consumer's owner check delivers the owner's copies only.
 // Each crash or failure point between the steps: nothing lost, nothing delivered twice.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
+import type { IdempotencyShard } from "../../src/objects/idempotency-shard";
 import worker from "../../src/index";
 import type { Env } from "../../src/env";
 import type { Envelope } from "../../src/core/envelope";
@@ -67,6 +68,17 @@ describe("the shard's send-first calls", () => {
     expect(await next).toEqual({ kind: "new" });
     // A reservation holds no row: the key is absent to a reader until it is owned.
     expect(await s.peek("u")).toEqual({ kind: "absent" });
+  });
+
+  it("forgets reservations whose owner never came back: past 10,000 held, expired ones are swept", async () => {
+    const s = shard();
+    const left = await runInDurableObject(s, async (instance: IdempotencyShard) => {
+      for (let i = 0; i < 10_000; i++) await instance.reserve({ key: `gone-${i}`, bodyHash: "h1", owner: `m${i}`, leaseMs: 1, waitMs: 0 });
+      await new Promise((resolve) => setTimeout(resolve, 5)); // the 1 ms leases end on the object's real clock
+      await instance.reserve({ key: "live", bodyHash: "h1", owner: "m-live", leaseMs: 10_000, waitMs: 0 });
+      return (instance as unknown as { reserved: Map<string, unknown> }).reserved.size;
+    });
+    expect(left).toBe(1);
   });
 
   it("checkOwners: a copy whose key another request has reserved waits for that request's answer", async () => {
