@@ -4,7 +4,7 @@
 // one call per shard when no claim is in flight or after DEFER_MS: no call of their own under load.
 // Reserved-then-owned keys and the consumer's owner checks (one call per shard) follow the same re-shard rule.
 import { dedupShardsOf, DEFAULT_DEDUP_SHARDS, type DedupSharding } from "../core/dedup-shards";
-import type { IdempotencyShardRpc, IdempotencyStore, OwnerVerdict, SettledKey } from "../ports/idempotency";
+import type { ClaimResult, IdempotencyShardRpc, IdempotencyStore, OwnerVerdict, SettledKey } from "../ports/idempotency";
 
 const UNSHARDED: DedupSharding = { shards: DEFAULT_DEDUP_SHARDS, previous: null };
 
@@ -47,25 +47,40 @@ export function idempotencyStore(
   };
   const flush = (name: string): void => send(name, take(name));
 
+  /**
+   * A claim or reservation, with the shard's waiting answers riding on it; it holds a key (counted in
+   * `inflight`) only when new. Answers whose ride failed are sent again on their own (storing twice is harmless).
+   */
+  const withRiders = async (authority: string, call: (riders: SettledKey[] | undefined) => Promise<ClaimResult>): Promise<ClaimResult> => {
+    const riders = take(authority);
+    inflight++;
+    try {
+      const result = await call(riders.length === 0 ? undefined : riders.map(settled));
+      riders.forEach((d) => d.done());
+      if (result.kind !== "new") inflight--;
+      return result;
+    } catch (error) {
+      inflight--;
+      send(authority, riders);
+      throw error;
+    }
+  };
+  /** A held key given back: with none left, the waiting answers go now. */
+  const given = (): void => {
+    inflight = Math.max(0, inflight - 1);
+    if (inflight === 0) for (const shard of [...waiting.keys()]) flush(shard);
+  };
+
   return {
     claim: async ({ keyHash, ...req }) => {
       const { authority, mirror } = shards(keyHash);
-      const riders = take(authority);
-      inflight++;
-      try {
-        const result = await stubOf(authority).claim(req, riders.length === 0 ? undefined : riders.map(settled));
-        riders.forEach((d) => d.done());
-        if (result.kind !== "new") inflight--;
-        // The new shard learns the key while the old one decides, so it holds it when it takes over.
-        else if (mirror !== null) await stubOf(mirror).claim(req);
-        return result;
-      } catch (error) {
-        inflight--;
-        // The answers may not have reached the shard with this claim: sent again on their own
-        // (storing an answer twice is harmless).
-        send(authority, riders);
-        throw error;
-      }
+      const result = await withRiders(authority, async (riders) => {
+        const answer: ClaimResult = await stubOf(authority).claim(req, riders);
+        return answer;
+      });
+      // The new shard learns the key while the old one decides, so it holds it when it takes over.
+      if (result.kind === "new" && mirror !== null) await stubOf(mirror).claim(req);
+      return result;
     },
     complete: async (keyHash, key, answer, defer = false, own) => {
       inflight = Math.max(0, inflight - 1);
@@ -93,32 +108,21 @@ export function idempotencyStore(
       await delivered;
     },
     release: async (keyHash, key) => {
-      inflight = Math.max(0, inflight - 1);
       const { authority, mirror } = shards(keyHash);
       await Promise.all([stubOf(authority).release(key), mirror === null ? undefined : stubOf(mirror).release(key)]);
-      if (inflight === 0) for (const shard of [...waiting.keys()]) flush(shard);
+      given();
     },
     // Reservations live in the authority's memory only; the row (`own`) reaches the mirror too.
     reserve: async ({ keyHash, ...req }) => {
       const { authority } = shards(keyHash);
-      const riders = take(authority);
-      inflight++;
-      try {
-        const result = await stubOf(authority).reserve(req, riders.length === 0 ? undefined : riders.map(settled));
-        riders.forEach((d) => d.done());
-        if (result.kind !== "new") inflight--;
-        return result;
-      } catch (error) {
-        inflight--;
-        send(authority, riders);
-        throw error;
-      }
+      return withRiders(authority, async (riders) => {
+        const answer: ClaimResult = await stubOf(authority).reserve(req, riders);
+        return answer;
+      });
     },
     unreserve: async (keyHash, key, owner) => {
-      inflight = Math.max(0, inflight - 1);
-      const { authority } = shards(keyHash);
-      await stubOf(authority).unreserve(key, owner);
-      if (inflight === 0) for (const shard of [...waiting.keys()]) flush(shard);
+      await stubOf(shards(keyHash).authority).unreserve(key, owner);
+      given();
     },
     checkOwners: async (checks) => {
       const byShard = new Map<string, number[]>();
