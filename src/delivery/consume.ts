@@ -33,8 +33,8 @@ export async function consumeBatch(batch: MessageBatch<unknown>, ports: Ports, c
   // (A duplicate's copy that kept crashing the consumer is dropped from the dead-letter queue too.)
   const messages = await checkedMessages(batch.messages, ports, batch.queue);
   // At most DELIVERIES_AT_ONCE in flight (src/delivery/bounded.ts): the invocation's connection limit.
-  await forEachBounded(messages, DELIVERIES_AT_ONCE, (message) =>
-    handler(message, ports, config, toDeadLetters).catch((error: unknown) => {
+  await forEachBounded(messages, DELIVERIES_AT_ONCE, ({ message, envelope }) =>
+    handler(message, ports, config, toDeadLetters, envelope).catch((error: unknown) => {
       // Never ack in a catch: an unexpected error means "try again later".
       log("error", "consumer_error", { queue: batch.queue, queue_message_id: message.id, error: errorMessage(error) });
       message.retry({ delaySeconds: 5 });
@@ -62,8 +62,9 @@ async function storeDeadLetters(ports: Ports, queue: string, dead: readonly Pend
 
 type ToDeadLetters = (message: Message<unknown>, item: DeadLetterItem) => void;
 
-async function consumeDelivery(message: Message<unknown>, ports: Ports, loaded: LoadResult, toDeadLetters: ToDeadLetters): Promise<void> {
-  const parsed = parseEnvelope(message.body);
+/** `checked`: the envelope as the owner check parsed it (not parsed twice). */
+async function consumeDelivery(message: Message<unknown>, ports: Ports, loaded: LoadResult, toDeadLetters: ToDeadLetters, checked?: Envelope): Promise<void> {
+  const parsed = checked !== undefined ? { ok: true as const, envelope: checked } : parseEnvelope(message.body);
   if (!parsed.ok) {
     await storeMalformed(ports, message, parsed.problem);
     message.ack();
@@ -105,8 +106,8 @@ async function consumeDelivery(message: Message<unknown>, ports: Ports, loaded: 
 }
 
 /** Messages that exhausted Queues' own retries (the handler kept crashing) are kept in D1, never dropped. */
-async function consumeDeadLetter(message: Message<unknown>, ports: Ports, _loaded: LoadResult, toDeadLetters: ToDeadLetters): Promise<void> {
-  const parsed = parseEnvelope(message.body);
+async function consumeDeadLetter(message: Message<unknown>, ports: Ports, _loaded: LoadResult, toDeadLetters: ToDeadLetters, checked?: Envelope): Promise<void> {
+  const parsed = checked !== undefined ? { ok: true as const, envelope: checked } : parseEnvelope(message.body);
   if (!parsed.ok) {
     await storeMalformed(ports, message, parsed.problem);
     message.ack();

@@ -11,15 +11,21 @@ const CHECK_FAILED_RETRY_S = 5;
 
 type OwnerCheckPorts = Pick<Ports, "idempotency" | "payloads" | "background">;
 
+/** A message to deliver, with its envelope when the check already parsed it (owner check removed). */
+export interface Checked {
+  message: Message<unknown>;
+  envelope?: Envelope;
+}
+
 /** The batch's messages to deliver: those without an owner check, and those whose key is their owner's. */
-export async function checkedMessages(messages: readonly Message<unknown>[], ports: OwnerCheckPorts, queue: string): Promise<Message<unknown>[]> {
+export async function checkedMessages(messages: readonly Message<unknown>[], ports: OwnerCheckPorts, queue: string): Promise<Checked[]> {
   const toCheck: { message: Message<unknown>; envelope: Envelope & { dedup: NonNullable<Envelope["dedup"]> } }[] = [];
-  const pass: Message<unknown>[] = [];
+  const pass: Checked[] = [];
   for (const message of messages) {
     const body = message.body;
     const parsed = typeof body === "object" && body !== null && "dedup" in body ? parseEnvelope(body) : null;
     // Malformed envelopes go on to the delivery handler, which keeps them in D1.
-    if (parsed === null || !parsed.ok || parsed.envelope.dedup === undefined) pass.push(message);
+    if (parsed === null || !parsed.ok || parsed.envelope.dedup === undefined) pass.push({ message });
     else toCheck.push({ message, envelope: { ...parsed.envelope, dedup: parsed.envelope.dedup } });
   }
   if (toCheck.length === 0) return pass;
@@ -44,7 +50,7 @@ export async function checkedMessages(messages: readonly Message<unknown>[], por
     const verdict = verdicts[i] ?? { kind: "wait", retryMs: CHECK_FAILED_RETRY_S * 1000 };
     switch (verdict.kind) {
       case "deliver":
-        pass.push(message);
+        pass.push({ message, envelope: withoutOwnerCheck(envelope) });
         return;
       case "wait":
         message.retry({ delaySeconds: Math.max(1, Math.ceil(verdict.retryMs / 1000)) });

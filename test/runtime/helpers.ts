@@ -74,7 +74,7 @@ export async function delivered(sent: readonly unknown[], e: Env): Promise<Envel
     sent.map((body, i) => ({ id: `recorded-${i}`, timestamp: new Date(), attempts: 1, body })),
   );
   const pass = await checkedMessages(batch.messages, portsFor(e), batch.queue);
-  return pass.map((m) => m.body as Envelope);
+  return pass.map((c) => c.message.body as Envelope);
 }
 
 export async function call(request: Request, e: Env): Promise<Response> {
