@@ -95,4 +95,25 @@ describe("dedup shard count changes", () => {
     now = 2_000;
     expect((await store.claim(req)).kind).toBe("duplicate");
   });
+
+  it("a key the consumer takes for an orphaned copy during the change reaches the new shard too", async () => {
+    let now = 1_000;
+    const sharding: DedupSharding = { shards: 128, previous: { shards: 64, until: 2_000 } };
+    const store = idempotencyStore(
+      testEnv.IDEMPOTENCY,
+      () => sharding,
+      () => now,
+    );
+    const keyHash = `00000045${crypto.randomUUID().replaceAll("-", "")}`.padEnd(64, "0");
+    const key = `orphan-${crypto.randomUUID()}`;
+    const answer = { status: 202, headers: { "X-Message-Id": "m-1" }, body: "{}", body_encoding: "utf8" as const };
+    const check = { keyHash, key, bodyHash: "b", answer, windowMs: 60_000 };
+    expect(await store.checkOwners([{ ...check, owner: "m-1" }])).toEqual([{ kind: "deliver" }]);
+    const shard = (name: string) => testEnv.IDEMPOTENCY.get(testEnv.IDEMPOTENCY.idFromName(name));
+    expect((await shard("idem-69").peek(key)).kind).toBe("done");
+    now = 2_000;
+    // After the change only the new shard answers: the producer's retry gets the copy's 202.
+    expect(await store.reserve({ keyHash, key, bodyHash: "b", owner: "m-2", leaseMs: 10_000, waitMs: 0 })).toEqual({ kind: "duplicate", answer });
+    expect(await store.checkOwners([{ ...check, owner: "m-2" }])).toEqual([{ kind: "drop", owner: "m-1" }]);
+  });
 });
